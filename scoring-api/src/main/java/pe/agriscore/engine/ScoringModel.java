@@ -1,0 +1,29 @@
+package pe.agriscore.engine;
+
+/**
+ * A loaded model that maps encoded rows to probabilities of default.
+ *
+ * <p><b>Thread safety:</b> {@link #predict} must be safe to call from many threads at once and
+ * give each thread the same result it would get alone. Engines whose native predictors are not
+ * thread-safe keep one per thread or a bounded pool. {@link #close()} is called once, after all
+ * calls have returned.
+ */
+public interface ScoringModel extends AutoCloseable {
+
+  /** The number of floats per row the model takes. */
+  int inputWidth();
+
+  /**
+   * Scores {@code rowCount} rows laid out row-major in {@code rows} (at least {@code rowCount *
+   * inputWidth()} floats; extra floats are ignored).
+   *
+   * @return one probability of default per row, each in [0, 1]; AgriScore rejects any other
+   *     value (NaN included) as an engine failure
+   * @throws pe.agriscore.engine.EngineException if the engine fails
+   */
+  double[] predict(float[] rows, int rowCount);
+
+  /** Releases native memory. */
+  @Override
+  void close();
+}

@@ -1,0 +1,170 @@
+package pe.agriscore.request;
+
+import java.time.LocalDate;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One applicant to score: an applicant id, the date the facts are as of, and raw feature values.
+ *
+ * <p>A request is immutable and schema-free: it holds what the caller sent, exactly, including
+ * values of the wrong type, so that validation against the model's schema can report every
+ * problem at once (see {@link Violation}). Build it in code:
+ *
+ * <pre>{@code
+ * ScoringRequest request = ScoringRequest.builder("PE-0001", LocalDate.of(2026, 11, 1))
+ *     .set("farm_size_ha", 2.5)
+ *     .set("main_crop", "potato")
+ *     .set("irrigated", false)
+ *     .setMissing("prior_loans_repaid_share")   // thin file: no loan history
+ *     .build();
+ * }</pre>
+ *
+ * or parse it from the JSON wire format with {@link pe.agriscore.json.ScoringJson}.
+ */
+public final class ScoringRequest {
+
+  private final String applicantId;
+  private final LocalDate asOfDate;
+  private final Map<String, Object> values;
+
+  private ScoringRequest(String applicantId, LocalDate asOfDate, Map<String, Object> values) {
+    this.applicantId = applicantId;
+    this.asOfDate = asOfDate;
+    this.values = values;
+  }
+
+  /**
+   * Starts a request.
+   *
+   * @param applicantId the bank's id for the applicant; echoed in every result
+   * @param asOfDate the date the feature values describe
+   */
+  public static Builder builder(String applicantId, LocalDate asOfDate) {
+    return new Builder(applicantId, asOfDate);
+  }
+
+  /** The applicant id; may be {@code null} or blank only in a request that fails validation. */
+  public String applicantId() {
+    return applicantId;
+  }
+
+  /** The as-of date; may be {@code null} only in a request that fails validation. */
+  public LocalDate asOfDate() {
+    return asOfDate;
+  }
+
+  /**
+   * The raw values by feature name, in the order they were set: {@link Double}, {@link String},
+   * {@link Boolean}, {@code null} for an explicit missing value, or a {@link WrongType} marker for
+   * a JSON value that is none of these.
+   */
+  public Map<String, Object> values() {
+    return values;
+  }
+
+  /** {@code true} if the request names {@code feature}, even with a {@code null} value. */
+  public boolean has(String feature) {
+    return values.containsKey(feature);
+  }
+
+  /** The raw value of {@code feature}, or {@code null} when absent or explicitly missing. */
+  public Object get(String feature) {
+    return values.get(feature);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ScoringRequest r
+        && Objects.equals(applicantId, r.applicantId)
+        && Objects.equals(asOfDate, r.asOfDate)
+        && values.equals(r.values);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(applicantId, asOfDate, values);
+  }
+
+  @Override
+  public String toString() {
+    return "ScoringRequest{" + applicantId + " as of " + asOfDate + ", " + values + "}";
+  }
+
+  /**
+   * A value whose JSON type no feature accepts (an array or an object). It is kept, not dropped,
+   * so that validation names the field with rule {@code WRONG_TYPE}.
+   *
+   * @param jsonType the JSON type that was sent, e.g. {@code array}
+   */
+  public record WrongType(String jsonType) {}
+
+  /** Builds a {@link ScoringRequest}. Not thread-safe. */
+  public static final class Builder {
+    private final String applicantId;
+    private final LocalDate asOfDate;
+    private final Map<String, Object> values = new LinkedHashMap<>();
+
+    private Builder(String applicantId, LocalDate asOfDate) {
+      this.applicantId = applicantId;
+      this.asOfDate = asOfDate;
+    }
+
+    /** Sets a numeric feature. NaN and infinities are kept and rejected at validation. */
+    public Builder set(String feature, double value) {
+      return put(feature, value);
+    }
+
+    /** Sets a categorical feature. */
+    public Builder set(String feature, String level) {
+      return put(feature, Objects.requireNonNull(level, "level; use setMissing for no value"));
+    }
+
+    /** Sets a boolean feature. */
+    public Builder set(String feature, boolean value) {
+      return put(feature, value);
+    }
+
+    /** Marks a feature as explicitly missing (the JSON {@code null}). */
+    public Builder setMissing(String feature) {
+      return put(feature, null);
+    }
+
+    /**
+     * Sets a raw value as parsed from an external format: a {@link Number} (kept as a double),
+     * {@link String}, {@link Boolean}, {@code null} or {@link WrongType}.
+     *
+     * @throws IllegalArgumentException for any other type
+     */
+    public Builder setRaw(String feature, Object value) {
+      if (value instanceof Number n) {
+        return put(feature, n.doubleValue());
+      }
+      if (value == null
+          || value instanceof String
+          || value instanceof Boolean
+          || value instanceof WrongType) {
+        return put(feature, value);
+      }
+      throw new IllegalArgumentException(
+          feature + ": unsupported value type " + value.getClass().getName());
+    }
+
+    private Builder put(String feature, Object value) {
+      Objects.requireNonNull(feature, "feature");
+      if (values.containsKey(feature)) {
+        throw new IllegalArgumentException("feature '" + feature + "' is set twice");
+      }
+      values.put(feature, value);
+      return this;
+    }
+
+    /** The request. Validation against a schema happens when it is scored. */
+    public ScoringRequest build() {
+      return new ScoringRequest(
+          applicantId, asOfDate, Collections.unmodifiableMap(new LinkedHashMap<>(values)));
+    }
+  }
+}

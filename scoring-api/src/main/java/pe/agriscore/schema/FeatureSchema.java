@@ -1,0 +1,155 @@
+package pe.agriscore.schema;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import pe.agriscore.internal.Json;
+
+/**
+ * The ordered, named inputs a model scores: the contract between a bank's data and a model.
+ *
+ * <p>A schema is immutable and thread-safe. It is published as {@code schema.json} inside every
+ * model bundle and can be written by hand for a bank's own data:
+ *
+ * <pre>{@code
+ * FeatureSchema schema = FeatureSchema.builder("peru-smallholder", "1")
+ *     .add(NumericFeature.of("farm_size_ha", "ha", 0.05, 500))
+ *     .add(CategoricalFeature.of("main_crop", List.of("potato", "coffee", "cocoa")))
+ *     .add(BooleanFeature.of("irrigated"))
+ *     .build();
+ * String json = schema.toJson();
+ * FeatureSchema same = FeatureSchema.fromJson(json);
+ * }</pre>
+ *
+ * @param name schema name
+ * @param version schema version; bump it when features change
+ * @param features the features in model order
+ */
+public record FeatureSchema(String name, String version, List<Feature> features) {
+
+
+  /** Validates the definition: non-empty, unique names. */
+  @JsonCreator
+  public FeatureSchema(
+      @JsonProperty("name") String name,
+      @JsonProperty("version") String version,
+      @JsonProperty("features") List<Feature> features) {
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException("schema 'name' is required");
+    }
+    if (features == null || features.isEmpty()) {
+      throw new IllegalArgumentException("schema '" + name + "' has no features");
+    }
+    this.name = name;
+    this.version = version == null ? "1" : version;
+    this.features = List.copyOf(features);
+    Map<String, Integer> seen = new HashMap<>();
+    for (Feature f : this.features) {
+      if (seen.put(f.name(), seen.size()) != null) {
+        throw new IllegalArgumentException("feature '" + f.name() + "' is defined twice");
+      }
+    }
+  }
+
+  /** Starts a schema. */
+  public static Builder builder(String name, String version) {
+    return new Builder(name, version);
+  }
+
+  /** The number of features. */
+  public int size() {
+    return features.size();
+  }
+
+  /** The position of {@code featureName}, or -1 when the schema has no such feature. */
+  public int indexOf(String featureName) {
+    for (int i = 0; i < features.size(); i++) {
+      if (features.get(i).name().equals(featureName)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The feature called {@code featureName}, if any. */
+  public Optional<Feature> feature(String featureName) {
+    int i = indexOf(featureName);
+    return i < 0 ? Optional.empty() : Optional.of(features.get(i));
+  }
+
+  /** The feature names in model order. */
+  @JsonIgnore
+  public List<String> featureNames() {
+    List<String> names = new ArrayList<>(features.size());
+    for (Feature f : features) {
+      names.add(f.name());
+    }
+    return Collections.unmodifiableList(names);
+  }
+
+  /** This schema as indented JSON. */
+  public String toJson() {
+    try {
+      return Json.mapper().writeValueAsString(this);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Parses a schema.
+   *
+   * @throws IllegalArgumentException naming the property that is wrong
+   */
+  public static FeatureSchema fromJson(String json) {
+    try {
+      return Json.mapper().readValue(json, FeatureSchema.class);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException("invalid schema JSON " + Json.describe(e), e);
+    }
+  }
+
+  /** Parses a schema from a stream (not closed). */
+  public static FeatureSchema fromJson(InputStream in) throws IOException {
+    return fromJson(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  /** Reads a schema file. */
+  public static FeatureSchema read(Path file) throws IOException {
+    return fromJson(Files.readString(file));
+  }
+
+  /** Builds a {@link FeatureSchema} feature by feature. */
+  public static final class Builder {
+    private final String name;
+    private final String version;
+    private final List<Feature> features = new ArrayList<>();
+
+    private Builder(String name, String version) {
+      this.name = name;
+      this.version = version;
+    }
+
+    /** Appends a feature. */
+    public Builder add(Feature feature) {
+      features.add(feature);
+      return this;
+    }
+
+    /** The schema. */
+    public FeatureSchema build() {
+      return new FeatureSchema(name, version, features);
+    }
+  }
+}

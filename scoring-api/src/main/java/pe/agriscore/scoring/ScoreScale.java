@@ -1,0 +1,146 @@
+package pe.agriscore.scoring;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import pe.agriscore.internal.Json;
+
+/**
+ * {@code scorecard.json}: how a probability of default becomes points and a risk grade.
+ *
+ * <p>Points follow the industry's points-to-double-odds scale: with good:bad odds {@code o = (1 -
+ * p) / p}, {@code points = basePoints + pointsToDoubleOdds * log2(o / baseOdds)}, rounded and
+ * clamped to [{@code minPoints}, {@code maxPoints}]. So {@code basePoints} is scored at {@code
+ * baseOdds}, and every {@code pointsToDoubleOdds} more points halve the odds of default.
+ *
+ * <pre>{@code
+ * {"basePoints": 600, "baseOdds": 30, "pointsToDoubleOdds": 20,
+ *  "minPoints": 300, "maxPoints": 850,
+ *  "grades": [{"grade": "A", "minPoints": 680}, {"grade": "B", "minPoints": 640},
+ *             {"grade": "C", "minPoints": 600}, {"grade": "D", "minPoints": 560},
+ *             {"grade": "E", "minPoints": 300}]}
+ * }</pre>
+ *
+ * @param basePoints points at {@code baseOdds}
+ * @param baseOdds good:bad odds that score {@code basePoints}
+ * @param pointsToDoubleOdds points that double the good:bad odds (PDO)
+ * @param minPoints lowest reported score
+ * @param maxPoints highest reported score
+ * @param grades grade bands, highest first; the last must start at or below {@code minPoints}
+ */
+public record ScoreScale(
+    double basePoints,
+    double baseOdds,
+    double pointsToDoubleOdds,
+    int minPoints,
+    int maxPoints,
+    List<Grade> grades) {
+
+  /** Probabilities are kept this far from 0 and 1 so that points stay finite. */
+  private static final double P_EPSILON = 1e-12;
+
+  /** Validates. */
+  @JsonCreator
+  public ScoreScale(
+      @JsonProperty("basePoints") double basePoints,
+      @JsonProperty("baseOdds") double baseOdds,
+      @JsonProperty("pointsToDoubleOdds") double pointsToDoubleOdds,
+      @JsonProperty("minPoints") int minPoints,
+      @JsonProperty("maxPoints") int maxPoints,
+      @JsonProperty("grades") List<Grade> grades) {
+    if (!(baseOdds > 0) || !(pointsToDoubleOdds > 0) || !Double.isFinite(basePoints)) {
+      throw new IllegalArgumentException(
+          "baseOdds and pointsToDoubleOdds must be positive and basePoints finite");
+    }
+    if (minPoints >= maxPoints) {
+      throw new IllegalArgumentException("minPoints must be below maxPoints");
+    }
+    if (grades == null || grades.isEmpty()) {
+      throw new IllegalArgumentException("'grades' must list at least one grade");
+    }
+    List<Grade> sorted = new ArrayList<>(grades);
+    sorted.sort(Comparator.comparingInt(Grade::minPoints).reversed());
+    if (!sorted.equals(grades)) {
+      throw new IllegalArgumentException("'grades' must be listed from highest minPoints down");
+    }
+    if (sorted.get(sorted.size() - 1).minPoints() > minPoints) {
+      throw new IllegalArgumentException(
+          "the last grade must start at or below minPoints " + minPoints + " so that every score"
+              + " has a grade");
+    }
+    this.basePoints = basePoints;
+    this.baseOdds = baseOdds;
+    this.pointsToDoubleOdds = pointsToDoubleOdds;
+    this.minPoints = minPoints;
+    this.maxPoints = maxPoints;
+    this.grades = List.copyOf(grades);
+  }
+
+  /**
+   * The unrounded, unclamped points of probability of default {@code pd}: the quantity reason-code
+   * contributions are measured in.
+   */
+  public double rawPoints(double pd) {
+    double p = Math.min(Math.max(pd, P_EPSILON), 1 - P_EPSILON);
+    double odds = (1 - p) / p;
+    return basePoints + pointsToDoubleOdds * (Math.log(odds / baseOdds) / Math.log(2));
+  }
+
+  /** The reported score of {@code pd}: rounded and clamped. */
+  public int points(double pd) {
+    long rounded = Math.round(rawPoints(pd));
+    return (int) Math.max(minPoints, Math.min(maxPoints, rounded));
+  }
+
+  /** The grade of a reported score. */
+  public Grade grade(int points) {
+    for (Grade g : grades) {
+      if (points >= g.minPoints()) {
+        return g;
+      }
+    }
+    return grades.get(grades.size() - 1);
+  }
+
+  /** This scale as indented JSON. */
+  public String toJson() {
+    try {
+      return Json.mapper().writeValueAsString(this);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Parses {@code scorecard.json}.
+   *
+   * @throws IllegalArgumentException naming what is wrong
+   */
+  public static ScoreScale fromJson(String json) {
+    try {
+      return Json.mapper().readValue(json, ScoreScale.class);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException("invalid scorecard JSON " + Json.describe(e), e);
+    }
+  }
+
+  /**
+   * A risk grade band.
+   *
+   * @param grade the grade's name, e.g. {@code A}
+   * @param minPoints the lowest score in the band
+   */
+  public record Grade(String grade, int minPoints) {
+    /** Validates. */
+    @JsonCreator
+    public Grade(@JsonProperty("grade") String grade, @JsonProperty("minPoints") int minPoints) {
+      this.grade = Objects.requireNonNull(grade, "grade");
+      this.minPoints = minPoints;
+    }
+  }
+}

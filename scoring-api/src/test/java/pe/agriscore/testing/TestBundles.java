@@ -1,0 +1,172 @@
+package pe.agriscore.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import pe.agriscore.bundle.BundleWriter;
+import pe.agriscore.bundle.GoldenCase;
+import pe.agriscore.bundle.ReferenceProfile;
+import pe.agriscore.preprocessing.Encoder;
+import pe.agriscore.preprocessing.FeatureTransform;
+import pe.agriscore.preprocessing.Preprocessing;
+import pe.agriscore.request.ScoringRequest;
+import pe.agriscore.schema.BooleanFeature;
+import pe.agriscore.schema.CategoricalFeature;
+import pe.agriscore.schema.FeatureSchema;
+import pe.agriscore.schema.FeatureText;
+import pe.agriscore.schema.MissingPolicy;
+import pe.agriscore.schema.NumericFeature;
+import pe.agriscore.scoring.ScoreScale;
+
+/**
+ * A small farmer schema and hand-built bundles for tests, shared with other modules through the
+ * scoring-api test-jar. The scorecard's coefficients are stated here, so expected probabilities
+ * are computed independently of the code under test.
+ */
+public final class TestBundles {
+
+  public static final List<String> CROPS = List.of("potato", "coffee", "cocoa", "quinoa", "rice");
+
+  private TestBundles() {}
+
+  /** Six features: every type, one imputing feature (thin-file loan history). */
+  public static FeatureSchema schema() {
+    return FeatureSchema.builder("test-farmer", "1")
+        .add(NumericFeature.of("farm_size_ha", "ha", 0.05, 500)
+            .withText(new FeatureText("AG01", "Chacra de tamaño reducido", "Small farm size",
+                "Cultivated area")))
+        .add(NumericFeature.of("yield_ratio", "ratio", 0, 3)
+            .withText(new FeatureText("AG02", "Rendimiento por debajo de lo habitual",
+                "Yield below typical levels", "Yield relative to the regional mean")))
+        .add(NumericFeature.of("drought_index", "spei", -4, 4))
+        .add(CategoricalFeature.of("main_crop", CROPS))
+        .add(BooleanFeature.of("irrigated"))
+        .add(NumericFeature.of("prior_loans_repaid_share", "share", 0, 1)
+            .withMissing(MissingPolicy.impute(1.0)))
+        .build();
+  }
+
+  /** Standardisation with stated means and scales. */
+  public static Preprocessing standardPreprocessing() {
+    return new Preprocessing(List.of(
+        new FeatureTransform.Standardize("farm_size_ha", 3.0, 2.0),
+        new FeatureTransform.Standardize("yield_ratio", 1.0, 0.25),
+        new FeatureTransform.Standardize("drought_index", 0.0, 1.0),
+        new FeatureTransform.OneHot("main_crop"),
+        new FeatureTransform.Binary("irrigated"),
+        new FeatureTransform.Standardize("prior_loans_repaid_share", 0.8, 0.2)));
+  }
+
+  /** Coefficients by encoded column name of {@link #standardPreprocessing()}. */
+  public static Map<String, Double> coefficients() {
+    Map<String, Double> c = new LinkedHashMap<>();
+    c.put("farm_size_ha", -0.30);
+    c.put("yield_ratio", -0.55);
+    c.put("drought_index", 0.40);
+    c.put("main_crop=potato", 0.10);
+    c.put("main_crop=coffee", -0.20);
+    c.put("main_crop=cocoa", -0.15);
+    c.put("main_crop=quinoa", 0.05);
+    c.put("main_crop=rice", 0.20);
+    c.put("irrigated", -0.45);
+    c.put("prior_loans_repaid_share", -0.35);
+    c.put("prior_loans_repaid_share#missing", 0.25);
+    return c;
+  }
+
+  public static final double INTERCEPT = -2.2;
+
+  public static ScoreScale scale() {
+    return new ScoreScale(600, 30, 20, 300, 850, List.of(
+        new ScoreScale.Grade("A", 680), new ScoreScale.Grade("B", 640),
+        new ScoreScale.Grade("C", 600), new ScoreScale.Grade("D", 560),
+        new ScoreScale.Grade("E", 300)));
+  }
+
+  public static ReferenceProfile reference() {
+    Map<String, ReferenceProfile.FeatureProfile> f = new LinkedHashMap<>();
+    f.put("farm_size_ha", new ReferenceProfile.FeatureProfile(3.0, 0.0, 3.4, null, null));
+    f.put("yield_ratio", new ReferenceProfile.FeatureProfile(1.0, 0.0, 1.0, null, null));
+    f.put("drought_index", new ReferenceProfile.FeatureProfile(0.0, 0.0, 0.0, null, null));
+    f.put("main_crop", new ReferenceProfile.FeatureProfile("potato", 0.0, null, null,
+        Map.of("potato", 0.4, "coffee", 0.2, "cocoa", 0.2, "quinoa", 0.1, "rice", 0.1)));
+    f.put("irrigated", new ReferenceProfile.FeatureProfile(false, 0.0, null, null,
+        Map.of("true", 0.3, "false", 0.7)));
+    f.put("prior_loans_repaid_share", new ReferenceProfile.FeatureProfile(1.0, 0.4, 0.9, null,
+        null));
+    return new ReferenceProfile(1000, f, new ReferenceProfile.ScoreProfile(0.1, null, 0.1));
+  }
+
+  /** A random valid request; deterministic for a seed. */
+  public static ScoringRequest randomRequest(Random rnd, String id) {
+    ScoringRequest.Builder b = ScoringRequest.builder(id, LocalDate.of(2026, 11, 1))
+        .set("farm_size_ha", 0.1 + rnd.nextDouble() * 10)
+        .set("yield_ratio", rnd.nextDouble() * 2)
+        .set("drought_index", rnd.nextGaussian())
+        .set("main_crop", CROPS.get(rnd.nextInt(CROPS.size())))
+        .set("irrigated", rnd.nextBoolean());
+    if (rnd.nextInt(3) == 0) {
+      b.setMissing("prior_loans_repaid_share");
+    } else {
+      b.set("prior_loans_repaid_share", rnd.nextDouble());
+    }
+    return b.build();
+  }
+
+  public static List<ScoringRequest> randomRequests(long seed, int n) {
+    Random rnd = new Random(seed);
+    List<ScoringRequest> list = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      list.add(randomRequest(rnd, "PE-" + i));
+    }
+    return list;
+  }
+
+  /** The scorecard's probability of default, computed here from the stated coefficients. */
+  public static double expectedProbability(ScoringRequest r) {
+    Encoder encoder = Encoder.compile(schema(), standardPreprocessing());
+    float[] x = encoder.encode(r);
+    double z = INTERCEPT;
+    List<String> cols = encoder.columnNames();
+    for (int i = 0; i < x.length; i++) {
+      z += coefficients().get(cols.get(i)) * x[i];
+    }
+    return 1 / (1 + Math.exp(-z));
+  }
+
+  /** Writes a sealed scorecard bundle directory with 8 golden cases under {@code parent}. */
+  public static Path writeScorecardBundle(Path parent) throws IOException {
+    Path model = Files.createTempFile("scorecard-model", ".json");
+    StringBuilder json = new StringBuilder("{\"intercept\": " + INTERCEPT + ", \"coefficients\": {");
+    int i = 0;
+    for (Map.Entry<String, Double> e : coefficients().entrySet()) {
+      json.append(i++ == 0 ? "" : ", ").append('"').append(e.getKey()).append("\": ")
+          .append(e.getValue());
+    }
+    Files.writeString(model, json.append("}}\n").toString());
+    List<GoldenCase> golden = new ArrayList<>();
+    for (ScoringRequest r : randomRequests(7, 8)) {
+      golden.add(new GoldenCase("case-" + r.applicantId(), r, expectedProbability(r)));
+    }
+    Path dir = parent.resolve("scorecard-bundle");
+    BundleWriter.builder()
+        .name("test-scorecard").version("1.0.0")
+        .engine("scorecard").modelFormat("agriscore-logistic")
+        .model(model, "model/scorecard.json")
+        .input("features", 11).output("probability")
+        .createdAt(Instant.parse("2026-11-01T00:00:00Z"))
+        .schema(schema()).preprocessing(standardPreprocessing()).scoreScale(scale())
+        .reference(reference())
+        .golden(golden, 1e-9)
+        .writeTo(dir);
+    Files.delete(model);
+    return dir;
+  }
+}
