@@ -46,8 +46,8 @@ final class Checksums {
     BundleManifest manifest;
     try {
       manifest = Json.mapper().readValue(text, BundleManifest.class);
-    } catch (IOException | IllegalArgumentException e) {
-      throw new BundleException(ModelBundle.MANIFEST, e.getMessage(), e);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new BundleException(ModelBundle.MANIFEST, Json.describe(e), e);
     }
     Map<String, String> actual = hashFiles(root);
     for (Map.Entry<String, String> listed : manifest.files().entrySet()) {

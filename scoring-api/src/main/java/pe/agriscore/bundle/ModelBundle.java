@@ -186,6 +186,8 @@ public final class ModelBundle implements AutoCloseable {
       return parser.parse(Files.readString(root.resolve(file), StandardCharsets.UTF_8));
     } catch (BundleException e) {
       throw e;
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new BundleException(file, Json.describe(e), e);
     } catch (Exception e) {
       throw new BundleException(file, e.getMessage(), e);
     }

@@ -1,31 +1,281 @@
 package pe.agriscore.scoring;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import pe.agriscore.bundle.BundleException;
+import pe.agriscore.bundle.BundleWriter;
+import pe.agriscore.bundle.GoldenCase;
+import pe.agriscore.engine.EngineException;
+import pe.agriscore.engine.EngineOptions;
+import pe.agriscore.preprocessing.Encoder;
+import pe.agriscore.preprocessing.FeatureTransform;
+import pe.agriscore.preprocessing.Preprocessing;
+import pe.agriscore.request.InvalidRequestException;
 import pe.agriscore.request.ScoringRequest;
+import pe.agriscore.request.Violation.Rule;
+import pe.agriscore.testing.FaultyEngine;
 import pe.agriscore.testing.TestBundles;
 
 class CreditScorerTest {
 
+  private static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2026-11-28T12:00:00Z"), ZoneOffset.UTC);
+
   @TempDir Path tmp;
+  private Path bundle;
+
+  @BeforeEach
+  void writeBundle() throws IOException {
+    bundle = TestBundles.writeScorecardBundle(tmp);
+  }
+
+  private CreditScorer scorer() {
+    return CreditScorer.builder(bundle).clock(CLOCK).build();
+  }
 
   @Test
-  void scoresWithTheScorecardEngineAndMatchesIndependentArithmetic() throws Exception {
-    Path bundle = TestBundles.writeScorecardBundle(tmp);
-    try (CreditScorer scorer = CreditScorer.open(bundle)) {
-      for (ScoringRequest r : TestBundles.randomRequests(42, 50)) {
+  void probabilityPointsAndGradeFollowTheModelAndTheScale() {
+    try (CreditScorer scorer = scorer()) {
+      for (ScoringRequest r : TestBundles.randomRequests(42, 200)) {
         CreditScore s = scorer.score(r);
-        assertEquals(TestBundles.expectedProbability(r), s.probabilityOfDefault(), 1e-12);
-        assertEquals(TestBundles.scale().points(s.probabilityOfDefault()), s.points());
-        assertTrue(s.reasons().size() <= 4);
+        double p = TestBundles.expectedProbability(r);
+        assertEquals(p, s.probabilityOfDefault(), 1e-12);
+        // points-to-double-odds, computed here from scorecard.json's stated numbers
+        double raw = 600 + 20 * Math.log(((1 - p) / p) / 30) / Math.log(2);
+        assertEquals(Math.max(300, Math.min(850, Math.round(raw))), s.points());
+        String grade = s.points() >= 680 ? "A" : s.points() >= 640 ? "B"
+            : s.points() >= 600 ? "C" : s.points() >= 560 ? "D" : "E";
+        assertEquals(grade, s.grade());
+        assertEquals(r.applicantId(), s.applicantId());
+        assertEquals(r.asOfDate(), s.asOfDate());
+        assertEquals("test-scorecard", s.modelName());
+        assertEquals("1.0.0", s.modelVersion());
+        assertEquals(CLOCK.instant(), s.scoredAt());
       }
-      List<ScoringResult> all = scorer.scoreAll(TestBundles.randomRequests(42, 50));
-      assertEquals(50, all.size());
     }
+  }
+
+  /**
+   * For a logistic scorecard, a feature's contribution is exactly its terms' change against the
+   * baseline, in points: -PDO / ln 2 * sum(coef * (x - baseline)).
+   */
+  @Test
+  void reasonCodesAreExactForALinearScorecard() {
+    Encoder encoder = Encoder.compile(TestBundles.schema(), TestBundles.standardPreprocessing());
+    List<String> cols = encoder.columnNames();
+    Map<String, Double> coef = TestBundles.coefficients();
+    ScoringRequest baselineRequest = ScoringRequest.builder("b", LocalDate.EPOCH)
+        .set("farm_size_ha", 3.0).set("yield_ratio", 1.0).set("drought_index", 0.0)
+        .set("main_crop", "potato").set("irrigated", false)
+        .set("prior_loans_repaid_share", 1.0).build();
+    float[] base = encoder.encode(baselineRequest);
+    try (CreditScorer scorer = scorer()) {
+      int withReasons = 0;
+      for (ScoringRequest r : TestBundles.randomRequests(11, 300)) {
+        float[] x = encoder.encode(r);
+        List<double[]> expected = new ArrayList<>(); // {featureIndex, points}
+        for (int f = 0; f < 6; f++) {
+          double dz = 0;
+          for (int c = encoder.columnStart(f); c < encoder.columnStart(f) + encoder.columnCount(f);
+              c++) {
+            dz += coef.get(cols.get(c)) * (x[c] - base[c]);
+          }
+          double points = -20 / Math.log(2) * dz;
+          if (points < -0.005) {
+            expected.add(new double[] {f, points});
+          }
+        }
+        expected.sort(Comparator.comparingDouble(e -> e[1]));
+        CreditScore s = scorer.score(r);
+        assertEquals(Math.min(4, expected.size()), s.reasons().size());
+        for (int i = 0; i < s.reasons().size(); i++) {
+          ReasonCode rc = s.reasons().get(i);
+          assertEquals(i + 1, rc.rank());
+          assertEquals(TestBundles.schema().features().get((int) expected.get(i)[0]).name(),
+              rc.feature());
+          assertEquals(expected.get(i)[1], rc.points(), 0.0051);
+        }
+        withReasons += s.reasons().isEmpty() ? 0 : 1;
+      }
+      assertTrue(withReasons > 250, "most random applicants have some adverse reason");
+    }
+  }
+
+  @Test
+  void reasonTextsComeFromTheSchema() {
+    ScoringRequest small = ScoringRequest.builder("PE-s", LocalDate.EPOCH)
+        .set("farm_size_ha", 0.1).set("yield_ratio", 1.0).set("drought_index", 0.0)
+        .set("main_crop", "potato").set("irrigated", false)
+        .set("prior_loans_repaid_share", 1.0).build();
+    try (CreditScorer scorer = scorer()) {
+      ReasonCode rc = scorer.score(small).reasons().get(0);
+      assertEquals(new ReasonCode(1, "AG01", "farm_size_ha", rc.points(),
+          "Chacra de tamaño reducido", "Small farm size"), rc);
+    }
+  }
+
+  @Test
+  void reasonCodesCanBeTurnedOff() {
+    try (CreditScorer scorer = CreditScorer.builder(bundle).maxReasonCodes(0).build()) {
+      for (ScoringRequest r : TestBundles.randomRequests(5, 20)) {
+        assertTrue(scorer.score(r).reasons().isEmpty());
+      }
+    }
+  }
+
+  @Test
+  void invalidRequestThrowsWithEveryViolation() {
+    try (CreditScorer scorer = scorer()) {
+      InvalidRequestException e = assertThrows(InvalidRequestException.class,
+          () -> scorer.score(ScoringRequest.builder("PE-x", LocalDate.EPOCH)
+              .set("farm_size_ha", -1).set("main_crop", "kiwi").build()));
+      assertEquals(List.of("farm_size_ha", "yield_ratio", "drought_index", "main_crop",
+          "irrigated"), e.violations().stream().map(v -> v.field()).toList());
+    }
+  }
+
+  @Test
+  void scoreAllIsolatesBadRecordsAndKeepsOrder() {
+    List<ScoringRequest> requests = new ArrayList<>(TestBundles.randomRequests(9, 10));
+    requests.add(3, ScoringRequest.builder("BAD-1", LocalDate.EPOCH).build());
+    requests.add(7, ScoringRequest.builder("BAD-2", LocalDate.EPOCH).set("x", 1.0).build());
+    try (CreditScorer scorer = scorer()) {
+      List<ScoringResult> results = scorer.scoreAll(requests);
+      assertEquals(12, results.size());
+      for (int i = 0; i < 12; i++) {
+        assertEquals(requests.get(i).applicantId(), results.get(i).applicantId());
+        if (i == 3 || i == 7) {
+          ScoringError e = assertInstanceOf(ScoringError.class, results.get(i));
+          assertEquals(ScoringError.Kind.INVALID_REQUEST, e.kind());
+          assertTrue(e.violations().stream().allMatch(v -> v.rule() == Rule.MISSING
+              || v.rule() == Rule.UNKNOWN_FIELD));
+        } else {
+          CreditScore s = assertInstanceOf(CreditScore.class, results.get(i));
+          assertEquals(TestBundles.expectedProbability(requests.get(i)),
+              s.probabilityOfDefault(), 1e-12);
+        }
+      }
+    }
+  }
+
+  @Test
+  void eightThreadsGetExactlyTheSequentialResults() throws Exception {
+    List<ScoringRequest> requests = TestBundles.randomRequests(2026, 2_000);
+    try (CreditScorer scorer = scorer()) {
+      List<CreditScore> sequential = new ArrayList<>();
+      for (ScoringRequest r : requests) {
+        sequential.add(scorer.score(r));
+      }
+      ExecutorService pool = Executors.newFixedThreadPool(8);
+      try {
+        List<Future<List<CreditScore>>> futures = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+          futures.add(pool.submit(() -> {
+            List<CreditScore> mine = new ArrayList<>();
+            for (ScoringRequest r : requests) {
+              mine.add(scorer.score(r));
+            }
+            return mine;
+          }));
+        }
+        for (Future<List<CreditScore>> f : futures) {
+          assertEquals(sequential, f.get());
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  private Path faultyBundle(int goldenCount) throws IOException {
+    Preprocessing prep = new Preprocessing(List.of(
+        new FeatureTransform.Standardize("farm_size_ha", 0, 1),
+        new FeatureTransform.Standardize("yield_ratio", 1.0, 0.25),
+        new FeatureTransform.Standardize("drought_index", 0.0, 1.0),
+        new FeatureTransform.OneHot("main_crop"),
+        new FeatureTransform.Binary("irrigated"),
+        new FeatureTransform.Standardize("prior_loans_repaid_share", 0.8, 0.2)));
+    List<GoldenCase> golden = new ArrayList<>();
+    for (ScoringRequest r : TestBundles.randomRequests(1, goldenCount)) {
+      golden.add(new GoldenCase("g-" + r.applicantId(), r, 0.1));
+    }
+    Path model = Files.writeString(tmp.resolve("faulty.bin"), "no weights");
+    return BundleWriter.builder().name("faulty").version("0").engine("test-faulty")
+        .modelFormat("none").model(model, "model/faulty.bin").input("x", 11).output("p")
+        .schema(TestBundles.schema()).preprocessing(prep).scoreScale(TestBundles.scale())
+        .reference(TestBundles.reference()).golden(golden, 0)
+        .writeTo(tmp.resolve("faulty-bundle"));
+  }
+
+  private static ScoringRequest farm(String id, double size) {
+    return ScoringRequest.builder(id, LocalDate.EPOCH).set("farm_size_ha", size)
+        .set("yield_ratio", 1.0).set("drought_index", 0.0).set("main_crop", "potato")
+        .set("irrigated", false).setMissing("prior_loans_repaid_share").build();
+  }
+
+  @Test
+  void aNanFromTheEngineBecomesAnErrorForThatRecordOnly() throws IOException {
+    try (CreditScorer scorer = CreditScorer.open(faultyBundle(3))) {
+      List<ScoringResult> results = scorer.scoreAll(List.of(farm("ok", 2),
+          farm("nan", FaultyEngine.NAN_MARKER), farm("ok2", 3)));
+      assertInstanceOf(CreditScore.class, results.get(0));
+      ScoringError e = assertInstanceOf(ScoringError.class, results.get(1));
+      assertEquals(ScoringError.Kind.ENGINE_FAILURE, e.kind());
+      assertEquals("engine 'test-faulty' returned NaN, not a probability", e.message());
+      assertInstanceOf(CreditScore.class, results.get(2));
+      assertThrows(EngineException.class, () -> scorer.score(farm("nan",
+          FaultyEngine.NAN_MARKER)));
+    }
+  }
+
+  @Test
+  void anEngineFailureGivesEveryRecordOfTheBatchAnError() throws IOException {
+    try (CreditScorer scorer = CreditScorer.open(faultyBundle(3))) {
+      List<ScoringResult> results = scorer.scoreAll(List.of(farm("a", 2),
+          farm("boom", FaultyEngine.THROW_MARKER), ScoringRequest.builder("bad", null).build()));
+      for (int i = 0; i < 2; i++) {
+        ScoringError e = assertInstanceOf(ScoringError.class, results.get(i));
+        assertEquals(ScoringError.Kind.ENGINE_FAILURE, e.kind());
+        assertEquals("engine 'test-faulty' failed: native failure in row 1", e.message());
+      }
+      assertEquals(ScoringError.Kind.INVALID_REQUEST,
+          ((ScoringError) results.get(2)).kind());
+    }
+  }
+
+  @Test
+  void aModelOfTheWrongWidthIsRefused() throws IOException {
+    Path faulty = faultyBundle(2);
+    BundleException e = assertThrows(BundleException.class, () -> CreditScorer.builder(faulty)
+        .engineOptions(EngineOptions.builder().set("faulty.width", "12").build()).build());
+    assertEquals("model/faulty.bin: the model takes 12 inputs but schema.json and"
+        + " preprocessing.json encode 11", e.getMessage());
+  }
+
+  @Test
+  void aBundleWithoutGoldenCasesIsRefused() throws IOException {
+    BundleException e = assertThrows(BundleException.class,
+        () -> CreditScorer.open(faultyBundle(0)));
+    assertEquals("golden.json", e.file());
   }
 }

@@ -1,0 +1,151 @@
+package pe.agriscore.bundle;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import pe.agriscore.scoring.CreditScorer;
+import pe.agriscore.testing.TestBundles;
+
+class ModelBundleTest {
+
+  @TempDir Path tmp;
+
+  @Test
+  void opensAVerifiedBundle() throws IOException {
+    Path dir = TestBundles.writeScorecardBundle(tmp);
+    try (ModelBundle b = ModelBundle.open(dir)) {
+      assertEquals("test-scorecard", b.manifest().name());
+      assertEquals(TestBundles.schema(), b.schema());
+      assertEquals(11, b.encoder().width());
+      assertEquals(8, b.goldenCases().size());
+      assertEquals(1e-9, b.goldenTolerance());
+      assertEquals(Path.of("model/scorecard.json"), b.root().relativize(b.modelPath()));
+      assertEquals(List.of("golden.json", "model/scorecard.json", "preprocessing.json",
+          "reference.json", "schema.json", "scorecard.json"),
+          List.copyOf(b.manifest().files().keySet()));
+    }
+  }
+
+  /** One flipped byte anywhere in any file refuses the bundle, naming that file. */
+  @ParameterizedTest
+  @ValueSource(strings = {"manifest.json", "schema.json", "preprocessing.json",
+      "scorecard.json", "reference.json", "golden.json", "model/scorecard.json"})
+  void aFlippedByteInAnyFileIsRefusedNamingThatFile(String file) throws IOException {
+    Path dir = TestBundles.writeScorecardBundle(tmp);
+    Path target = dir.resolve(file);
+    byte[] bytes = Files.readAllBytes(target);
+    for (int position : new int[] {0, bytes.length / 2, bytes.length - 2}) {
+      byte[] copy = bytes.clone();
+      copy[position] ^= 0x01;
+      Files.write(target, copy);
+      BundleException e = assertThrows(BundleException.class, () -> ModelBundle.open(dir));
+      assertEquals(file, e.file(), e::getMessage);
+      assertTrue(e.getMessage().startsWith(file + ": "), e::getMessage);
+    }
+  }
+
+  @Test
+  void anUnlistedFileIsRefused() throws IOException {
+    Path dir = TestBundles.writeScorecardBundle(tmp);
+    Files.writeString(dir.resolve("model/notes.txt"), "added later");
+    BundleException e = assertThrows(BundleException.class, () -> ModelBundle.open(dir));
+    assertEquals("model/notes.txt: present in the bundle but not listed in manifest.json",
+        e.getMessage());
+  }
+
+  @Test
+  void aMissingFileIsRefused() throws IOException {
+    Path dir = TestBundles.writeScorecardBundle(tmp);
+    Files.delete(dir.resolve("reference.json"));
+    BundleException e = assertThrows(BundleException.class, () -> ModelBundle.open(dir));
+    assertEquals("reference.json: listed in manifest.json but missing from the bundle",
+        e.getMessage());
+  }
+
+  @Test
+  void resealedButInconsistentFilesAreRefusedNamingTheFile() throws IOException {
+    Path dir = TestBundles.writeScorecardBundle(tmp);
+    Path ref = dir.resolve("reference.json");
+    Files.writeString(ref, Files.readString(ref).replace("\"potato\"", "\"kiwi\""));
+    BundleWriter.seal(dir);
+    BundleException e = assertThrows(BundleException.class, () -> ModelBundle.open(dir));
+    assertEquals("reference.json", e.file());
+    assertTrue(e.getMessage().contains("baseline of 'main_crop' is invalid"), e::getMessage);
+  }
+
+  @Test
+  void aGoldenMismatchIsRefusedNamingTheCase() throws IOException {
+    Path dir = TestBundles.writeScorecardBundle(tmp);
+    Path golden = dir.resolve("golden.json");
+    String text = Files.readString(golden);
+    int at = text.indexOf("\"probability\" : ") + "\"probability\" : ".length();
+    Files.writeString(golden, text.substring(0, at) + "0.5" + text.substring(
+        text.indexOf('\n', at)));
+    BundleWriter.seal(dir);
+    BundleException e = assertThrows(BundleException.class, () -> CreditScorer.open(dir));
+    assertEquals("golden.json", e.file());
+    assertTrue(e.getMessage().startsWith("golden.json: golden case 'case-PE-0' failed: expected"
+        + " probability 0.5 but engine 'scorecard' computed"), e::getMessage);
+  }
+
+  @Test
+  void zipBundlesOpenAndCleanUp() throws IOException {
+    Path dir = TestBundles.writeScorecardBundle(tmp);
+    Path zip = tmp.resolve("bundle.zip");
+    BundleWriter.zip(dir, zip);
+    Path root;
+    try (CreditScorer scorer = CreditScorer.open(zip)) {
+      root = scorer.bundle().root();
+      assertTrue(Files.isDirectory(root));
+      assertEquals("test-scorecard", scorer.modelName());
+    }
+    assertFalse(Files.exists(root));
+  }
+
+  @Test
+  void aCorruptZipIsRefused() throws IOException {
+    Path dir = TestBundles.writeScorecardBundle(tmp);
+    Path zip = tmp.resolve("bundle.zip");
+    BundleWriter.zip(dir, zip);
+    byte[] bytes = Files.readAllBytes(zip);
+    bytes[bytes.length / 3] ^= 0x10;
+    Files.write(zip, bytes);
+    assertThrows(BundleException.class, () -> ModelBundle.open(zip));
+    try (Stream<Path> left = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+      assertTrue(left.noneMatch(p -> p.getFileName().toString().startsWith("agriscore-bundle-")
+          && isEmptyLeftover(p)));
+    }
+  }
+
+  private static boolean isEmptyLeftover(Path p) {
+    try (Stream<Path> s = Files.list(p)) {
+      return s.findAny().isEmpty();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  @Test
+  void anEngineThatIsNotOnTheClasspathIsNamedWithItsArtifact() throws IOException {
+    Path dir = TestBundles.writeScorecardBundle(tmp);
+    Path manifest = dir.resolve("manifest.json");
+    Files.writeString(manifest, Files.readString(manifest)
+        .replace("\"engine\" : \"scorecard\"", "\"engine\" : \"tensorflow\""));
+    BundleWriter.seal(dir);
+    BundleException e = assertThrows(BundleException.class, () -> CreditScorer.open(dir));
+    assertTrue(e.getMessage().contains("no scoring engine named 'tensorflow'"), e::getMessage);
+    assertTrue(e.getMessage().endsWith("add the dependency pe.agriscore:scoring-engine-tf"),
+        e::getMessage);
+  }
+}
