@@ -68,6 +68,25 @@ public final class EngineOptions {
     }
   }
 
+  /**
+   * The boolean value of {@code key} ({@code true} or {@code false}, any case), or {@code
+   * defaultValue}.
+   *
+   * @throws IllegalArgumentException naming the key if the value is neither
+   */
+  public boolean getBoolean(String key, boolean defaultValue) {
+    Optional<String> v = get(key);
+    if (v.isEmpty()) {
+      return defaultValue;
+    }
+    String s = v.get().trim();
+    if (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false")) {
+      return Boolean.parseBoolean(s);
+    }
+    throw new IllegalArgumentException(
+        "engine option '" + key + "' must be true or false, got '" + v.get() + "'");
+  }
+
   @Override
   public String toString() {
     return "EngineOptions" + values;

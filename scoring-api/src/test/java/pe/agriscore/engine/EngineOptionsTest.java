@@ -34,6 +34,16 @@ class EngineOptionsTest {
   }
 
   @Test
+  void booleansAreStrict() {
+    EngineOptions o = EngineOptions.builder().set("a", "TRUE").set("b", "yes").build();
+    assertTrue(o.getBoolean("a", false));
+    assertTrue(o.getBoolean("missing", true));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> o.getBoolean("b", false));
+    assertEquals("engine option 'b' must be true or false, got 'yes'", e.getMessage());
+  }
+
+  @Test
   void optionsAreImmutableAndSorted() {
     EngineOptions o = EngineOptions.builder().setAll(Map.of("b", "2", "a", "1")).build();
     assertEquals("[a, b]", o.asMap().keySet().toString());

@@ -109,7 +109,7 @@ public final class TestBundles {
     ScoringRequest.Builder b = ScoringRequest.builder(id, LocalDate.of(2026, 11, 1))
         .set("farm_size_ha", 0.1 + rnd.nextDouble() * 10)
         .set("yield_ratio", rnd.nextDouble() * 2)
-        .set("drought_index", rnd.nextGaussian())
+        .set("drought_index", Math.max(-4, Math.min(4, rnd.nextGaussian())))
         .set("main_crop", CROPS.get(rnd.nextInt(CROPS.size())))
         .set("irrigated", rnd.nextBoolean());
     if (rnd.nextInt(3) == 0) {
