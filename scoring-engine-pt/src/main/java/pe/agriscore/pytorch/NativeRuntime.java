@@ -1,0 +1,164 @@
+package pe.agriscore.pytorch;
+
+import ai.djl.engine.Engine;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.pytorch.jni.LibUtils;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import pe.agriscore.engine.EngineException;
+
+/**
+ * Starts libtorch once per JVM, offline, from the classpath natives.
+ *
+ * <p>DJL reads its settings from system properties when its PyTorch engine starts, and libtorch
+ * itself keeps thread pools per process, so everything here is process-wide and decided by the
+ * first load. Later loads asking for other values are told so in the log.
+ */
+final class NativeRuntime {
+
+  private static final Logger LOG = LoggerFactory.getLogger(NativeRuntime.class);
+
+  /** DJL's engine name. */
+  static final String DJL_ENGINE = "PyTorch";
+
+  /** What DJL reads to place extracted natives ({@code <dir>/pytorch/...}); env wins over it. */
+  static final String DJL_ENGINE_CACHE_DIR = "ENGINE_CACHE_DIR";
+
+  private static final String JAVA_LIBRARY_PATH = "java.library.path";
+
+  private static Running running;
+
+  private NativeRuntime() {}
+
+  /**
+   * What the process runs with.
+   *
+   * @param settings the settings of the load that started libtorch
+   * @param libtorchDir where libtorch was extracted and loaded from
+   * @param intraOpThreads libtorch's intra-op threads, as libtorch reports them
+   * @param interOpThreads libtorch's inter-op threads, as libtorch reports them
+   */
+  record Running(PyTorchSettings settings, Path libtorchDir, int intraOpThreads,
+      int interOpThreads) {}
+
+  /**
+   * Starts libtorch if this JVM has not yet, else checks {@code requested} against what runs.
+   *
+   * @throws EngineException if the natives are missing (naming the artifact) or fail to load
+   */
+  static synchronized Running start(PyTorchSettings requested) {
+    if (running != null) {
+      warnIfDifferent(requested);
+      return running;
+    }
+    ClassLoader loader = NativeRuntime.class.getClassLoader();
+    NativeLibraries natives =
+        NativeLibraries.check(loader, NativeLibraries.systemClassifier(), System.getenv());
+    configureDjl(requested);
+    // DJL finds natives through the thread context class loader; in containers that loader may
+    // not see this module's dependencies, so point it at ours while DJL starts.
+    Thread thread = Thread.currentThread();
+    ClassLoader previous = thread.getContextClassLoader();
+    thread.setContextClassLoader(loader);
+    // DJL takes any libtorch on java.library.path over the classpath's; hide those directories
+    // while it looks. The JVM's own library search read the property at startup, so only DJL
+    // sees the change, and only for these lines.
+    String libraryPath = System.getProperty(JAVA_LIBRARY_PATH, "");
+    String hidden = NativeLibraries.withoutLibtorch(libraryPath);
+    if (!hidden.equals(libraryPath)) {
+      LOG.info("ignoring the libtorch in java.library.path ({}): AgriScore loads libtorch {}"
+          + " from the classpath", libraryPath, natives.version());
+      System.setProperty(JAVA_LIBRARY_PATH, hidden);
+    }
+    try {
+      Engine.getEngine(DJL_ENGINE);
+    } catch (RuntimeException | LinkageError e) {
+      throw new EngineException("libtorch " + natives.version() + " (" + natives.classifier()
+          + ") failed to start: " + rootMessage(e), e);
+    } finally {
+      System.setProperty(JAVA_LIBRARY_PATH, libraryPath);
+      thread.setContextClassLoader(previous);
+    }
+    running = new Running(requested, Path.of(LibUtils.getLibtorchPath()),
+        JniUtils.getNumThreads(), JniUtils.getNumInteropThreads());
+    LOG.info("libtorch {} started from {} ({} intra-op, {} inter-op threads, graph optimizer {})",
+        natives.version(), running.libtorchDir(), running.intraOpThreads(),
+        running.interOpThreads(), requested.graphOptimizer() ? "on" : "off");
+    return running;
+  }
+
+  /** What runs, or empty before the first load. */
+  static synchronized Optional<Running> running() {
+    return Optional.ofNullable(running);
+  }
+
+  private static void configureDjl(PyTorchSettings s) {
+    // Models and natives never come from the network; DJL's model zoo and telemetry obey this.
+    System.setProperty("ai.djl.offline", "true");
+    String envOffline = System.getenv("DJL_OFFLINE");
+    if (envOffline != null && !Boolean.parseBoolean(envOffline)) {
+      LOG.warn("DJL_OFFLINE={} in the environment overrides ai.djl.offline=true for DJL; the"
+          + " natives are still taken only from the classpath", envOffline);
+    }
+    System.setProperty(PyTorchSettings.DJL_NUM_THREADS, Integer.toString(s.numThreads()));
+    System.setProperty(PyTorchSettings.DJL_NUM_INTEROP_THREADS,
+        Integer.toString(s.numInteropThreads()));
+    // DJL re-applies this on every forward call, on the calling thread: libtorch keeps the flag
+    // per thread, and the default (true) would otherwise hold on every caller thread.
+    System.setProperty(PyTorchSettings.DJL_GRAPH_OPTIMIZER, Boolean.toString(s.graphOptimizer()));
+
+    Map<String, String> env = System.getenv();
+    Path cache = s.cacheDir().orElse(null);
+    if (cache == null && System.getProperty(DJL_ENGINE_CACHE_DIR) == null
+        && !env.containsKey(DJL_ENGINE_CACHE_DIR)) {
+      cache = PyTorchSettings.defaultCacheDir(Path.of(System.getProperty("user.home")),
+          Path.of(System.getProperty("java.io.tmpdir")), System.getProperty("user.name", "user"));
+    }
+    if (cache != null) {
+      try {
+        Files.createDirectories(cache);
+      } catch (IOException e) {
+        throw new EngineException("cannot create the native cache directory " + cache + " ("
+            + PyTorchEngine.CACHE_DIR + "): " + e, e);
+      }
+      if (!Files.isWritable(cache)) {
+        throw new EngineException("the native cache directory " + cache + " ("
+            + PyTorchEngine.CACHE_DIR + ") is not writable");
+      }
+      if (env.containsKey(DJL_ENGINE_CACHE_DIR)) {
+        LOG.warn("{}={} in the environment overrides {}={} for DJL", DJL_ENGINE_CACHE_DIR,
+            env.get(DJL_ENGINE_CACHE_DIR), PyTorchEngine.CACHE_DIR, cache);
+      }
+      System.setProperty(DJL_ENGINE_CACHE_DIR, cache.toString());
+    }
+  }
+
+  private static void warnIfDifferent(PyTorchSettings requested) {
+    PyTorchSettings active = running.settings();
+    if (requested.numThreads() != active.numThreads()
+        || requested.numInteropThreads() != active.numInteropThreads()
+        || requested.graphOptimizer() != active.graphOptimizer()
+        || (requested.cacheDir().isPresent() && !requested.cacheDir().equals(active.cacheDir()))) {
+      LOG.warn("libtorch already runs in this JVM with {}={}, {}={}, {}={}, natives in {};"
+              + " the values asked for now ({}, {}, {}, {}) are process-wide and take effect only"
+              + " at the first load", PyTorchEngine.NUM_THREADS, active.numThreads(),
+          PyTorchEngine.NUM_INTEROP_THREADS, active.numInteropThreads(),
+          PyTorchEngine.GRAPH_OPTIMIZER, active.graphOptimizer(), running.libtorchDir(),
+          requested.numThreads(), requested.numInteropThreads(), requested.graphOptimizer(),
+          requested.cacheDir().map(Path::toString).orElse("default cache"));
+    }
+  }
+
+  static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + t + ")";
+  }
+}

@@ -1,0 +1,139 @@
+package pe.agriscore.pytorch;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import pe.agriscore.bundle.ModelBundle;
+import pe.agriscore.engine.EngineOptions;
+import pe.agriscore.engine.ScoringModel;
+import pe.agriscore.preprocessing.Encoder;
+import pe.agriscore.testing.TestBundles;
+
+/** One shared model, many threads: each gets exactly what it would get alone. */
+class ConcurrencyTest {
+
+  private static final int THREADS = 8;
+  private static final int SCORES_PER_THREAD = 10_000;
+  private static final int WIDTH = 11;
+
+  @TempDir static Path tmp;
+
+  private static ModelBundle bundle;
+  private static ScoringModel model;
+
+  @BeforeAll
+  static void load() throws Exception {
+    bundle = ModelBundle.open(PtFixtures.farmerBundle(tmp, PtFixtures.SCRIPTED,
+        PtFixtures.golden(2)));
+    // Fewer predictors than threads, so callers also wait for one another.
+    model = new PyTorchEngine().load(bundle,
+        EngineOptions.builder().set(PyTorchEngine.POOL_SIZE, "3").build());
+  }
+
+  @AfterAll
+  static void close() {
+    model.close();
+    bundle.close();
+  }
+
+  /** Encoded random requests of one thread, and the batch sizes it scores them in. */
+  private record Work(float[] rows, int[] batches) {}
+
+  private static Work work(int thread) {
+    Encoder encoder = bundle.encoder();
+    float[] rows = new float[SCORES_PER_THREAD * WIDTH];
+    Random rnd = new Random(thread);
+    // TestBundles draws drought from a Gaussian, so a few requests fall outside the schema.
+    for (int i = 0; i < SCORES_PER_THREAD; ) {
+      var request = TestBundles.randomRequest(rnd, "PE-" + thread + "-" + i);
+      if (encoder.validate(request).isEmpty()) {
+        encoder.encode(request, rows, i++ * WIDTH);
+      }
+    }
+    List<Integer> batches = new ArrayList<>();
+    int left = SCORES_PER_THREAD;
+    while (left > 0) {
+      // Mostly single scores, as an online API sends them, with some small batches.
+      int n = Math.min(left, rnd.nextInt(4) == 0 ? 1 + rnd.nextInt(16) : 1);
+      batches.add(n);
+      left -= n;
+    }
+    return new Work(rows, batches.stream().mapToInt(Integer::intValue).toArray());
+  }
+
+  private static double[] score(Work w) {
+    double[] out = new double[SCORES_PER_THREAD];
+    int at = 0;
+    for (int n : w.batches()) {
+      float[] batch = java.util.Arrays.copyOfRange(w.rows(), at * WIDTH, (at + n) * WIDTH);
+      System.arraycopy(model.predict(batch, n), 0, out, at, n);
+      at += n;
+    }
+    return out;
+  }
+
+  @Test
+  void eightThreadsGiveExactlyTheSequentialResults() throws Exception {
+    List<Work> works = new ArrayList<>();
+    List<double[]> sequential = new ArrayList<>();
+    for (int t = 0; t < THREADS; t++) {
+      works.add(work(t));
+      sequential.add(score(works.get(t)));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+    try {
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<double[]>> futures = new ArrayList<>();
+      for (Work w : works) {
+        futures.add(pool.submit(() -> {
+          start.await();
+          return score(w);
+        }));
+      }
+      start.countDown();
+      for (int t = 0; t < THREADS; t++) {
+        assertArrayEquals(sequential.get(t), futures.get(t).get(5, TimeUnit.MINUTES),
+            "thread " + t);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void argumentsAreChecked() {
+    assertEquals(0, model.predict(new float[0], 0).length);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> model.predict(new float[WIDTH], 2));
+    assertEquals("expected at least 2 rows of 11 floats, got 11 floats", e.getMessage());
+  }
+
+  @Test
+  void closeReleasesTheModelAndLaterCallsFail() throws Exception {
+    ScoringModel other = new PyTorchEngine().load(bundle, EngineOptions.defaults());
+    float[] row = new float[WIDTH];
+    double before = other.predict(row, 1)[0];
+    assertEquals(model.predict(row, 1)[0], before);
+    other.close();
+    other.close();
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> other.predict(row, 1));
+    assertEquals("the PyTorch model model/mlp.pt is closed", e.getMessage());
+    // The shared runtime and the other model are unaffected.
+    assertEquals(before, model.predict(row, 1)[0]);
+  }
+}
