@@ -1,0 +1,386 @@
+package pe.agriscore.engine.tf;
+
+import com.sun.jna.Function;
+import com.sun.jna.NativeLibrary;
+import com.sun.jna.Platform;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.net.URLConnection;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import pe.agriscore.engine.EngineException;
+import pe.agriscore.engine.EngineOptions;
+
+/**
+ * Starts TensorFlow in this JVM from the natives on the classpath, with no setup and no network.
+ *
+ * <p>The TensorFlow 2.16.1 natives come from {@code
+ * org.tensorflow:tensorflow-core-native:1.0.0-rc.1:linux-x86_64} (632 MB of shared libraries).
+ * The first start on a machine extracts them once into a cache directory; every later start, in
+ * any JVM, loads them from there. Before DJL's TensorFlow engine initialises, this class points
+ * it at that directory ({@code TENSORFLOW_LIBRARY_PATH}), makes JavaCPP load the libraries from
+ * there instead of extracting them a second time ({@code org.bytedeco.javacpp.pathsFirst}), turns
+ * DJL's downloads off ({@code ai.djl.offline}), fixes TensorFlow's thread pools and quiets its
+ * C++ logging.
+ *
+ * <p>{@link TensorFlowEngine} calls it on every load; code that uses the {@code org.tensorflow}
+ * graph API directly (the training pipeline) calls it first:
+ *
+ * <pre>{@code
+ * TensorFlowNatives.ensureLoaded(EngineOptions.defaults());
+ * try (Graph graph = new Graph(); Session session = new Session(graph)) {
+ *   Ops tf = Ops.create(graph);
+ *   ...
+ * }
+ * }</pre>
+ *
+ * <p><b>Cache directory</b> ({@value TensorFlowEngine#CACHE_DIR}): default {@code
+ * ~/.cache/agriscore}, or {@code <java.io.tmpdir>/agriscore-<user>} when the home directory is not
+ * writable. The libraries go into a sub-directory named after the native artifact and version,
+ * so upgrades never mix files. A directory filled in advance (for example at image build time)
+ * may be read-only. Concurrent first starts are safe: extraction holds a file lock, writes each
+ * library under a temporary name and renames it atomically into place.
+ *
+ * <p><b>Process-wide settings:</b> TensorFlow starts once per process. The options read here
+ * ({@value TensorFlowEngine#INTRA_OP_THREADS}, {@value TensorFlowEngine#INTER_OP_THREADS},
+ * {@value TensorFlowEngine#LOG_LEVEL}, the cache directory) take effect on the first call;
+ * later calls with other values are logged and ignored.
+ *
+ * <p>Thread-safe; idempotent.
+ */
+public final class TensorFlowNatives {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TensorFlowNatives.class);
+
+  /** The platform whose library names this class knows. */
+  static final String SUPPORTED_PLATFORM = "linux-x86_64";
+
+  /** The JNI library DJL and JavaCPP look for; the other two are its dependencies. */
+  static final String JNI_LIBRARY = "libjnitensorflow.so";
+
+  /** Everything the native jar holds for {@link #SUPPORTED_PLATFORM}, as it names the files. */
+  static final List<String> LIBRARIES =
+      List.of("libtensorflow_framework.so.2", "libtensorflow_cc.so.2", JNI_LIBRARY);
+
+  private static final String RESOURCE_DIR = "org/tensorflow/internal/c_api/";
+  private static final String NATIVE_POM =
+      "META-INF/maven/org.tensorflow/tensorflow-core-native/pom.properties";
+  private static final String NATIVES = "pe/agriscore/engine/tf/natives.properties";
+  private static final String LIBRARY_PATH = "TENSORFLOW_LIBRARY_PATH";
+  private static final String LOG_LEVEL_ENV = "TF_CPP_MIN_LOG_LEVEL";
+  private static final String DJL_ENGINE = "TensorFlow";
+
+  private static Started started;
+
+  private TensorFlowNatives() {}
+
+  /** What TensorFlow started with in this process: the settings every model then uses. */
+  record Started(Path directory, int intraOpThreads, int interOpThreads, int logLevel) {}
+
+  /** The settings TensorFlow started with, or null before {@link #ensureLoaded}. */
+  static synchronized Started started() {
+    return started;
+  }
+
+  /**
+   * Starts TensorFlow if this process has not yet: extracts the natives into the cache directory
+   * unless they are already there, configures DJL and JavaCPP, and initialises DJL's TensorFlow
+   * engine.
+   *
+   * @param options {@value TensorFlowEngine#CACHE_DIR}, {@value
+   *     TensorFlowEngine#INTRA_OP_THREADS}, {@value TensorFlowEngine#INTER_OP_THREADS} and
+   *     {@value TensorFlowEngine#LOG_LEVEL}; see {@link TensorFlowEngine} for their defaults
+   * @return the directory TensorFlow's libraries were loaded from
+   * @throws EngineException naming the artifact to add when the natives are missing or the
+   *     platform unsupported, or the directory when extraction or loading fails
+   */
+  public static synchronized Path ensureLoaded(EngineOptions options) {
+    TensorFlowSettings settings = TensorFlowSettings.of(options);
+    if (started != null) {
+      warnIfIgnored(settings);
+      return started.directory;
+    }
+    long t0 = System.nanoTime();
+    Path dir = libraryDirectory(settings);
+    configure(dir, settings);
+    try {
+      ai.djl.engine.Engine engine = ai.djl.engine.Engine.getEngine(DJL_ENGINE);
+      LOG.info("TensorFlow {} started from {} in {} ms (intra-op threads {}, inter-op threads {})",
+          engine.getVersion(), dir, (System.nanoTime() - t0) / 1_000_000,
+          settings.intraOpThreads(), settings.interOpThreads());
+    } catch (RuntimeException | LinkageError e) {
+      throw new EngineException("TensorFlow failed to start from the natives in " + dir + ": "
+          + describe(e) + " (they come from " + artifact() + ")", e);
+    }
+    started = new Started(dir, settings.intraOpThreads(), settings.interOpThreads(),
+        settings.logLevel());
+    return dir;
+  }
+
+  /**
+   * Extracts the natives into {@code cacheRoot} unless a complete copy is already there, safely
+   * against other threads and processes doing the same. Does not load them.
+   *
+   * @param cacheRoot the AgriScore cache directory; the libraries go into a sub-directory named
+   *     after the native artifact, e.g. {@code tensorflow-core-native-1.0.0-rc.1-linux-x86_64}
+   * @return that sub-directory
+   * @throws EngineException naming the artifact to add when the natives are not on the classpath
+   *     or the platform is unsupported, or naming the directory when it cannot be written
+   */
+  public static Path extract(Path cacheRoot) {
+    return extract(cacheRoot, platform(), classLoader());
+  }
+
+  /** {@link #extract(Path)} for a given platform and classpath. */
+  static Path extract(Path cacheRoot, String platform, ClassLoader loader) {
+    if (!SUPPORTED_PLATFORM.equals(platform)) {
+      throw new EngineException("the TensorFlow engine runs on " + SUPPORTED_PLATFORM
+          + " only (natives " + artifact() + "), not on " + platform + " ("
+          + System.getProperty("os.name") + ", " + System.getProperty("os.arch") + ")");
+    }
+    URL[] sources = new URL[LIBRARIES.size()];
+    long[] sizes = new long[LIBRARIES.size()];
+    for (int i = 0; i < sources.length; i++) {
+      sources[i] = loader.getResource(RESOURCE_DIR + platform + "/" + LIBRARIES.get(i));
+      if (sources[i] == null) {
+        throw new EngineException("TensorFlow's native library " + LIBRARIES.get(i)
+            + " is not on the classpath: add the dependency " + artifact()
+            + " (excluding its transitive dependencies)");
+      }
+      sizes[i] = contentLength(sources[i]);
+    }
+    Path dir = cacheRoot.toAbsolutePath().normalize()
+        .resolve("tensorflow-core-native-" + nativeVersion(loader) + "-" + platform);
+    if (complete(dir, sizes)) {
+      return dir;
+    }
+    // One thread per JVM at a time: FileLock is held per process, not per thread.
+    synchronized (TensorFlowNatives.class) {
+      try {
+        Files.createDirectories(dir);
+        try (FileChannel lockFile = FileChannel.open(dir.resolve(".lock"),
+            StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+          // Blocks while another process extracts; then finds its files complete.
+          FileLock lock = lockFile.lock();
+          try {
+            for (int i = 0; i < sources.length; i++) {
+              Path target = dir.resolve(LIBRARIES.get(i));
+              if (!Files.isRegularFile(target) || Files.size(target) != sizes[i]) {
+                copyAtomically(sources[i], target, sizes[i]);
+              }
+            }
+          } finally {
+            lock.release();
+          }
+        }
+      } catch (IOException e) {
+        throw new EngineException("cannot extract TensorFlow's natives into " + dir + ": " + e
+            + "; set " + TensorFlowEngine.CACHE_DIR + " to a writable directory", e);
+      }
+    }
+    return dir;
+  }
+
+  /** The platform as Maven classifiers name it, e.g. {@code linux-x86_64}. */
+  static String platform() {
+    String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+    String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+    String o = os.startsWith("linux") ? "linux"
+        : os.startsWith("mac") ? "macosx"
+        : os.startsWith("windows") ? "windows" : os.replace(' ', '_');
+    String a = arch.equals("amd64") || arch.equals("x86_64") ? "x86_64"
+        : arch.equals("aarch64") || arch.equals("arm64") ? "arm64" : arch;
+    return o + "-" + a;
+  }
+
+  /** The Maven coordinates of the natives this engine needs. */
+  static String artifact() {
+    Properties p = properties(classLoader(), NATIVES);
+    return p.getProperty("groupId") + ":" + p.getProperty("artifactId") + ":"
+        + p.getProperty("version") + ":" + SUPPORTED_PLATFORM;
+  }
+
+  /** The default cache directory: {@code ~/.cache/agriscore}, else under java.io.tmpdir. */
+  static Path defaultCacheRoot() {
+    Path home = Path.of(System.getProperty("user.home"), ".cache", "agriscore");
+    if (writable(home)) {
+      return home;
+    }
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir"),
+        "agriscore-" + System.getProperty("user.name", "user"));
+    LOG.info("{} is not writable; caching TensorFlow's natives under {}", home, tmp);
+    return tmp;
+  }
+
+  private static Path libraryDirectory(TensorFlowSettings settings) {
+    String override = System.getenv(LIBRARY_PATH);
+    if (override != null) {
+      // DJL reads the environment before system properties, so this directory would win anyway.
+      if (!Files.isRegularFile(Path.of(override, JNI_LIBRARY))) {
+        throw new EngineException(LIBRARY_PATH + "=" + override + " is set in the environment"
+            + " but holds no " + JNI_LIBRARY + ": unset it to use the natives of "
+            + artifact());
+      }
+      LOG.info("loading TensorFlow from {}={} (set in the environment)", LIBRARY_PATH, override);
+      return Path.of(override);
+    }
+    Path root = settings.cacheDir() != null ? settings.cacheDir() : defaultCacheRoot();
+    return extract(root);
+  }
+
+  /** Everything DJL, JavaCPP and TensorFlow read once, when they start. */
+  private static void configure(Path dir, TensorFlowSettings settings) {
+    System.setProperty(LIBRARY_PATH, dir.toString());
+    // Without it JavaCPP extracts its own 630 MB copy of the libraries from the jar.
+    System.setProperty("org.bytedeco.javacpp.pathsFirst", "true");
+    System.setProperty("ai.djl.offline", "true");
+    // DJL creates TensorFlow's first context from these; its thread pools are process-wide.
+    System.setProperty(TensorFlowSettings.DJL_INTRA_OP,
+        Integer.toString(settings.intraOpThreads()));
+    System.setProperty(TensorFlowSettings.DJL_INTER_OP,
+        Integer.toString(settings.interOpThreads()));
+    setLogLevel(settings.logLevel());
+  }
+
+  /**
+   * TensorFlow's C++ logging reads TF_CPP_MIN_LOG_LEVEL from the process environment once, at
+   * its first message, and Java cannot change its own environment: so libc's setenv is called
+   * through JNA before the libraries load. A value set by the operator is left alone.
+   */
+  private static void setLogLevel(int level) {
+    if (System.getenv(LOG_LEVEL_ENV) != null) {
+      return;
+    }
+    try {
+      Function setenv = NativeLibrary.getInstance(Platform.C_LIBRARY_NAME).getFunction("setenv");
+      int rc = setenv.invokeInt(new Object[] {LOG_LEVEL_ENV, Integer.toString(level), 0});
+      if (rc != 0) {
+        LOG.warn("setenv({}) failed ({}): TensorFlow will log at its default level",
+            LOG_LEVEL_ENV, rc);
+      }
+    } catch (RuntimeException | LinkageError e) {
+      LOG.warn("cannot set {} ({}): TensorFlow will log at its default level", LOG_LEVEL_ENV,
+          e.toString());
+    }
+  }
+
+  private static void warnIfIgnored(TensorFlowSettings s) {
+    if (s.intraOpThreads() != started.intraOpThreads
+        || s.interOpThreads() != started.interOpThreads || s.logLevel() != started.logLevel) {
+      LOG.warn("TensorFlow already runs in this process with {}={}, {}={}, {}={}; the values"
+              + " {}, {}, {} are ignored (TensorFlow reads them once per process)",
+          TensorFlowEngine.INTRA_OP_THREADS, started.intraOpThreads,
+          TensorFlowEngine.INTER_OP_THREADS, started.interOpThreads,
+          TensorFlowEngine.LOG_LEVEL, started.logLevel,
+          s.intraOpThreads(), s.interOpThreads(), s.logLevel());
+    }
+    if (s.cacheDir() != null
+        && !started.directory.startsWith(s.cacheDir().toAbsolutePath().normalize())) {
+      LOG.warn("TensorFlow already runs in this process from {}; {}={} is ignored",
+          started.directory, TensorFlowEngine.CACHE_DIR, s.cacheDir());
+    }
+  }
+
+  private static boolean complete(Path dir, long[] sizes) {
+    try {
+      for (int i = 0; i < sizes.length; i++) {
+        Path f = dir.resolve(LIBRARIES.get(i));
+        if (!Files.isRegularFile(f) || Files.size(f) != sizes[i]) {
+          return false;
+        }
+      }
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static void copyAtomically(URL source, Path target, long size) throws IOException {
+    LOG.info("extracting {} ({} MB) to {}", target.getFileName(), size >> 20, target.getParent());
+    Path tmp = Files.createTempFile(target.getParent(), target.getFileName() + ".", ".tmp");
+    try {
+      try (InputStream in = source.openStream()) {
+        long copied = Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+        if (copied != size) {
+          throw new IOException("copied " + copied + " of " + size + " bytes from " + source);
+        }
+      }
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        ch.force(true);
+      }
+      if (tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+        // Temporary files are private; the libraries may serve every user of a shared cache.
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
+      }
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE,
+          StandardCopyOption.REPLACE_EXISTING);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  private static long contentLength(URL url) {
+    try {
+      URLConnection c = url.openConnection();
+      long n = c.getContentLengthLong();
+      if (n < 0) {
+        throw new IOException("unknown size");
+      }
+      return n;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + url, e);
+    }
+  }
+
+  private static boolean writable(Path dir) {
+    try {
+      Files.createDirectories(dir);
+      return Files.isWritable(dir);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** The version of the native jar actually on the classpath (it names the cache directory). */
+  private static String nativeVersion(ClassLoader loader) {
+    String v = properties(loader, NATIVE_POM).getProperty("version");
+    return v != null ? v : properties(classLoader(), NATIVES).getProperty("version");
+  }
+
+  private static Properties properties(ClassLoader loader, String resource) {
+    Properties p = new Properties();
+    try (InputStream in = loader.getResourceAsStream(resource)) {
+      if (in != null) {
+        p.load(in);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + resource, e);
+    }
+    return p;
+  }
+
+  private static ClassLoader classLoader() {
+    return TensorFlowNatives.class.getClassLoader();
+  }
+
+  private static String describe(Throwable e) {
+    StringBuilder sb = new StringBuilder(String.valueOf(e.getMessage()));
+    Throwable c = e.getCause();
+    for (int depth = 0; c != null && depth < 5; depth++, c = c.getCause()) {
+      sb.append("; caused by ").append(c);
+    }
+    return sb.toString();
+  }
+}
