@@ -1,4 +1,4 @@
-package pe.agriscore.pytorch;
+package pe.agriscore.engine.pt;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

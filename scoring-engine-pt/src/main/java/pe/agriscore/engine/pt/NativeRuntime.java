@@ -1,4 +1,4 @@
-package pe.agriscore.pytorch;
+package pe.agriscore.engine.pt;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;

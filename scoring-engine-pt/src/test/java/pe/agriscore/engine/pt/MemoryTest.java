@@ -1,4 +1,4 @@
-package pe.agriscore.pytorch;
+package pe.agriscore.engine.pt;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

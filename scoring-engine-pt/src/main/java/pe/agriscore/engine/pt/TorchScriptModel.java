@@ -1,4 +1,4 @@
-package pe.agriscore.pytorch;
+package pe.agriscore.engine.pt;
 
 import ai.djl.Device;
 import ai.djl.MalformedModelException;

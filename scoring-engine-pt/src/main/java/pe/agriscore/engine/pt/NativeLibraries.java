@@ -1,4 +1,4 @@
-package pe.agriscore.pytorch;
+package pe.agriscore.engine.pt;
 
 import java.io.File;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package pe.agriscore.pytorch;
+package pe.agriscore.engine.pt;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +19,7 @@ import pe.agriscore.engine.ScoringModel;
  * mvn -o -q -B -pl scoring-engine-pt test-compile dependency:build-classpath \
  *     -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
  * java -cp scoring-engine-pt/target/test-classes:scoring-engine-pt/target/classes:$(cat \
- *     scoring-engine-pt/target/cp.txt) pe.agriscore.pytorch.GraphOptimizerMeasurement false
+ *     scoring-engine-pt/target/cp.txt) pe.agriscore.engine.pt.GraphOptimizerMeasurement false
  * }</pre>
  *
  * <p>Arguments: {@code true|false} (the optimiser) and optionally the fixture, {@code
