@@ -46,10 +46,7 @@ public final class ScorecardEngine implements ScoringEngine {
   @Override
   public ScoringModel load(ModelBundle bundle, EngineOptions options) {
     String file = bundle.manifest().model();
-    if (!FORMAT.equals(bundle.manifest().modelFormat())) {
-      throw new BundleException(ModelBundle.MANIFEST, "engine 'scorecard' reads modelFormat '"
-          + FORMAT + "', not '" + bundle.manifest().modelFormat() + "'");
-    }
+    bundle.requireModelFormat(NAME, FORMAT);
     LogisticModelFile spec;
     try {
       spec = Json.mapper().readValue(Files.readString(bundle.modelPath()), LogisticModelFile.class);

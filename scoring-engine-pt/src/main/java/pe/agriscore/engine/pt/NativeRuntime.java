@@ -11,6 +11,8 @@ import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pe.agriscore.engine.EngineException;
+import pe.agriscore.engine.EngineOptions;
+import pe.agriscore.engine.NativeCache;
 
 /**
  * Starts libtorch once per JVM, offline, from the classpath natives.
@@ -116,8 +118,7 @@ final class NativeRuntime {
     Path cache = s.cacheDir().orElse(null);
     if (cache == null && System.getProperty(DJL_ENGINE_CACHE_DIR) == null
         && !env.containsKey(DJL_ENGINE_CACHE_DIR)) {
-      cache = PyTorchSettings.defaultCacheDir(Path.of(System.getProperty("user.home")),
-          Path.of(System.getProperty("java.io.tmpdir")), System.getProperty("user.name", "user"));
+      cache = NativeCache.directory(EngineOptions.defaults());
     }
     if (cache != null) {
       try {

@@ -7,6 +7,7 @@ import pe.agriscore.bundle.BundleException;
 import pe.agriscore.bundle.BundleManifest;
 import pe.agriscore.bundle.ModelBundle;
 import pe.agriscore.engine.EngineOptions;
+import pe.agriscore.engine.NativeCache;
 import pe.agriscore.engine.ScoringEngine;
 import pe.agriscore.engine.ScoringModel;
 
@@ -92,7 +93,7 @@ public final class PyTorchEngine implements ScoringEngine {
   public static final String POOL_SIZE = "pytorch.predictor_pool_size";
 
   /** The directory natives are extracted to, shared by AgriScore's engines. */
-  public static final String CACHE_DIR = "agriscore.cache_dir";
+  public static final String CACHE_DIR = NativeCache.CACHE_DIR;
 
   @Override
   public String name() {
@@ -117,10 +118,7 @@ public final class PyTorchEngine implements ScoringEngine {
   @Override
   public ScoringModel load(ModelBundle bundle, EngineOptions options) {
     BundleManifest manifest = bundle.manifest();
-    if (!FORMAT.equals(manifest.modelFormat())) {
-      throw new BundleException(ModelBundle.MANIFEST, "engine '" + NAME + "' reads modelFormat '"
-          + FORMAT + "', not '" + manifest.modelFormat() + "'");
-    }
+    bundle.requireModelFormat(NAME, FORMAT);
     int width = bundle.encoder().width();
     checkDeclaredShapes(manifest, width);
     Path file = bundle.modelPath();

@@ -1,9 +1,9 @@
 package pe.agriscore.engine.pt;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import pe.agriscore.engine.EngineOptions;
+import pe.agriscore.engine.NativeCache;
 
 /**
  * The engine options of one load, validated, with their defaults applied.
@@ -14,7 +14,7 @@ import pe.agriscore.engine.EngineOptions;
  * @param poolSize the most concurrent calls per model
  * @param cacheDir where natives are extracted (DJL adds {@code pytorch/}); empty when neither
  *     {@code agriscore.cache_dir} nor DJL's own {@code ENGINE_CACHE_DIR} is set, meaning {@link
- *     #defaultCacheDir}
+ *     NativeCache}'s default
  */
 record PyTorchSettings(
     int numThreads,
@@ -44,32 +44,9 @@ record PyTorchSettings(
         options.get(PyTorchEngine.GRAPH_OPTIMIZER).orElse(djlOptimizer));
     int pool = positive(options, PyTorchEngine.POOL_SIZE,
         Runtime.getRuntime().availableProcessors());
-    Optional<Path> cache = options.get(PyTorchEngine.CACHE_DIR)
-        .map(String::trim)
-        .filter(s -> !s.isEmpty())
-        .map(s -> Path.of(s).toAbsolutePath().normalize());
+    Optional<Path> cache = NativeCache.configured(options)
+        .map(p -> p.toAbsolutePath().normalize());
     return new PyTorchSettings(threads, interop, optimizer, pool, cache);
-  }
-
-  /**
-   * {@code ~/.cache/agriscore}, or {@code <tmpdir>/agriscore-<user>} when the home directory
-   * cannot hold it (read-only home of a service account).
-   */
-  static Path defaultCacheDir(Path home, Path tmp, String user) {
-    Path preferred = home.resolve(".cache").resolve("agriscore");
-    if (canCreateOrWrite(preferred)) {
-      return preferred;
-    }
-    return tmp.resolve("agriscore-" + user);
-  }
-
-  /** True if {@code dir} is writable, or does not exist and its nearest existing parent is. */
-  static boolean canCreateOrWrite(Path dir) {
-    Path p = dir.toAbsolutePath();
-    while (p != null && !Files.exists(p)) {
-      p = p.getParent();
-    }
-    return p != null && Files.isDirectory(p) && Files.isWritable(p);
   }
 
   private static int djlInt(String property, int defaultValue) {

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import pe.agriscore.bundle.ModelBundle;
 import pe.agriscore.engine.EngineOptions;
+import pe.agriscore.engine.NativeCache;
 import pe.agriscore.engine.ScoringModel;
 
 /** What the first load sets up for the whole process: natives, cache, threads, offline mode. */
@@ -50,8 +51,7 @@ class NativeRuntimeTest {
     assumeTrue(System.getenv("ENGINE_CACHE_DIR") == null, "DJL's ENGINE_CACHE_DIR env wins");
     Path expected = System.getProperty(PyTorchEngine.CACHE_DIR) != null
         ? Path.of(System.getProperty(PyTorchEngine.CACHE_DIR))
-        : PyTorchSettings.defaultCacheDir(Path.of(System.getProperty("user.home")),
-            Path.of(System.getProperty("java.io.tmpdir")), System.getProperty("user.name"));
+        : NativeCache.directory(EngineOptions.defaults());
     Path dir = running.libtorchDir();
     assertTrue(dir.startsWith(expected.resolve("pytorch")), dir + " not under " + expected);
     assertTrue(Files.isRegularFile(dir.resolve("libtorch_cpu.so")));
@@ -67,17 +67,6 @@ class NativeRuntimeTest {
         .toList();
     assertEquals(List.of(running.libtorchDir().resolve("libtorch_cpu.so").toString()),
         torchMappings);
-  }
-
-  @Test
-  void theDefaultCacheFallsBackToTmpWhenHomeCannotHoldIt() throws Exception {
-    Path home = Files.createDirectories(tmp.resolve("home"));
-    assertEquals(home.resolve(".cache/agriscore"),
-        PyTorchSettings.defaultCacheDir(home, tmp, "svc"));
-    // A home that cannot hold directories: its path runs through a regular file.
-    Path file = Files.createFile(tmp.resolve("not-a-dir"));
-    assertEquals(tmp.resolve("agriscore-svc"),
-        PyTorchSettings.defaultCacheDir(file.resolve("home"), tmp, "svc"));
   }
 
   @Test

@@ -7,6 +7,7 @@ import pe.agriscore.bundle.BundleException;
 import pe.agriscore.bundle.BundleManifest;
 import pe.agriscore.bundle.ModelBundle;
 import pe.agriscore.engine.EngineOptions;
+import pe.agriscore.engine.NativeCache;
 import pe.agriscore.engine.ScoringEngine;
 import pe.agriscore.engine.ScoringModel;
 
@@ -87,7 +88,7 @@ public final class TensorFlowEngine implements ScoringEngine {
   public static final String DEFAULT_TAGS = "serve";
 
   /** Option: the AgriScore cache directory, shared with other engines. */
-  public static final String CACHE_DIR = "agriscore.cache_dir";
+  public static final String CACHE_DIR = NativeCache.CACHE_DIR;
 
   /** Option: threads one TensorFlow operation may use; 0 means one per core. */
   public static final String INTRA_OP_THREADS = "tensorflow.intra_op_threads";
@@ -132,10 +133,7 @@ public final class TensorFlowEngine implements ScoringEngine {
   public ScoringModel load(ModelBundle bundle, EngineOptions options) {
     BundleManifest manifest = bundle.manifest();
     String file = manifest.model();
-    if (!FORMAT.equals(manifest.modelFormat())) {
-      throw new BundleException(ModelBundle.MANIFEST, "engine '" + NAME + "' reads modelFormat '"
-          + FORMAT + "', not '" + manifest.modelFormat() + "'");
-    }
+    bundle.requireModelFormat(NAME, FORMAT);
     if (!Files.isDirectory(bundle.modelPath())) {
       throw new BundleException(file, "a " + FORMAT + " model must be a SavedModel directory");
     }

@@ -22,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pe.agriscore.engine.EngineException;
 import pe.agriscore.engine.EngineOptions;
+import pe.agriscore.engine.NativeCache;
 
 /**
  * Starts TensorFlow in this JVM from the natives on the classpath, with no setup and no network.
@@ -212,16 +213,9 @@ public final class TensorFlowNatives {
         + p.getProperty("version") + ":" + SUPPORTED_PLATFORM;
   }
 
-  /** The default cache directory: {@code ~/.cache/agriscore}, else under java.io.tmpdir. */
+  /** The default cache directory (see {@link NativeCache}). */
   static Path defaultCacheRoot() {
-    Path home = Path.of(System.getProperty("user.home"), ".cache", "agriscore");
-    if (writable(home)) {
-      return home;
-    }
-    Path tmp = Path.of(System.getProperty("java.io.tmpdir"),
-        "agriscore-" + System.getProperty("user.name", "user"));
-    LOG.info("{} is not writable; caching TensorFlow's natives under {}", home, tmp);
-    return tmp;
+    return NativeCache.directory(EngineOptions.defaults());
   }
 
   private static Path libraryDirectory(TensorFlowSettings settings) {
@@ -341,15 +335,6 @@ public final class TensorFlowNatives {
       return n;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + url, e);
-    }
-  }
-
-  private static boolean writable(Path dir) {
-    try {
-      Files.createDirectories(dir);
-      return Files.isWritable(dir);
-    } catch (IOException e) {
-      return false;
     }
   }
 

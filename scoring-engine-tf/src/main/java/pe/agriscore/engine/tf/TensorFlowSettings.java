@@ -2,6 +2,7 @@ package pe.agriscore.engine.tf;
 
 import java.nio.file.Path;
 import pe.agriscore.engine.EngineOptions;
+import pe.agriscore.engine.NativeCache;
 
 /**
  * The engine options of {@link TensorFlowEngine}, parsed and checked.
@@ -28,9 +29,8 @@ record TensorFlowSettings(Path cacheDir, int intraOpThreads, int interOpThreads,
    * @throws IllegalArgumentException naming the key of an invalid value
    */
   static TensorFlowSettings of(EngineOptions options) {
-    String dir = options.get(TensorFlowEngine.CACHE_DIR).map(String::trim).orElse("");
     return new TensorFlowSettings(
-        dir.isEmpty() ? null : Path.of(dir),
+        NativeCache.configured(options).orElse(null),
         atLeast(options, TensorFlowEngine.INTRA_OP_THREADS,
             djlProperty(DJL_INTRA_OP, TensorFlowEngine.DEFAULT_INTRA_OP_THREADS), 0),
         atLeast(options, TensorFlowEngine.INTER_OP_THREADS,
