@@ -1,5 +1,7 @@
 package pe.agriscore.engine;
 
+import java.util.Optional;
+
 /**
  * A loaded model that maps encoded rows to probabilities of default.
  *
@@ -22,6 +24,16 @@ public interface ScoringModel extends AutoCloseable {
    * @throws pe.agriscore.engine.EngineException if the engine fails
    */
   double[] predict(float[] rows, int rowCount);
+
+  /**
+   * The model's coefficients when its log-odds of default are a sum of per-column terms, {@code
+   * log(p / (1 - p)) = intercept + sum(coefficients[c] * x[c])}, as for a logistic scorecard. Then
+   * a feature's reason-code contribution is computed exactly from them, with no extra engine
+   * rows. Empty (the default) for any other model.
+   */
+  default Optional<double[]> logOddsCoefficients() {
+    return Optional.empty();
+  }
 
   /** Releases native memory. */
   @Override

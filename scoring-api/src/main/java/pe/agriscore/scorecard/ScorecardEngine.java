@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import pe.agriscore.bundle.BundleException;
 import pe.agriscore.bundle.ModelBundle;
 import pe.agriscore.engine.EngineOptions;
@@ -124,6 +125,11 @@ public final class ScorecardEngine implements ScoringEngine {
         out[r] = 1 / (1 + Math.exp(-z));
       }
       return out;
+    }
+
+    @Override
+    public Optional<double[]> logOddsCoefficients() {
+      return Optional.of(coef.clone());
     }
 
     @Override

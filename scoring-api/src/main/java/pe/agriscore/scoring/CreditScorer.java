@@ -43,8 +43,10 @@ import pe.agriscore.schema.Feature;
  * per model across the application. Concurrent calls give exactly the results they would give
  * alone.
  *
- * <p><b>Reason codes</b> (up to {@link Builder#maxReasonCodes}, default 4) cost one batched engine
- * call: the applicant's row plus one row per feature that differs from its reference baseline.
+ * <p><b>Reason codes</b> (up to {@link Builder#maxReasonCodes}, default 4) measure each feature
+ * against its reference baseline in one batched engine call: the applicant's row plus one row
+ * per feature that differs from its baseline. For an additive model (a logistic scorecard, see
+ * {@link ScoringModel#logOddsCoefficients()}) they are computed exactly without extra rows.
  */
 public final class CreditScorer implements AutoCloseable {
 
@@ -64,6 +66,8 @@ public final class CreditScorer implements AutoCloseable {
   private final String engineName;
   private final Feature[] features;
   private final float[] baselineRow;
+  /** The model's log-odds coefficient per column when it is additive, else null. */
+  private final double[] linearTerms;
 
   private CreditScorer(Builder b, ModelBundle bundle, ScoringModel model) {
     this.bundle = bundle;
@@ -76,6 +80,7 @@ public final class CreditScorer implements AutoCloseable {
     this.modelVersion = bundle.manifest().version();
     this.engineName = bundle.manifest().engine();
     this.features = bundle.schema().features().toArray(new Feature[0]);
+    this.linearTerms = model.logOddsCoefficients().orElse(null);
     this.baselineRow = new float[encoder.width()];
     for (int i = 0; i < features.length; i++) {
       Object baseline = bundle.reference().features().get(features[i].name()).baseline();
@@ -141,7 +146,8 @@ public final class CreditScorer implements AutoCloseable {
     if (valid == 0) {
       return Arrays.asList(results);
     }
-    Perturbations perturbations = maxReasonCodes > 0 ? perturb(rows, valid) : null;
+    Perturbations perturbations =
+        maxReasonCodes > 0 && linearTerms == null ? perturb(rows, valid) : null;
     float[] input = perturbations == null ? rows : perturbations.rows;
     int totalRows = perturbations == null ? valid : perturbations.totalRows;
     double[] pd;
@@ -164,73 +170,105 @@ public final class CreditScorer implements AutoCloseable {
       }
       return Arrays.asList(results);
     }
+    Contributions contributions = new Contributions(features.length);
     for (int i = 0; i < n; i++) {
       if (rowOf[i] >= 0) {
-        results[i] = toScore(requests.get(i), rowOf[i], pd, perturbations, now);
+        results[i] = toScore(requests.get(i), rowOf[i], rows, pd, perturbations, contributions,
+            now);
       }
     }
     return Arrays.asList(results);
   }
 
-  private ScoringResult toScore(ScoringRequest request, int row, double[] pd,
-      Perturbations perturbations, Instant now) {
+  private ScoringResult toScore(ScoringRequest request, int row, float[] rows, double[] pd,
+      Perturbations perturbations, Contributions contributions, Instant now) {
     double p = pd[row];
     if (!(p >= 0 && p <= 1)) {
-      return new ScoringError(request.applicantId(), ScoringError.Kind.ENGINE_FAILURE,
-          "engine '" + engineName + "' returned " + p + ", not a probability", List.of(),
-          modelName, modelVersion, now);
+      return engineFailure(request, "engine '" + engineName + "' returned " + p
+          + ", not a probability", now);
     }
     List<ReasonCode> reasons = List.of();
-    if (perturbations != null) {
-      reasons = reasons(p, row, pd, perturbations);
-      if (reasons == null) {
-        return new ScoringError(request.applicantId(), ScoringError.Kind.ENGINE_FAILURE,
-            "engine '" + engineName + "' returned a value that is not a probability while"
-                + " computing reason codes", List.of(), modelName, modelVersion, now);
+    if (maxReasonCodes > 0) {
+      contributions.clear();
+      if (perturbations != null) {
+        if (!perturbations.measure(row, scale.rawPoints(p), pd, scale, contributions)) {
+          return engineFailure(request, "engine '" + engineName + "' returned a value that is"
+              + " not a probability while computing reason codes", now);
+        }
+      } else {
+        linearContributions(rows, row, contributions);
       }
+      reasons = contributions.topAdverse(maxReasonCodes, features);
     }
     int points = scale.points(p);
     return new CreditScore(request.applicantId(), request.asOfDate(), p, points,
         scale.grade(points).grade(), reasons, modelName, modelVersion, now);
   }
 
-  /** Returns null if a perturbed probability is invalid. */
-  private List<ReasonCode> reasons(double p, int row, double[] pd, Perturbations pert) {
-    int from = pert.firstRow[row];
-    int to = pert.firstRow[row + 1];
-    double actual = scale.rawPoints(p);
-    int count = to - from;
-    double[] contribution = new double[count];
-    int[] feature = new int[count];
-    int adverse = 0;
-    for (int r = from; r < to; r++) {
-      double q = pd[r];
-      if (!(q >= 0 && q <= 1)) {
-        return null;
+  private ScoringError engineFailure(ScoringRequest request, String message, Instant now) {
+    return new ScoringError(request.applicantId(), ScoringError.Kind.ENGINE_FAILURE, message,
+        List.of(), modelName, modelVersion, now);
+  }
+
+  /**
+   * For a model whose log-odds are a sum of column terms, a feature's contribution is exact
+   * without the engine: points fall by PDO / ln 2 for every unit of log-odds of default.
+   */
+  private void linearContributions(float[] rows, int row, Contributions out) {
+    int base = row * encoder.width();
+    double pointsPerLogit = scale.pointsToDoubleOdds() / Math.log(2);
+    for (int f = 0; f < features.length; f++) {
+      int start = encoder.columnStart(f);
+      double dz = 0;
+      for (int c = start; c < start + encoder.columnCount(f); c++) {
+        dz += linearTerms[c] * ((double) rows[base + c] - baselineRow[c]);
       }
-      double c = actual - scale.rawPoints(q);
-      if (c < -MIN_REASON_POINTS) {
-        contribution[adverse] = c;
-        feature[adverse++] = pert.feature[r];
+      out.add(f, -pointsPerLogit * dz);
+    }
+  }
+
+  /** One applicant's feature contributions in points; reused across a batch. */
+  private static final class Contributions {
+    final double[] points;
+    final int[] feature;
+    int size;
+
+    Contributions(int capacity) {
+      points = new double[capacity];
+      feature = new int[capacity];
+    }
+
+    void clear() {
+      size = 0;
+    }
+
+    void add(int featureIndex, double contribution) {
+      if (contribution < -MIN_REASON_POINTS) {
+        points[size] = contribution;
+        feature[size++] = featureIndex;
       }
     }
-    int k = Math.min(adverse, maxReasonCodes);
-    List<ReasonCode> reasons = new ArrayList<>(k);
-    boolean[] taken = new boolean[adverse];
-    for (int rank = 1; rank <= k; rank++) {
-      int best = -1;
-      for (int j = 0; j < adverse; j++) {
-        if (!taken[j] && (best < 0 || contribution[j] < contribution[best]
-            || (contribution[j] == contribution[best] && feature[j] < feature[best]))) {
-          best = j;
+
+    /** The {@code max} most negative, ties broken by schema order. */
+    List<ReasonCode> topAdverse(int max, Feature[] features) {
+      int k = Math.min(size, max);
+      List<ReasonCode> reasons = new ArrayList<>(k);
+      boolean[] taken = new boolean[size];
+      for (int rank = 1; rank <= k; rank++) {
+        int best = -1;
+        for (int j = 0; j < size; j++) {
+          if (!taken[j] && (best < 0 || points[j] < points[best]
+              || (points[j] == points[best] && feature[j] < feature[best]))) {
+            best = j;
+          }
         }
+        taken[best] = true;
+        Feature f = features[feature[best]];
+        reasons.add(new ReasonCode(rank, f.text().reasonCode(), f.name(),
+            Math.round(points[best] * 100) / 100.0, f.text().reasonEs(), f.text().reasonEn()));
       }
-      taken[best] = true;
-      Feature f = features[feature[best]];
-      reasons.add(new ReasonCode(rank, f.text().reasonCode(), f.name(),
-          Math.round(contribution[best] * 100) / 100.0, f.text().reasonEs(), f.text().reasonEn()));
+      return reasons;
     }
-    return reasons;
   }
 
   /** The valid rows, followed by each row's copies with one feature set to its baseline. */
@@ -241,6 +279,19 @@ public final class CreditScorer implements AutoCloseable {
     int[] feature;
     /** For original row i: perturbed rows firstRow[i] until firstRow[i + 1]. */
     int[] firstRow;
+
+    /** Adds row's contributions; false if a perturbed probability is invalid. */
+    boolean measure(int row, double actualPoints, double[] pd, ScoreScale scale,
+        Contributions out) {
+      for (int r = firstRow[row]; r < firstRow[row + 1]; r++) {
+        double q = pd[r];
+        if (!(q >= 0 && q <= 1)) {
+          return false;
+        }
+        out.add(feature[r], actualPoints - scale.rawPoints(q));
+      }
+      return true;
+    }
   }
 
   private Perturbations perturb(float[] rows, int valid) {

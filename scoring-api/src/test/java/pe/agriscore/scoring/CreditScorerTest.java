@@ -121,6 +121,27 @@ class CreditScorerTest {
     }
   }
 
+  /** The general path (extra engine rows) and the exact linear path agree. */
+  @Test
+  void reasonCodesFromExtraEngineRowsEqualTheLinearShortcut() throws IOException {
+    Path opaque = TestBundles.writeScorecardBundle(tmp, "test-opaque");
+    List<ScoringRequest> requests = TestBundles.randomRequests(77, 300);
+    try (CreditScorer linear = scorer();
+        CreditScorer general = CreditScorer.builder(opaque).clock(CLOCK).build()) {
+      List<ScoringResult> a = linear.scoreAll(requests);
+      List<ScoringResult> b = general.scoreAll(requests);
+      for (int i = 0; i < requests.size(); i++) {
+        List<ReasonCode> ra = ((CreditScore) a.get(i)).reasons();
+        List<ReasonCode> rb = ((CreditScore) b.get(i)).reasons();
+        assertEquals(ra.size(), rb.size());
+        for (int j = 0; j < ra.size(); j++) {
+          assertEquals(ra.get(j).feature(), rb.get(j).feature());
+          assertEquals(ra.get(j).points(), rb.get(j).points(), 0.011);
+        }
+      }
+    }
+  }
+
   @Test
   void reasonTextsComeFromTheSchema() {
     ScoringRequest small = ScoringRequest.builder("PE-s", LocalDate.EPOCH)

@@ -143,6 +143,11 @@ public final class TestBundles {
 
   /** Writes a sealed scorecard bundle directory with 8 golden cases under {@code parent}. */
   public static Path writeScorecardBundle(Path parent) throws IOException {
+    return writeScorecardBundle(parent, "scorecard");
+  }
+
+  /** The same bundle, naming another engine that reads the scorecard model format. */
+  public static Path writeScorecardBundle(Path parent, String engine) throws IOException {
     Path model = Files.createTempFile("scorecard-model", ".json");
     StringBuilder json = new StringBuilder("{\"intercept\": " + INTERCEPT + ", \"coefficients\": {");
     int i = 0;
@@ -155,10 +160,10 @@ public final class TestBundles {
     for (ScoringRequest r : randomRequests(7, 8)) {
       golden.add(new GoldenCase("case-" + r.applicantId(), r, expectedProbability(r)));
     }
-    Path dir = parent.resolve("scorecard-bundle");
+    Path dir = parent.resolve(engine + "-bundle");
     BundleWriter.builder()
         .name("test-scorecard").version("1.0.0")
-        .engine("scorecard").modelFormat("agriscore-logistic")
+        .engine(engine).modelFormat("agriscore-logistic")
         .model(model, "model/scorecard.json")
         .input("features", 11).output("probability")
         .createdAt(Instant.parse("2026-11-01T00:00:00Z"))

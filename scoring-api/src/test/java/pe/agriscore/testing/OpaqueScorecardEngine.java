@@ -1,0 +1,41 @@
+package pe.agriscore.testing;
+
+import pe.agriscore.bundle.ModelBundle;
+import pe.agriscore.engine.EngineOptions;
+import pe.agriscore.engine.ScoringEngine;
+import pe.agriscore.engine.ScoringModel;
+import pe.agriscore.scorecard.ScorecardEngine;
+
+/**
+ * The scorecard engine with its coefficients hidden, registered as {@code test-opaque}: reason
+ * codes then take the general path (one engine row per feature set to its baseline), which must
+ * agree with the exact linear path.
+ */
+public final class OpaqueScorecardEngine implements ScoringEngine {
+
+  @Override
+  public String name() {
+    return "test-opaque";
+  }
+
+  @Override
+  public ScoringModel load(ModelBundle bundle, EngineOptions options) {
+    ScoringModel inner = new ScorecardEngine().load(bundle, options);
+    return new ScoringModel() {
+      @Override
+      public int inputWidth() {
+        return inner.inputWidth();
+      }
+
+      @Override
+      public double[] predict(float[] rows, int rowCount) {
+        return inner.predict(rows, rowCount);
+      }
+
+      @Override
+      public void close() {
+        inner.close();
+      }
+    };
+  }
+}
