@@ -1,0 +1,90 @@
+package pe.agriscore.bench;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import pe.agriscore.bundle.GoldenCase;
+import pe.agriscore.bundle.ModelBundle;
+import pe.agriscore.engine.EngineOptions;
+import pe.agriscore.request.ScoringRequest;
+import pe.agriscore.scoring.CreditScorer;
+
+/**
+ * What every benchmark loads the same way: scorers with the suite's engine settings, and the
+ * requests they score.
+ *
+ * <pre>{@code
+ * CreditScorer scorer = Fixtures.scorer("tensorflow", 0);
+ * ScoringRequest[] requests = Fixtures.requests(scorer.bundle(), 1024);
+ * }</pre>
+ *
+ * <p><b>Threads.</b> Every engine runs with {@value #INTRA_OP_THREADS} intra-op threads (default
+ * 1) and one inter-op thread, in AgriScore and in the bare-engine benchmarks alike, so the two
+ * measure the same native work. One thread per call is also how a bank's request threads or Kafka
+ * consumers use the engines: concurrency comes from callers ({@code ConcurrencyBenchmark}).
+ *
+ * <p><b>Requests</b> are the bundle's golden cases, cycled with fresh applicant ids: real
+ * applicants drawn by the training pipeline, valid by construction, with the usual share of
+ * missing values and features at their reference baseline (which sets the reason-code work).
+ */
+public final class Fixtures {
+
+  /** Intra-op threads per engine call, for AgriScore's engines and the bare engines alike. */
+  public static final String INTRA_OP_THREADS = "agriscore.bench.intra_op_threads";
+
+  private Fixtures() {}
+
+  /** {@value #INTRA_OP_THREADS}, default 1. */
+  public static int intraOpThreads() {
+    int n = Integer.getInteger(INTRA_OP_THREADS, 1);
+    if (n < 1) {
+      throw new IllegalArgumentException(INTRA_OP_THREADS + " must be >= 1, got " + n);
+    }
+    return n;
+  }
+
+  /** The options AgriScore's engines get: see the class comment. */
+  public static EngineOptions engineOptions() {
+    String threads = Integer.toString(intraOpThreads());
+    return EngineOptions.builder()
+        .setAll(Map.of(
+            "pytorch.num_threads", threads,
+            "pytorch.num_interop_threads", "1",
+            "tensorflow.intra_op_threads", threads,
+            "tensorflow.inter_op_threads", "1"))
+        .build();
+  }
+
+  /**
+   * Loads the reference bundle of {@code engine} (see {@link ReferenceBundles}).
+   *
+   * @throws IllegalStateException if the bundle found runs on another engine
+   */
+  public static CreditScorer scorer(String engine, int maxReasonCodes) {
+    Path bundle = ReferenceBundles.locate(engine);
+    CreditScorer scorer = CreditScorer.builder(bundle)
+        .engineOptions(engineOptions())
+        .maxReasonCodes(maxReasonCodes)
+        .build();
+    String actual = scorer.bundle().manifest().engine();
+    if (!actual.equals(engine)) {
+      scorer.close();
+      throw new IllegalStateException(bundle + " runs on engine '" + actual + "', not '" + engine
+          + "'");
+    }
+    return scorer;
+  }
+
+  /** {@code n} requests: the bundle's golden cases in order, repeated, ids {@code BENCH-<i>}. */
+  public static ScoringRequest[] requests(ModelBundle bundle, int n) {
+    List<GoldenCase> golden = bundle.goldenCases();
+    ScoringRequest[] out = new ScoringRequest[n];
+    for (int i = 0; i < n; i++) {
+      ScoringRequest g = golden.get(i % golden.size()).request();
+      ScoringRequest.Builder b = ScoringRequest.builder("BENCH-" + i, g.asOfDate());
+      g.values().forEach(b::setRaw);
+      out[i] = b.build();
+    }
+    return out;
+  }
+}

@@ -1,0 +1,70 @@
+package pe.agriscore.bench;
+
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import pe.agriscore.request.ScoringRequest;
+import pe.agriscore.scoring.CreditScore;
+import pe.agriscore.scoring.CreditScorer;
+
+/**
+ * One request scored end to end through {@link CreditScorer#score}: validation, encoding, the
+ * engine call, points and grade, and with {@code reasonCodes=4} the reason codes (one batched
+ * engine call of the applicant's row plus one row per feature off its baseline). Sampled, so the
+ * report shows the median and the p99 latency.
+ *
+ * <pre>
+ * java -jar benchmarks/target/benchmarks.jar ScoreBenchmark -p model=pytorch -p reasonCodes=0
+ * </pre>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(2)
+public class ScoreBenchmark {
+
+  private static final int POOL = 256;
+
+  /** The reference bundle, by engine. */
+  @Param({"scorecard", "tensorflow", "pytorch"})
+  public String model;
+
+  /** {@code CreditScorer.Builder.maxReasonCodes}: 0 is the plain score. */
+  @Param({"0", "4"})
+  public int reasonCodes;
+
+  private CreditScorer scorer;
+  private ScoringRequest[] requests;
+
+  /** Loads the bundle (golden cases included) once per fork. */
+  @Setup(Level.Trial)
+  public void load() {
+    scorer = Fixtures.scorer(model, reasonCodes);
+    requests = Fixtures.requests(scorer.bundle(), POOL);
+  }
+
+  /** Frees the engine's native memory. */
+  @TearDown(Level.Trial)
+  public void close() {
+    scorer.close();
+  }
+
+  /** Scores the next applicant. */
+  @Benchmark
+  public CreditScore score(Cursor cursor) {
+    return scorer.score(requests[cursor.next(POOL - 1)]);
+  }
+}
