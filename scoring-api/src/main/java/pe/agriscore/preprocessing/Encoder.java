@@ -81,6 +81,25 @@ public final class Encoder {
     return new Encoder(schema, columns, names);
   }
 
+  /**
+   * An encoder for validation only: the schema's rules with identity transforms (numbers as they
+   * are, levels by index, booleans as 0/1). For tools that check data before any preprocessing is
+   * fitted, such as a CSV reader.
+   *
+   * <pre>{@code
+   * List<Violation> problems = Encoder.validating(schema).validate(request);
+   * }</pre>
+   */
+  public static Encoder validating(FeatureSchema schema) {
+    List<FeatureTransform> transforms = new ArrayList<>();
+    for (Feature f : schema.features()) {
+      transforms.add(f instanceof NumericFeature ? new FeatureTransform.Raw(f.name())
+          : f instanceof CategoricalFeature ? new FeatureTransform.Index(f.name())
+          : new FeatureTransform.Binary(f.name()));
+    }
+    return compile(schema, new Preprocessing(transforms));
+  }
+
   /** The schema this encoder validates against. */
   public FeatureSchema schema() {
     return schema;

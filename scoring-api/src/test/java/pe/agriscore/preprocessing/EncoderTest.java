@@ -182,6 +182,17 @@ class EncoderTest {
   }
 
   @Test
+  void aValidatingEncoderAppliesTheSchemaRulesAlone() {
+    Encoder v = Encoder.validating(TestBundles.schema());
+    assertEquals(List.of(), v.validate(valid().build()));
+    assertEquals(7, v.width());
+    assertSingle(without("main_crop", b -> b.set("main_crop", "kiwi")), "main_crop",
+        Rule.UNKNOWN_CATEGORY);
+    assertEquals(Rule.OUT_OF_RANGE, v.validate(without("farm_size_ha",
+        b -> b.set("farm_size_ha", 1e9))).get(0).rule());
+  }
+
+  @Test
   void standardFitUsesPopulationMeanAndDeviation() {
     FeatureSchema schema = FeatureSchema.builder("s", "1")
         .add(NumericFeature.of("x", "", -100, 100)).build();

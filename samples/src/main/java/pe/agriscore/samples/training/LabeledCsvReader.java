@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import pe.agriscore.preprocessing.Encoder;
-import pe.agriscore.preprocessing.Preprocessing;
 import pe.agriscore.request.ScoringRequest;
 import pe.agriscore.request.Violation;
 import pe.agriscore.schema.BooleanFeature;
@@ -70,7 +69,7 @@ public final class LabeledCsvReader {
   private LabeledCsvReader(FeatureSchema schema, int maxReportedProblems) {
     this.schema = schema;
     // Validation does not depend on fitted values, so any preprocessing of the schema will do.
-    this.validator = Encoder.compile(schema, Preprocessing.fitStandard(schema, List.of()));
+    this.validator = Encoder.validating(schema);
     this.maxReportedProblems = maxReportedProblems;
   }
 
