@@ -1,0 +1,303 @@
+package pe.agriscore.kafka;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.config.ConfigException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import pe.agriscore.scoring.CreditScorer;
+
+/**
+ * Scores a Kafka topic of JSON scoring requests into a topic of JSON scores, with a dead-letter
+ * topic for records that cannot be scored. Exactly once by default; scales out by starting more
+ * instances (or {@value KafkaScoringConfig#CONSUMER_THREADS} threads) in the same consumer group.
+ *
+ * <pre>{@code
+ * CreditScorer scorer = CreditScorer.open(Path.of("models/farmer-scorecard"));
+ * KafkaScoringService service = KafkaScoringService.builder(scorer)
+ *     .property("bootstrap.servers", "kafka-1:9093")
+ *     .property("group.id", "agriscore-scoring")
+ *     .property("security.protocol", "SASL_SSL")      // any Kafka client setting
+ *     .inputTopic("loan-applications")
+ *     .outputTopic("loan-scores")
+ *     .deadLetterTopic("loan-applications-dlq")
+ *     .build();
+ * service.start();
+ * Runtime.getRuntime().addShutdownHook(new Thread(service::close));
+ * }</pre>
+ *
+ * <p><b>Records.</b> Input values are requests in the format of {@code
+ * ScoringJson.readRequest}, keyed by applicant id. Each yields exactly one record: a score
+ * ({@code ScoringJson.write}) on the output topic with the request's key, or the original
+ * record, byte for byte, on the dead-letter topic with {@link DeadLetterHeaders} saying why.
+ * Polled records are scored as one batch through {@link CreditScorer#scoreAll}.
+ *
+ * <p><b>Lifecycle.</b> {@link #build()} checks the configuration and refuses unsafe combinations
+ * with a {@link ConfigException}; {@link #start()} creates the clients and starts the threads;
+ * {@link #close()} lets each thread finish and commit the batch in hand, then closes its
+ * clients. The scorer belongs to the caller, who closes it after the service. If a thread fails
+ * (for example it was fenced by a newer instance, or the engine failure policy is {@code fail}),
+ * the whole service stops: {@link #state()} becomes {@link State#FAILED} and {@link #failure()}
+ * says why.
+ *
+ * <p>Thread-safe.
+ */
+public final class KafkaScoringService implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaScoringService.class);
+
+  /** The lifecycle of a service. */
+  public enum State {
+    /** Built, not started. */
+    CREATED,
+    /** Threads are consuming and scoring. */
+    RUNNING,
+    /** {@link #close()} was called; threads are finishing their batches. */
+    STOPPING,
+    /** Every thread finished and closed its clients. */
+    STOPPED,
+    /** A thread failed; every thread stopped or is stopping. See {@link #failure()}. */
+    FAILED
+  }
+
+  private final CreditScorer scorer;
+  private final ServiceConfig config;
+  private final Object meterRegistry;
+  private final List<Thread> threads = new ArrayList<>();
+  private final List<ScoringWorker> workers = new ArrayList<>();
+  private ServiceMetrics metrics;
+  private volatile State state = State.CREATED;
+  private volatile Throwable failure;
+
+  private KafkaScoringService(CreditScorer scorer, ServiceConfig config, Object meterRegistry) {
+    this.scorer = scorer;
+    this.config = config;
+    this.meterRegistry = meterRegistry;
+  }
+
+  /** Starts configuring a service that scores with {@code scorer} (shared by its threads). */
+  public static Builder builder(CreditScorer scorer) {
+    return new Builder(scorer);
+  }
+
+  /**
+   * Creates the Kafka clients and starts consuming. Returns once the threads run; joining the
+   * group and initializing transactions happen on them.
+   *
+   * @throws IllegalStateException if already started
+   * @throws org.apache.kafka.common.KafkaException if a Kafka client refuses its configuration
+   */
+  public synchronized void start() {
+    if (state != State.CREATED) {
+      throw new IllegalStateException("a service starts once; it is " + state);
+    }
+    Map<String, String> tags = new LinkedHashMap<>();
+    tags.put("group", config.groupId);
+    tags.put("topic", config.inputTopic);
+    tags.put("instance", config.instanceId);
+    metrics = ServiceMetrics.create(meterRegistry, tags);
+    try {
+      for (int i = 0; i < config.threads; i++) {
+        workers.add(new ScoringWorker(i, config, scorer, metrics, this::workerFailed));
+      }
+    } catch (RuntimeException e) {
+      for (ScoringWorker w : workers) {
+        w.closeUnstarted();
+      }
+      metrics.close();
+      state = State.FAILED;
+      failure = e;
+      throw e;
+    }
+    state = State.RUNNING;
+    for (ScoringWorker w : workers) {
+      Thread t = new Thread(w, w.threadName());
+      threads.add(t);
+      t.start();
+    }
+    LOG.info("scoring {} into {} ({} dead letters) with model {} {}: {}, {} thread(s), group {}",
+        config.inputTopic, config.outputTopic, config.deadLetterTopic, scorer.modelName(),
+        scorer.modelVersion(), config.deliveryMode.configValue(), config.threads,
+        config.groupId);
+  }
+
+  private void workerFailed(ScoringWorker worker, Throwable cause) {
+    synchronized (this) {
+      if (failure == null) {
+        failure = cause;
+      }
+      state = State.FAILED;
+    }
+    for (ScoringWorker w : workers) {
+      w.requestStop();
+    }
+  }
+
+  /** The current lifecycle state. */
+  public State state() {
+    return state;
+  }
+
+  /** Why the service failed, if it did. */
+  public Optional<Throwable> failure() {
+    return Optional.ofNullable(failure);
+  }
+
+  /** The delivery mode in force. */
+  public DeliveryMode deliveryMode() {
+    return config.deliveryMode;
+  }
+
+  /** The counters so far, summed over the threads; zeros before {@link #start()}. */
+  public ScoringMetrics metrics() {
+    ServiceMetrics m = metrics;
+    return m == null ? new ScoringMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0) : m.snapshot();
+  }
+
+  /**
+   * Waits until every thread has ended (after {@link #close()} or a failure).
+   *
+   * @return true if they all ended within {@code timeout}
+   */
+  public boolean awaitTermination(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (Thread t : threadsSnapshot()) {
+      long left = deadline - System.nanoTime();
+      if (left > 0) {
+        TimeUnit.NANOSECONDS.timedJoin(t, left);
+      }
+      if (t.isAlive()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private synchronized List<Thread> threadsSnapshot() {
+    return new ArrayList<>(threads);
+  }
+
+  /**
+   * Stops gracefully: each thread finishes scoring the batch in hand, commits it and closes its
+   * clients, within {@value KafkaScoringConfig#SHUTDOWN_TIMEOUT_MS}; a thread still busy then
+   * abandons its batch uncommitted (it is read again later). Idempotent.
+   */
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (state == State.CREATED) {
+        state = State.STOPPED;
+        return;
+      }
+      if (state == State.RUNNING) {
+        state = State.STOPPING;
+      }
+    }
+    for (ScoringWorker w : workers) {
+      w.requestStop();
+    }
+    boolean interrupted = false;
+    try {
+      if (!awaitTermination(config.shutdownTimeout)) {
+        LOG.warn("threads still busy after {}; abandoning their batches",
+            config.shutdownTimeout);
+        for (ScoringWorker w : workers) {
+          w.abandon();
+        }
+        awaitTermination(Duration.ofSeconds(10));
+      }
+    } catch (InterruptedException e) {
+      interrupted = true;
+      for (ScoringWorker w : workers) {
+        w.abandon();
+      }
+    }
+    synchronized (this) {
+      if (state == State.STOPPING) {
+        state = State.STOPPED;
+      }
+    }
+    metrics.close();
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Configures a {@link KafkaScoringService}: Kafka client properties plus the adapter settings
+   * of {@link KafkaScoringConfig}, in one map.
+   */
+  public static final class Builder {
+    private final CreditScorer scorer;
+    private final Map<String, Object> properties = new LinkedHashMap<>();
+    private Object meterRegistry;
+
+    private Builder(CreditScorer scorer) {
+      this.scorer = Objects.requireNonNull(scorer, "scorer");
+    }
+
+    /**
+     * Adds properties: Kafka client settings for both clients, {@code consumer.}/{@code
+     * producer.}-prefixed ones for one client, and {@code agriscore.} adapter settings. Accepts
+     * a {@link java.util.Properties}.
+     */
+    public Builder properties(Map<?, ?> values) {
+      values.forEach((k, v) -> property(String.valueOf(k), v));
+      return this;
+    }
+
+    /** Adds one property (see {@link #properties}). */
+    public Builder property(String key, Object value) {
+      properties.put(Objects.requireNonNull(key, "key"), value);
+      return this;
+    }
+
+    /** Sets {@value KafkaScoringConfig#INPUT_TOPIC}. */
+    public Builder inputTopic(String topic) {
+      return property(KafkaScoringConfig.INPUT_TOPIC, topic);
+    }
+
+    /** Sets {@value KafkaScoringConfig#OUTPUT_TOPIC}. */
+    public Builder outputTopic(String topic) {
+      return property(KafkaScoringConfig.OUTPUT_TOPIC, topic);
+    }
+
+    /** Sets {@value KafkaScoringConfig#DEAD_LETTER_TOPIC}. */
+    public Builder deadLetterTopic(String topic) {
+      return property(KafkaScoringConfig.DEAD_LETTER_TOPIC, topic);
+    }
+
+    /** Sets {@value KafkaScoringConfig#DELIVERY_MODE}. Default exactly once. */
+    public Builder deliveryMode(DeliveryMode mode) {
+      return property(KafkaScoringConfig.DELIVERY_MODE, mode.configValue());
+    }
+
+    /**
+     * The Micrometer {@code MeterRegistry} to publish metrics to. Typed {@code Object} so that
+     * Micrometer stays an optional dependency. Default: Micrometer's global registry when
+     * Micrometer is on the classpath; metrics are always readable through {@link KafkaScoringService#metrics()}.
+     *
+     * @throws IllegalArgumentException if {@code registry} is not a {@code MeterRegistry}
+     */
+    public Builder meterRegistry(Object registry) {
+      ServiceMetrics.checkRegistry(registry);
+      this.meterRegistry = registry;
+      return this;
+    }
+
+    /**
+     * Checks the configuration and builds the service (no connection is made yet).
+     *
+     * @throws ConfigException naming the property and why its value is refused
+     */
+    public KafkaScoringService build() {
+      return new KafkaScoringService(scorer, ServiceConfig.parse(properties), meterRegistry);
+    }
+  }
+}

@@ -1,0 +1,553 @@
+package pe.agriscore.kafka;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import pe.agriscore.scoring.CreditScorer;
+
+/**
+ * One consumer thread of a service: a consumer, its own producer (transactional under
+ * exactly_once, so fencing follows the consumer's group generation as in KIP-447) and a scoring
+ * thread.
+ *
+ * <p>The loop polls a batch, hands it to the scoring thread and, while the engine works, keeps
+ * polling with every partition paused: the consumer stays in its group and takes part in
+ * rebalances however long scoring takes (slow engines, engine retries), without fetching more.
+ * The batch is then written and committed: in one transaction under exactly_once (scores, dead
+ * letters and offsets together), or flushed and then committed under at_least_once. A batch whose
+ * write fails is never committed: the consumer is rewound to its first offsets and reads it
+ * again, so nothing is lost and, under exactly_once, nothing becomes visible twice.
+ *
+ * <p>On revocation the batch in hand is finished and committed before the partitions go; on loss
+ * it is dropped uncommitted for the new owner to score. A stop request finishes the batch in
+ * hand, commits it and closes the clients.
+ */
+final class ScoringWorker implements Runnable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ScoringWorker.class);
+
+  /** How long the loop waits on the scoring thread between two keep-alive polls. */
+  private static final long LIVENESS_SLICE_MS = 50;
+
+  /** Receives a worker's end. */
+  interface Listener {
+    void workerFailed(ScoringWorker worker, Throwable failure);
+  }
+
+  private final int index;
+  private final ServiceConfig config;
+  private final BatchScorer batchScorer;
+  private final ServiceMetrics metrics;
+  private final Listener listener;
+  private final boolean transactional;
+  private final Consumer<byte[], byte[]> consumer;
+  private final ExecutorService scoringThread;
+  private Producer<byte[], byte[]> producer;
+  private volatile boolean stopRequested;
+  private volatile boolean abandoned;
+  /** The polled batch not yet committed or rewound; only touched by the worker thread. */
+  private Batch inHand;
+  /** A failure raised inside a rebalance callback, rethrown after the poll that ran it. */
+  private RuntimeException callbackFailure;
+
+  ScoringWorker(int index, ServiceConfig config, CreditScorer scorer, ServiceMetrics metrics,
+      Listener listener) {
+    this.index = index;
+    this.config = config;
+    this.metrics = metrics;
+    this.listener = listener;
+    this.batchScorer = new BatchScorer(scorer, config, metrics);
+    this.transactional = config.deliveryMode == DeliveryMode.EXACTLY_ONCE;
+    this.consumer = new KafkaConsumer<>(config.consumerConfig(index));
+    try {
+      this.producer = new KafkaProducer<>(config.producerConfig(index));
+    } catch (RuntimeException e) {
+      consumer.close(CloseOptions.timeout(Duration.ZERO));
+      throw e;
+    }
+    this.scoringThread = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, threadName() + "-scoring");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  String threadName() {
+    return "agriscore-kafka-" + config.groupId + "-" + index;
+  }
+
+  /** Asks the loop to finish the batch in hand, commit it and close. Returns at once. */
+  void requestStop() {
+    stopRequested = true;
+  }
+
+  /** Gives up on the batch in hand (it stays uncommitted) and makes blocking calls return. */
+  void abandon() {
+    abandoned = true;
+    stopRequested = true;
+    consumer.wakeup();
+    scoringThread.shutdownNow();
+  }
+
+  /** Releases the clients of a worker whose service failed to start. */
+  void closeUnstarted() {
+    abandoned = true;
+    closeClients();
+  }
+
+  @Override
+  public void run() {
+    Throwable failure = null;
+    try {
+      if (transactional) {
+        initTransactions();
+      }
+      consumer.subscribe(List.of(config.inputTopic), new Rebalance());
+      while (!stopRequested) {
+        ConsumerRecords<byte[], byte[]> polled = consumer.poll(config.pollTimeout);
+        throwCallbackFailure();
+        if (!polled.isEmpty()) {
+          process(polled);
+        }
+      }
+    } catch (WakeupException | InterruptException e) {
+      if (!abandoned) {
+        failure = e;
+      }
+    } catch (Abandoned e) {
+      LOG.warn("{}: stopped without committing its current work; uncommitted records are read"
+          + " again by the next owner of their partitions", threadName());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      if (!abandoned) {
+        failure = e;
+      }
+    } catch (Throwable t) {
+      failure = t;
+    } finally {
+      // A failed or abandoned batch must not be committed by the revocation that close() runs.
+      inHand = null;
+      closeClients();
+    }
+    if (failure != null) {
+      LOG.error("{} failed", threadName(), failure);
+      listener.workerFailed(this, failure);
+    }
+  }
+
+  private void process(ConsumerRecords<byte[], byte[]> polled) throws InterruptedException {
+    metrics.polled(polled.count());
+    Batch batch = new Batch(polled);
+    inHand = batch;
+    batch.scoring = scoringThread.submit(() -> batchScorer.score(batch.records));
+    awaitScoring(batch);
+    throwCallbackFailure();
+    if (inHand == batch) {
+      finish(batch);
+    }
+  }
+
+  /** Waits for the scoring thread, polling with paused partitions to stay in the group. */
+  private void awaitScoring(Batch batch) throws InterruptedException {
+    boolean paused = false;
+    try {
+      while (inHand == batch) {
+        try {
+          batch.scoring.get(LIVENESS_SLICE_MS, TimeUnit.MILLISECONDS);
+          return;
+        } catch (ExecutionException e) {
+          return;
+        } catch (TimeoutException e) {
+          checkAbandoned();
+          if (!paused) {
+            consumer.pause(consumer.assignment());
+            paused = true;
+          }
+          // May run rebalance callbacks, which finish the batch or drop it.
+          ConsumerRecords<byte[], byte[]> stray = consumer.poll(Duration.ZERO);
+          if (!stray.isEmpty()) {
+            // Only a partition assigned without being paused can return records: read them later.
+            rewindTo(stray);
+          }
+        }
+      }
+    } finally {
+      if (paused) {
+        consumer.resume(consumer.paused());
+      }
+    }
+  }
+
+  /** Writes and commits a scored batch, or rewinds the consumer so it is read again. */
+  private void finish(Batch batch) throws InterruptedException {
+    inHand = null;
+    // An abandoned batch was interrupted mid-scoring: it is not a failure, and not committed.
+    checkAbandoned();
+    ScoredBatch scored;
+    try {
+      scored = batch.scoring.get();
+    } catch (ExecutionException e) {
+      throw asUnchecked(e.getCause());
+    }
+    boolean written = transactional ? writeTransaction(batch, scored) : writeThenCommit(batch,
+        scored);
+    if (!written) {
+      metrics.rewinds.increment();
+      rewind(batch);
+    }
+  }
+
+  private boolean writeTransaction(Batch batch, ScoredBatch scored) {
+    try {
+      producer.beginTransaction();
+      // A failed send fails the commit, so send errors need no callback here.
+      for (ProducerRecord<byte[], byte[]> r : scored.records()) {
+        producer.send(r);
+      }
+      producer.sendOffsetsToTransaction(batch.offsets, consumer.groupMetadata());
+      commitTransaction();
+      metrics.committed(scored, System.currentTimeMillis());
+      return true;
+    } catch (ProducerFencedException e) {
+      throw fenced(e);
+    } catch (AuthenticationException | AuthorizationException | UnsupportedVersionException e) {
+      throw e;
+    } catch (CommitFailedException e) {
+      // The group moved to a new generation (KIP-447): the new owner scores this batch.
+      LOG.info("{}: the group rebalanced before the transaction of {} records committed;"
+          + " aborted, the partitions' new owner scores them", threadName(), batch.size());
+      abortTransaction();
+      return false;
+    } catch (KafkaException e) {
+      if (fencedCause(e) != null) {
+        throw fenced(fencedCause(e));
+      }
+      LOG.warn("{}: the transaction of {} records failed and is aborted; the batch will be read"
+          + " again", threadName(), batch.size(), e);
+      abortTransaction();
+      return false;
+    }
+  }
+
+  /** Commits, retrying while the outcome is unknown (a broker is unavailable). */
+  private void commitTransaction() {
+    while (true) {
+      try {
+        producer.commitTransaction();
+        return;
+      } catch (org.apache.kafka.common.errors.TimeoutException e) {
+        checkAbandoned();
+        LOG.warn("{}: committing the transaction timed out; retrying: {}", threadName(),
+            e.getMessage());
+      }
+    }
+  }
+
+  private void abortTransaction() {
+    while (true) {
+      try {
+        producer.abortTransaction();
+        return;
+      } catch (org.apache.kafka.common.errors.TimeoutException e) {
+        checkAbandoned();
+        LOG.warn("{}: aborting the transaction timed out; retrying: {}", threadName(),
+            e.getMessage());
+      } catch (ProducerFencedException e) {
+        throw fenced(e);
+      } catch (KafkaException | IllegalStateException e) {
+        if (fencedCause(e) != null) {
+          throw fenced(fencedCause(e));
+        }
+        // The producer is in a fatal state: a new one's initTransactions aborts what is open.
+        LOG.warn("{}: the producer cannot abort ({}); replacing it", threadName(), e.toString());
+        replaceProducer();
+        return;
+      }
+    }
+  }
+
+  private boolean writeThenCommit(Batch batch, ScoredBatch scored) {
+    SendErrors errors = new SendErrors();
+    try {
+      for (ProducerRecord<byte[], byte[]> r : scored.records()) {
+        producer.send(r, errors);
+      }
+      producer.flush();
+    } catch (KafkaException e) {
+      errors.onCompletion(null, e);
+    }
+    Exception error = errors.first;
+    if (error != null) {
+      if (error instanceof AuthenticationException || error instanceof AuthorizationException) {
+        throw (KafkaException) error;
+      }
+      LOG.warn("{}: writing a batch of {} records failed; it will be read and written again",
+          threadName(), batch.size(), error);
+      replaceProducer();
+      return false;
+    }
+    metrics.committed(scored, System.currentTimeMillis());
+    commitOffsets(batch);
+    return true;
+  }
+
+  /** At-least-once: a failed commit only means the batch may be scored again later. */
+  private void commitOffsets(Batch batch) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        consumer.commitSync(batch.offsets);
+        return;
+      } catch (CommitFailedException | RebalanceInProgressException e) {
+        LOG.info("{}: offsets of {} written records not committed ({}); they will be scored"
+            + " again", threadName(), batch.size(), e.getMessage());
+        return;
+      } catch (WakeupException e) {
+        checkAbandoned();
+      } catch (RetriableException e) {
+        if (attempt >= 3) {
+          LOG.warn("{}: committing offsets failed {} times ({}); the next commit covers them",
+              threadName(), attempt, e.getMessage());
+          return;
+        }
+      }
+    }
+  }
+
+  private void initTransactions() {
+    while (true) {
+      try {
+        producer.initTransactions();
+        return;
+      } catch (org.apache.kafka.common.errors.TimeoutException e) {
+        checkAbandoned();
+        if (stopRequested) {
+          throw new Abandoned();
+        }
+        LOG.warn("{}: initializing transactions timed out; retrying: {}", threadName(),
+            e.getMessage());
+      } catch (ProducerFencedException e) {
+        throw fenced(e);
+      }
+    }
+  }
+
+  private void replaceProducer() {
+    try {
+      producer.close(Duration.ZERO);
+    } catch (RuntimeException e) {
+      LOG.debug("{}: closing the failed producer: {}", threadName(), e.toString());
+    }
+    producer = new KafkaProducer<>(config.producerConfig(index));
+    if (transactional) {
+      initTransactions();
+    }
+  }
+
+  private KafkaException fenced(ProducerFencedException e) {
+    return new KafkaException("the transactional producer " + config.transactionalId(index)
+        + " was fenced: another producer started with the same transactional.id. Either this"
+        + " instance was replaced (a restarted instance with the same "
+        + KafkaScoringConfig.INSTANCE_ID + "), or two live instances share one; this one stops"
+        + " so it cannot act as a zombie", e);
+  }
+
+  /** The fencing behind a failure, if any: a replacement producer must not fence back. */
+  private static ProducerFencedException fencedCause(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof ProducerFencedException f) {
+        return f;
+      }
+    }
+    return null;
+  }
+
+  /** Moves each partition of a discarded batch back to the batch's first offset. */
+  private void rewind(Batch batch) {
+    for (Map.Entry<TopicPartition, Long> e : batch.firstOffsets.entrySet()) {
+      if (consumer.assignment().contains(e.getKey())) {
+        consumer.seek(e.getKey(), e.getValue());
+      }
+    }
+  }
+
+  private void rewindTo(ConsumerRecords<byte[], byte[]> records) {
+    for (TopicPartition tp : records.partitions()) {
+      consumer.seek(tp, records.records(tp).get(0).offset());
+    }
+  }
+
+  private void checkAbandoned() {
+    if (abandoned) {
+      throw new Abandoned();
+    }
+  }
+
+  private void throwCallbackFailure() {
+    RuntimeException e = callbackFailure;
+    if (e != null) {
+      callbackFailure = null;
+      throw e;
+    }
+  }
+
+  private void closeClients() {
+    Duration timeout = abandoned ? Duration.ZERO : config.shutdownTimeout;
+    try {
+      consumer.close(CloseOptions.timeout(timeout));
+    } catch (RuntimeException e) {
+      LOG.warn("{}: closing the consumer: {}", threadName(), e.toString());
+    }
+    try {
+      producer.close(timeout);
+    } catch (RuntimeException e) {
+      LOG.warn("{}: closing the producer: {}", threadName(), e.toString());
+    }
+    scoringThread.shutdownNow();
+  }
+
+  private static RuntimeException asUnchecked(Throwable t) {
+    if (t instanceof RuntimeException r) {
+      return r;
+    }
+    if (t instanceof Error e) {
+      throw e;
+    }
+    return new KafkaException(t);
+  }
+
+  /** Ends the worker without committing the batch in hand. */
+  private static final class Abandoned extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Abandoned() {
+      super("abandoned", null, false, false);
+    }
+  }
+
+  /** Keeps the first failed send of an at-least-once batch. */
+  private static final class SendErrors implements Callback {
+    volatile Exception first;
+
+    @Override
+    public void onCompletion(RecordMetadata metadata, Exception exception) {
+      if (exception != null && first == null) {
+        first = exception;
+      }
+    }
+  }
+
+  /** A polled batch, with the offsets to commit and to rewind to. */
+  private static final class Batch {
+    final List<ConsumerRecord<byte[], byte[]>> records;
+    final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    final Map<TopicPartition, Long> firstOffsets = new HashMap<>();
+    Future<ScoredBatch> scoring;
+
+    Batch(ConsumerRecords<byte[], byte[]> polled) {
+      records = new ArrayList<>(polled.count());
+      for (TopicPartition tp : polled.partitions()) {
+        List<ConsumerRecord<byte[], byte[]>> part = polled.records(tp);
+        records.addAll(part);
+        firstOffsets.put(tp, part.get(0).offset());
+        offsets.put(tp, new OffsetAndMetadata(part.get(part.size() - 1).offset() + 1));
+      }
+    }
+
+    int size() {
+      return records.size();
+    }
+  }
+
+  /** Finishes or drops the batch in hand when partitions move. */
+  private final class Rebalance implements ConsumerRebalanceListener {
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      Batch batch = inHand;
+      if (batch == null) {
+        return;
+      }
+      LOG.info("{}: partitions {} revoked with {} records in hand; committing them first",
+          threadName(), partitions, batch.size());
+      try {
+        waitForScoring(batch);
+        finish(batch);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        inHand = null;
+        callbackFailure = new InterruptException(e);
+      } catch (RuntimeException e) {
+        inHand = null;
+        callbackFailure = e;
+      }
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      Batch batch = inHand;
+      if (batch == null) {
+        return;
+      }
+      // Lost partitions may already belong to another member: committing is no longer ours.
+      LOG.warn("{}: partitions {} lost with {} records in hand; not committed, their new owner"
+          + " scores them", threadName(), partitions, batch.size());
+      inHand = null;
+      rewind(batch);
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+      LOG.info("{}: assigned {}", threadName(), partitions);
+      if (inHand != null) {
+        consumer.pause(partitions);
+      }
+    }
+
+    private void waitForScoring(Batch batch) throws InterruptedException {
+      while (true) {
+        try {
+          batch.scoring.get(LIVENESS_SLICE_MS, TimeUnit.MILLISECONDS);
+          return;
+        } catch (ExecutionException e) {
+          return;
+        } catch (TimeoutException e) {
+          checkAbandoned();
+        }
+      }
+    }
+  }
+}

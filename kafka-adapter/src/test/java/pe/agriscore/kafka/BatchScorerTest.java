@@ -1,0 +1,173 @@
+package pe.agriscore.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import pe.agriscore.engine.EngineException;
+import pe.agriscore.json.ScoringJson;
+import pe.agriscore.kafka.testing.EngineBundles;
+import pe.agriscore.kafka.testing.FlakyEngine;
+import pe.agriscore.kafka.testing.Outcome;
+import pe.agriscore.kafka.testing.Requests;
+import pe.agriscore.scoring.CreditScore;
+import pe.agriscore.scoring.CreditScorer;
+import pe.agriscore.testing.FaultyEngine;
+import pe.agriscore.testing.TestBundles;
+
+/** The batch scorer on its own, without a broker: records in, records out. */
+class BatchScorerTest {
+
+  @TempDir Path tmp;
+  private final List<CreditScorer> scorers = new ArrayList<>();
+
+  @AfterEach
+  void closeScorers() {
+    scorers.forEach(CreditScorer::close);
+  }
+
+  private BatchScorer batchScorer(Path bundle, Map<String, Object> extra) {
+    CreditScorer scorer = CreditScorer.open(bundle);
+    scorers.add(scorer);
+    Map<String, Object> p = new HashMap<>();
+    p.put("bootstrap.servers", "unused:9092");
+    p.put("group.id", "g");
+    p.put("agriscore.input.topic", "in");
+    p.put("agriscore.output.topic", "out");
+    p.put("agriscore.dead.letter.topic", "dlq");
+    p.put("agriscore.engine.retry.backoff.ms", "1");
+    p.putAll(extra);
+    ServiceConfig config = ServiceConfig.parse(p);
+    return new BatchScorer(scorer, config, ServiceMetrics.create(null, Map.of()));
+  }
+
+  private static ConsumerRecord<byte[], byte[]> record(long offset, String key, byte[] value,
+      RecordHeaders headers) {
+    return new ConsumerRecord<>("in", 2, offset, 1_700_000_000_000L + offset,
+        TimestampType.CREATE_TIME, -1, value == null ? -1 : value.length,
+        key.getBytes(StandardCharsets.UTF_8), value, headers, Optional.empty());
+  }
+
+  @Test
+  void eachRecordYieldsOneOutputInInputOrderAndDeadLettersKeepTheOriginal() throws Exception {
+    BatchScorer scorer = batchScorer(TestBundles.writeScorecardBundle(tmp), Map.of());
+    List<ConsumerRecord<byte[], byte[]>> in = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      String key = Requests.key(i, 10);
+      RecordHeaders headers = new RecordHeaders();
+      headers.add("trace-id", ("t" + i).getBytes(StandardCharsets.UTF_8));
+      in.add(record(100 + i, key, Requests.value(key), headers));
+    }
+    ScoredBatch out = scorer.score(in);
+    assertEquals(60, out.records().size());
+    assertEquals(54, out.scored());
+    assertEquals(6, out.deadLettered());
+    for (int i = 0; i < 60; i++) {
+      ConsumerRecord<byte[], byte[]> source = in.get(i);
+      ProducerRecord<byte[], byte[]> r = out.records().get(i);
+      assertArrayEquals(source.key(), r.key());
+      assertNull(r.partition(), "the default partitioner places results by key");
+      String key = new String(source.key(), StandardCharsets.UTF_8);
+      Requests.Bad bad = Requests.badKind(key);
+      if (bad == null) {
+        assertEquals("out", r.topic());
+        CreditScore s = assertInstanceOf(CreditScore.class, ScoringJson.readResult(r.value()));
+        assertEquals(key, s.applicantId());
+        assertEquals(TestBundles.expectedProbability(ScoringJson.readRequest(source.value())),
+            s.probabilityOfDefault(), 1e-12);
+      } else {
+        assertEquals("dlq", r.topic());
+        assertArrayEquals(source.value(), r.value());
+        assertEquals("t" + i, header(r, "trace-id"), "original headers are kept");
+        assertEquals("2", header(r, DeadLetterHeaders.SOURCE_PARTITION));
+        assertEquals(String.valueOf(100 + i), header(r, DeadLetterHeaders.SOURCE_OFFSET));
+        assertEquals(String.valueOf(source.timestamp()),
+            header(r, DeadLetterHeaders.SOURCE_TIMESTAMP));
+        assertEquals("test-scorecard", header(r, DeadLetterHeaders.MODEL_NAME));
+        assertTrue(Outcome.hasReason(header(r, DeadLetterHeaders.ERROR_REASONS), bad.field,
+            bad.rule.name()), key + " " + header(r, DeadLetterHeaders.ERROR_REASONS));
+        assertNull(r.headers().lastHeader(DeadLetterHeaders.ERROR_ATTEMPTS));
+      }
+      assertEquals(source.timestamp(), out.sourceTimestamps()[i]);
+    }
+  }
+
+  @Test
+  void aReplayedDeadLetterCarriesOneSetOfReasonsTheNewOne() throws Exception {
+    BatchScorer scorer = batchScorer(TestBundles.writeScorecardBundle(tmp), Map.of());
+    RecordHeaders headers = new RecordHeaders();
+    headers.add(DeadLetterHeaders.ERROR_KIND, "ENGINE_FAILURE".getBytes(StandardCharsets.UTF_8));
+    headers.add(DeadLetterHeaders.ERROR_ATTEMPTS, "4".getBytes(StandardCharsets.UTF_8));
+    headers.add(DeadLetterHeaders.SOURCE_OFFSET, "7".getBytes(StandardCharsets.UTF_8));
+    String key = "BAD-OUT_OF_RANGE-1";
+    ProducerRecord<byte[], byte[]> r = scorer.score(List.of(record(42, key,
+        Requests.value(key), headers))).records().get(0);
+    List<String> kinds = new ArrayList<>();
+    for (Header h : r.headers().headers(DeadLetterHeaders.ERROR_KIND)) {
+      kinds.add(new String(h.value(), StandardCharsets.UTF_8));
+    }
+    assertEquals(List.of("INVALID_REQUEST"), kinds);
+    assertEquals("42", header(r, DeadLetterHeaders.SOURCE_OFFSET));
+    assertNull(r.headers().lastHeader(DeadLetterHeaders.ERROR_ATTEMPTS));
+  }
+
+  @Test
+  void engineFailuresAreRetriedThenIsolatedSoOnlyThePoisonRequestIsDeadLettered()
+      throws Exception {
+    BatchScorer scorer = batchScorer(EngineBundles.write(tmp, "test-faulty"),
+        Map.of("agriscore.engine.retries", "3"));
+    List<ConsumerRecord<byte[], byte[]>> in = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      byte[] value = ScoringJson.writeRequest(EngineBundles.farm("A-" + i,
+          i == 5 ? FaultyEngine.THROW_MARKER : 2.0));
+      in.add(record(i, "A-" + i, value, new RecordHeaders()));
+    }
+    ScoredBatch out = scorer.score(in);
+    assertEquals(7, out.scored());
+    assertEquals(1, out.deadLettered());
+    ProducerRecord<byte[], byte[]> poison = out.records().get(5);
+    assertEquals("dlq", poison.topic());
+    assertEquals("ENGINE_FAILURE", header(poison, DeadLetterHeaders.ERROR_KIND));
+    assertEquals("5", header(poison, DeadLetterHeaders.ERROR_ATTEMPTS));
+    assertEquals("[]", header(poison, DeadLetterHeaders.ERROR_REASONS));
+  }
+
+  @Test
+  void aTransientFailureLongerThanTheRetriesFailsUnderTheFailPolicy() throws Exception {
+    BatchScorer scorer = batchScorer(EngineBundles.write(tmp, "test-flaky"),
+        Map.of("agriscore.engine.retries", "2", "agriscore.engine.failure.policy", "FAIL"));
+    List<ConsumerRecord<byte[], byte[]>> in = List.of(
+        record(0, "A-0", ScoringJson.writeRequest(EngineBundles.farm("A-0", 2)),
+            new RecordHeaders()));
+    FlakyEngine.failNextCalls.set(10);
+    try {
+      EngineException e = assertThrows(EngineException.class, () -> scorer.score(in));
+      assertTrue(e.getMessage().contains("after 3 attempts"), e.getMessage());
+    } finally {
+      FlakyEngine.failNextCalls.set(0);
+    }
+    assertEquals(1, scorer.score(in).scored());
+  }
+
+  private static String header(ProducerRecord<byte[], byte[]> r, String name) {
+    return DeadLetterHeaders.get(r.headers(), name);
+  }
+}

@@ -1,0 +1,118 @@
+package pe.agriscore.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import pe.agriscore.kafka.testing.ChildBroker;
+import pe.agriscore.kafka.testing.Outcome;
+import pe.agriscore.kafka.testing.RequestProducer;
+import pe.agriscore.kafka.testing.Services;
+import pe.agriscore.kafka.testing.Topics;
+import pe.agriscore.scoring.CreditScorer;
+import pe.agriscore.testing.TestBundles;
+
+/**
+ * The broker goes away in the middle of a run, stopped (SIGTERM: controlled shutdown) or killed
+ * (SIGKILL), while requests keep arriving, and comes back on the same storage. It runs in a child
+ * JVM, as a broker process does; an exactly-once and an at-least-once service run side by side
+ * through the outage.
+ */
+class BrokerFailureTest {
+
+  private static final int REQUESTS = 20_000;
+  private static final int PER_SECOND = 2_500;
+  private static final int BAD_EVERY = 100;
+
+  @TempDir Path tmp;
+
+  /** What the test does to the broker once both services are well into their run. */
+  private interface Failure {
+    void inject() throws Exception;
+  }
+
+  @Test
+  @Timeout(value = 4, unit = TimeUnit.MINUTES)
+  void aBrokerStoppedAndRestartedMidRunLosesNothingAndDuplicatesNothingUnderExactlyOnce()
+      throws Exception {
+    try (ChildBroker broker = new ChildBroker(tmp.resolve("broker"))) {
+      broker.start();
+      runThrough(broker.bootstrapServers(), () -> {
+        assertEquals(128 + 15, broker.stop(), "the broker must stop on SIGTERM");
+        Thread.sleep(2_000);
+        broker.start();
+      });
+    }
+  }
+
+  @Test
+  @Timeout(value = 4, unit = TimeUnit.MINUTES)
+  void aBrokerKilledWithSigkillMidRunLosesNothingAndDuplicatesNothingUnderExactlyOnce()
+      throws Exception {
+    try (ChildBroker broker = new ChildBroker(tmp.resolve("child-broker"))) {
+      broker.start();
+      runThrough(broker.bootstrapServers(), () -> {
+        assertEquals(128 + 9, broker.kill(), "the broker must die of SIGKILL");
+        Thread.sleep(2_000);
+        broker.start();
+      });
+    }
+  }
+
+  private void runThrough(String bootstrap, Failure failure) throws Exception {
+    try (Admin admin = Topics.admin(bootstrap);
+        CreditScorer scorer = CreditScorer.open(TestBundles.writeScorecardBundle(tmp))) {
+      Topics.create(admin, 3, "eos-in", "eos-out", "eos-dlq", "alos-in", "alos-out", "alos-dlq");
+      KafkaScoringService eos = Services.start(scorer,
+          Services.properties(bootstrap, "eos", DeliveryMode.EXACTLY_ONCE));
+      KafkaScoringService alos = Services.start(scorer,
+          Services.properties(bootstrap, "alos", DeliveryMode.AT_LEAST_ONCE));
+      try (RequestProducer eosIn = new RequestProducer(bootstrap, "eos-in", BAD_EVERY);
+          RequestProducer alosIn = new RequestProducer(bootstrap, "alos-in", BAD_EVERY)) {
+        eosIn.startPaced(REQUESTS, PER_SECOND);
+        alosIn.startPaced(REQUESTS, PER_SECOND);
+        awaitScored(eos, REQUESTS / 5);
+        awaitScored(alos, REQUESTS / 5);
+        long eosBefore = eos.metrics().recordsScored();
+        long alosBefore = alos.metrics().recordsScored();
+        assertTrue(eosBefore < REQUESTS / 2 && alosBefore < REQUESTS / 2,
+            "the failure must come in the middle of the run");
+        failure.inject();
+        eosIn.finish();
+        alosIn.finish();
+      }
+      Topics.awaitCommittedToEnd(admin, "eos-group", "eos-in", Duration.ofMinutes(2));
+      Topics.awaitCommittedToEnd(admin, "alos-group", "alos-in", Duration.ofMinutes(2));
+      assertEquals(KafkaScoringService.State.RUNNING, eos.state(), () -> "" + eos.failure());
+      assertEquals(KafkaScoringService.State.RUNNING, alos.state(), () -> "" + alos.failure());
+      eos.close();
+      alos.close();
+
+      Outcome exactly = Outcome.read(bootstrap, "eos-in", "eos-out", "eos-dlq");
+      assertEquals(REQUESTS, exactly.inputs.size());
+      exactly.assertExactlyOnce("test-scorecard", "1.0.0");
+      Outcome atLeast = Outcome.read(bootstrap, "alos-in", "alos-out", "alos-dlq");
+      assertEquals(REQUESTS, atLeast.inputs.size());
+      atLeast.assertAtLeastOnce("test-scorecard", "1.0.0");
+      System.out.printf("exactly-once: %s%nat-least-once: %s (%d outputs for %d valid"
+          + " requests)%n", eos.metrics(), alos.metrics(), atLeast.outputRecords,
+          atLeast.validInputs);
+    }
+  }
+
+  static void awaitScored(KafkaScoringService service, long count) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (service.metrics().recordsScored() < count) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("only " + service.metrics() + " after 60 s");
+      }
+      Thread.sleep(20);
+    }
+  }
+}

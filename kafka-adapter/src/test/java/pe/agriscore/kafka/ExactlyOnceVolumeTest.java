@@ -1,0 +1,109 @@
+package pe.agriscore.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import pe.agriscore.json.ScoringJson;
+import pe.agriscore.kafka.testing.KafkaBroker;
+import pe.agriscore.kafka.testing.Outcome;
+import pe.agriscore.kafka.testing.RequestProducer;
+import pe.agriscore.kafka.testing.Services;
+import pe.agriscore.kafka.testing.SharedBroker;
+import pe.agriscore.kafka.testing.Topics;
+import pe.agriscore.scoring.CreditScore;
+import pe.agriscore.scoring.CreditScorer;
+import pe.agriscore.testing.TestBundles;
+
+/** 100,000 requests, 1% of them bad, through one exactly-once service. */
+class ExactlyOnceVolumeTest {
+
+  private static final int REQUESTS = 100_000;
+  private static final int BAD_EVERY = 100;
+
+  @TempDir Path tmp;
+
+  @Test
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
+  void everyRequestGetsExactlyOneScoreOrOneDeadLetterWithItsReason() throws Exception {
+    KafkaBroker broker = SharedBroker.get();
+    String run = "volume";
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    try (Admin admin = Topics.admin(broker.bootstrapServers());
+        CreditScorer scorer = CreditScorer.open(TestBundles.writeScorecardBundle(tmp))) {
+      Topics.create(admin, 4, run + "-in", run + "-out", run + "-dlq");
+      KafkaScoringService service = KafkaScoringService.builder(scorer)
+          .properties(Services.properties(broker.bootstrapServers(), run,
+              DeliveryMode.EXACTLY_ONCE))
+          .meterRegistry(registry)
+          .build();
+      service.start();
+      long t0 = System.nanoTime();
+      try (RequestProducer producer = new RequestProducer(broker.bootstrapServers(),
+          run + "-in", BAD_EVERY)) {
+        producer.send(0, REQUESTS);
+        producer.finish();
+      }
+      long produced = System.nanoTime();
+      Topics.awaitCommittedToEnd(admin, run + "-group", run + "-in", Duration.ofMinutes(4));
+      long committed = System.nanoTime();
+      System.out.printf("produced in %.1f s, all committed after %.1f s%n",
+          (produced - t0) / 1e9, (committed - t0) / 1e9);
+      int bad = REQUESTS / BAD_EVERY;
+      // Counters move right after the commit that the offsets above come from.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (registry.get("agriscore.kafka.records.scored").functionCounter().count()
+          < REQUESTS - bad && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertEquals(REQUESTS - bad,
+          registry.get("agriscore.kafka.records.scored").functionCounter().count());
+      assertEquals(bad,
+          registry.get("agriscore.kafka.records.dead.lettered").functionCounter().count());
+      assertEquals(REQUESTS, registry.get("agriscore.kafka.latency").timer().count());
+      assertEquals(service.metrics().batches(),
+          registry.get("agriscore.kafka.batch.size").summary().count());
+      assertEquals(service.metrics().recordsIn(),
+          (long) registry.get("agriscore.kafka.batch.size").summary().totalAmount());
+      service.close();
+      assertEquals(KafkaScoringService.State.STOPPED, service.state());
+
+      Outcome outcome = Outcome.read(broker.bootstrapServers(), run + "-in", run + "-out",
+          run + "-dlq");
+      assertEquals(REQUESTS, outcome.inputs.size());
+      assertEquals(REQUESTS / BAD_EVERY, outcome.badInputs);
+      outcome.assertExactlyOnce("test-scorecard", "1.0.0");
+
+      // The right score for the right applicant: the scorecard's probability, computed from
+      // its stated coefficients, for a sample of requests.
+      List<String> keys = new ArrayList<>(outcome.scores.keySet());
+      for (int i = 0; i < keys.size(); i += 197) {
+        ConsumerRecord<byte[], byte[]> in = outcome.inputs.get(keys.get(i));
+        CreditScore s = (CreditScore) ScoringJson.readResult(
+            outcome.scores.get(keys.get(i)).get(0).value());
+        assertEquals(TestBundles.expectedProbability(ScoringJson.readRequest(in.value())),
+            s.probabilityOfDefault(), 1e-9, keys.get(i));
+      }
+
+      ScoringMetrics m = service.metrics();
+      assertEquals(REQUESTS - bad, m.recordsScored());
+      assertEquals(bad, m.recordsDeadLettered());
+      assertEquals(REQUESTS, m.latencyCount());
+      assertTrue(m.recordsIn() >= REQUESTS, m.toString());
+      assertTrue(m.maxBatchSize() <= 500 && m.maxBatchSize() > 1, m.toString());
+      assertTrue(m.batches() >= REQUESTS / 500, m.toString());
+      assertTrue(m.latencyMaxMillis() >= m.latencyMeanMillis(), m.toString());
+      assertEquals(0, registry.getMeters().size(), "close() removes the service's meters");
+    }
+  }
+}

@@ -1,0 +1,219 @@
+package pe.agriscore.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import pe.agriscore.scoring.CreditScorer;
+import pe.agriscore.testing.TestBundles;
+
+class ServiceConfigTest {
+
+  private static Map<String, Object> minimal() {
+    Map<String, Object> p = new HashMap<>();
+    p.put("bootstrap.servers", "broker-1:9093");
+    p.put("group.id", "scoring");
+    p.put("agriscore.input.topic", "requests");
+    p.put("agriscore.output.topic", "scores");
+    p.put("agriscore.dead.letter.topic", "requests-dlq");
+    return p;
+  }
+
+  private static Map<String, Object> with(String key, Object value) {
+    Map<String, Object> p = minimal();
+    p.put(key, value);
+    return p;
+  }
+
+  private static ConfigException refused(Map<String, Object> props, String key) {
+    ConfigException e = assertThrows(ConfigException.class, () -> ServiceConfig.parse(props));
+    assertTrue(e.getMessage().contains(key), e.getMessage());
+    return e;
+  }
+
+  @Test
+  void theDefaultsAreExactlyOnceWithSafeClientSettings() {
+    ServiceConfig c = ServiceConfig.parse(minimal());
+    assertEquals(DeliveryMode.EXACTLY_ONCE, c.deliveryMode);
+    assertEquals(1, c.threads);
+    assertEquals(65536, c.maxRequestBytes);
+    assertEquals(EngineFailurePolicy.DEAD_LETTER, c.engineFailurePolicy);
+    Map<String, Object> consumer = c.consumerConfig(0);
+    assertEquals("false", consumer.get("enable.auto.commit"));
+    assertEquals("read_committed", consumer.get("isolation.level"));
+    assertEquals("earliest", consumer.get("auto.offset.reset"));
+    assertEquals(ByteArrayDeserializer.class.getName(), consumer.get("value.deserializer"));
+    assertEquals("scoring", consumer.get("group.id"));
+    Map<String, Object> producer = c.producerConfig(0);
+    assertEquals("all", producer.get("acks"));
+    assertEquals("true", producer.get("enable.idempotence"));
+    assertEquals("agriscore-scoring-" + c.instanceId + "-0", producer.get("transactional.id"));
+    assertNull(producer.get("group.id"));
+  }
+
+  @Test
+  void prefixedPropertiesReachOneClientAndTheOthersReachBoth() {
+    Map<String, Object> p = minimal();
+    p.put("security.protocol", "SASL_SSL");
+    p.put("sasl.mechanism", "SCRAM-SHA-512");
+    p.put("consumer.max.poll.records", 200);
+    p.put("producer.linger.ms", 20);
+    ServiceConfig c = ServiceConfig.parse(p);
+    assertEquals("SASL_SSL", c.consumerConfig(0).get("security.protocol"));
+    assertEquals("SASL_SSL", c.producerConfig(0).get("security.protocol"));
+    assertEquals("SCRAM-SHA-512", c.producerConfig(0).get("sasl.mechanism"));
+    assertEquals(200, c.consumerConfig(0).get("max.poll.records"));
+    assertFalse(c.producerConfig(0).containsKey("max.poll.records"));
+    assertEquals(20, c.producerConfig(0).get("linger.ms"));
+    assertFalse(c.consumerConfig(0).containsKey("linger.ms"));
+  }
+
+  @Test
+  void eachThreadGetsItsOwnTransactionalIdClientIdAndStaticMembership() {
+    Map<String, Object> p = minimal();
+    p.put("agriscore.consumer.threads", 3);
+    p.put("agriscore.instance.id", "pod-7");
+    p.put("agriscore.transactional.id.prefix", "bank-scoring");
+    p.put("client.id", "scorer");
+    p.put("group.instance.id", "pod-7");
+    ServiceConfig c = ServiceConfig.parse(p);
+    assertEquals("bank-scoring-pod-7-0", c.producerConfig(0).get("transactional.id"));
+    assertEquals("bank-scoring-pod-7-2", c.producerConfig(2).get("transactional.id"));
+    assertEquals("scorer-1", c.consumerConfig(1).get("client.id"));
+    assertEquals("pod-7-1", c.consumerConfig(1).get("group.instance.id"));
+    assertEquals("pod-7-2", c.consumerConfig(2).get("group.instance.id"));
+  }
+
+  @Test
+  void aRandomInstanceIdIsChosenPerServiceWhenNoneIsSet() {
+    assertNotEquals(ServiceConfig.parse(minimal()).instanceId,
+        ServiceConfig.parse(minimal()).instanceId);
+  }
+
+  @Test
+  void atLeastOnceHasNoTransactionsButKeepsAcksAll() {
+    ServiceConfig c = ServiceConfig.parse(with("agriscore.delivery.mode", "AT_LEAST_ONCE"));
+    assertEquals(DeliveryMode.AT_LEAST_ONCE, c.deliveryMode);
+    assertNull(c.producerConfig(0).get("transactional.id"));
+    assertEquals("all", c.producerConfig(0).get("acks"));
+    assertEquals("false", c.consumerConfig(0).get("enable.auto.commit"));
+  }
+
+  @Test
+  void autoCommitIsRefusedInBothModes() {
+    ConfigException e = refused(with("enable.auto.commit", "true"), "enable.auto.commit");
+    assertTrue(e.getMessage().contains("exactly_once"), e.getMessage());
+    Map<String, Object> alos = with("enable.auto.commit", true);
+    alos.put("agriscore.delivery.mode", "at_least_once");
+    e = refused(alos, "enable.auto.commit");
+    assertTrue(e.getMessage().contains("lose requests"), e.getMessage());
+    ServiceConfig.parse(with("enable.auto.commit", "false"));
+  }
+
+  @Test
+  void readUncommittedIsRefusedUnderExactlyOnceOnly() {
+    ConfigException e = refused(with("isolation.level", "read_uncommitted"), "isolation.level");
+    assertTrue(e.getMessage().contains("read_committed"), e.getMessage());
+    refused(with("consumer.isolation.level", "READ_UNCOMMITTED"), "isolation.level");
+    Map<String, Object> alos = with("isolation.level", "read_uncommitted");
+    alos.put("agriscore.delivery.mode", "at_least_once");
+    assertEquals("read_uncommitted",
+        ServiceConfig.parse(alos).consumerConfig(0).get("isolation.level"));
+  }
+
+  @Test
+  void acksOtherThanAllAreRefused() {
+    ConfigException e = refused(with("acks", "1"), "acks");
+    assertTrue(e.getMessage().contains("exactly_once needs acks=all"), e.getMessage());
+    Map<String, Object> alos = with("producer.acks", "0");
+    alos.put("agriscore.delivery.mode", "at_least_once");
+    e = refused(alos, "acks");
+    assertTrue(e.getMessage().contains("at_least_once needs acks=all"), e.getMessage());
+    ServiceConfig.parse(with("acks", "-1"));
+    ServiceConfig.parse(with("acks", "all"));
+  }
+
+  @Test
+  void exactlyOnceRefusesToTurnIdempotenceOff() {
+    refused(with("enable.idempotence", "false"), "enable.idempotence");
+  }
+
+  @Test
+  void aHandSetTransactionalIdServesOneThreadOnly() {
+    Map<String, Object> p = with("transactional.id", "scoring-1");
+    assertEquals("scoring-1", ServiceConfig.parse(p).producerConfig(0).get("transactional.id"));
+    p.put("agriscore.consumer.threads", "2");
+    ConfigException e = refused(p, "transactional.id");
+    assertTrue(e.getMessage().contains("fence each other"), e.getMessage());
+    Map<String, Object> alos = with("transactional.id", "scoring-1");
+    alos.put("agriscore.delivery.mode", "at_least_once");
+    refused(alos, "transactional.id");
+  }
+
+  @Test
+  void theAdapterOwnsTheSerializers() {
+    refused(with("value.deserializer", StringDeserializer.class), "value.deserializer");
+    refused(with("key.serializer", "org.apache.kafka.common.serialization.StringSerializer"),
+        "key.serializer");
+    ServiceConfig.parse(with("value.deserializer", ByteArrayDeserializer.class));
+  }
+
+  @Test
+  void requiredSettingsAreNamed() {
+    Map<String, Object> p = minimal();
+    p.remove("group.id");
+    refused(p, "group.id");
+    p = minimal();
+    p.remove("bootstrap.servers");
+    refused(p, "bootstrap.servers");
+    p = minimal();
+    p.remove("agriscore.output.topic");
+    refused(p, "agriscore.output.topic");
+  }
+
+  @Test
+  void topicsMustDiffer() {
+    refused(with("agriscore.output.topic", "requests"), "agriscore.input.topic");
+    refused(with("agriscore.dead.letter.topic", "scores"), "agriscore.dead.letter.topic");
+  }
+
+  @Test
+  void adapterSettingsAreTypedAndCheckedLikeKafkasOwn() {
+    refused(with("agriscore.delivery.mode", "twice"), "agriscore.delivery.mode");
+    refused(with("agriscore.consumer.threads", 0), "agriscore.consumer.threads");
+    refused(with("agriscore.engine.retries", "many"), "agriscore.engine.retries");
+    refused(with("agriscore.engin.retries", "3"), "agriscore.engin.retries");
+    Map<String, Object> p = with("agriscore.engine.retry.backoff.ms", 500);
+    p.put("agriscore.engine.retry.backoff.max.ms", 100);
+    refused(p, "agriscore.engine.retry.backoff.max.ms");
+  }
+
+  @Test
+  void theBuilderChecksBeforeAnyConnection(@TempDir Path tmp) throws Exception {
+    try (CreditScorer scorer = CreditScorer.open(TestBundles.writeScorecardBundle(tmp))) {
+      KafkaScoringService.Builder b = KafkaScoringService.builder(scorer);
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> b.meterRegistry("a registry"));
+      assertTrue(e.getMessage().contains("MeterRegistry"), e.getMessage());
+      b.properties(with("enable.auto.commit", "true"));
+      assertThrows(ConfigException.class, b::build);
+      KafkaScoringService service = b.property("enable.auto.commit", "false").build();
+      assertEquals(KafkaScoringService.State.CREATED, service.state());
+      assertEquals(0, service.metrics().recordsIn());
+      service.close();
+      assertEquals(KafkaScoringService.State.STOPPED, service.state());
+      assertThrows(IllegalStateException.class, service::start);
+    }
+  }
+}

@@ -1,0 +1,200 @@
+package pe.agriscore.kafka.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import pe.agriscore.bundle.GoldenCase;
+import pe.agriscore.json.ScoringJson;
+import pe.agriscore.kafka.DeliveryMode;
+import pe.agriscore.kafka.KafkaScoringService;
+import pe.agriscore.kafka.ScoringMetrics;
+import pe.agriscore.kafka.testing.KafkaBroker;
+import pe.agriscore.kafka.testing.SharedBroker;
+import pe.agriscore.kafka.testing.Topics;
+import pe.agriscore.request.ScoringRequest;
+import pe.agriscore.scoring.CreditScorer;
+import pe.agriscore.testing.TestBundles;
+
+/**
+ * Records per second of {@link KafkaScoringService} against a plain consume-transform-produce
+ * loop ({@link PlainLoop}), side by side against one in-process broker, under exactly-once and
+ * at-least-once, with the same topic, partitions and {@code max.poll.records}. Not a test.
+ *
+ * <pre>
+ * ./mvnw -pl kafka-adapter test-compile exec:exec@benchmark
+ * ./mvnw -pl kafka-adapter test-compile exec:exec@benchmark -Dbench.bundle=/path/to/bundle \
+ *     -Dbench.records=200000
+ * </pre>
+ *
+ * <p>System properties: {@code bench.bundle} (a bundle directory or zip; default the scoring-api
+ * test scorecard; its engine must be on the test classpath), {@code bench.records} (100000),
+ * {@code bench.partitions} (4), {@code bench.maxPollRecords} (500), {@code bench.reasonCodes}
+ * (4), {@code bench.threads} (1, consumer threads of the service). Requests are the bundle's
+ * golden cases under new applicant ids, so they suit any bundle's schema. Each configuration
+ * first runs on a warm-up topic; the rate is measured from the first committed record to the
+ * last.
+ */
+public final class ThroughputBenchmark {
+
+  private ThroughputBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    String bundleProperty = System.getProperty("bench.bundle", "");
+    int records = Integer.getInteger("bench.records", 100_000);
+    int partitions = Integer.getInteger("bench.partitions", 4);
+    int maxPoll = Integer.getInteger("bench.maxPollRecords", 500);
+    int reasonCodes = Integer.getInteger("bench.reasonCodes", 4);
+    int threads = Integer.getInteger("bench.threads", 1);
+    int warmup = records;
+    Path work = Files.createTempDirectory("agriscore-bench");
+    Path bundle = bundleProperty.isBlank() ? TestBundles.writeScorecardBundle(work)
+        : Path.of(bundleProperty);
+    List<String> rows = new ArrayList<>();
+    try (KafkaBroker broker = KafkaBroker.create(work.resolve("broker"));
+        CreditScorer scorer = CreditScorer.builder(bundle).maxReasonCodes(reasonCodes).build()) {
+      broker.start();
+      String bootstrap = broker.bootstrapServers();
+      List<byte[]> payloads = payloads(scorer);
+      try (Admin admin = Topics.admin(bootstrap)) {
+        Topics.create(admin, partitions, "bench-in", "warmup-in");
+        fill(bootstrap, "warmup-in", warmup, payloads);
+        fill(bootstrap, "bench-in", records, payloads);
+        System.out.printf("bundle %s (%s %s, engine %s), %d records in %d partitions,"
+            + " max.poll.records=%d, reason codes %d, service threads %d%n", bundle,
+            scorer.modelName(), scorer.modelVersion(), scorer.bundle().manifest().engine(),
+            records, partitions, maxPoll, reasonCodes, threads);
+        int run = 0;
+        for (DeliveryMode mode : DeliveryMode.values()) {
+          for (boolean service : new boolean[] {false, true}) {
+            for (String input : new String[] {"warmup-in", "bench-in"}) {
+              int count = input.equals("bench-in") ? records : warmup;
+              String name = "r" + run++;
+              Topics.create(admin, partitions, name + "-out", name + "-dlq");
+              double rate = service
+                  ? runService(scorer, bootstrap, name, input, mode, maxPoll, threads, count)
+                  : runPlain(bootstrap, name, input, mode, maxPoll, count);
+              if (input.equals("bench-in")) {
+                String row = String.format("| %-13s | %-31s | %,10.0f |", mode.configValue(),
+                    service ? "scoring service" : "plain consume-transform-produce", rate);
+                rows.add(row);
+                System.out.println(row);
+              }
+            }
+          }
+        }
+      }
+    }
+    System.out.println();
+    System.out.println("| delivery mode | loop                            |  records/s |");
+    System.out.println("|---------------|---------------------------------|-----------:|");
+    rows.forEach(System.out::println);
+    SharedBroker.deleteQuietly(work);
+    System.exit(0);
+  }
+
+  /** The bundle's golden requests: valid for its schema whatever the model. */
+  private static List<byte[]> payloads(CreditScorer scorer) {
+    List<byte[]> out = new ArrayList<>();
+    int i = 0;
+    for (GoldenCase c : scorer.bundle().goldenCases()) {
+      ScoringRequest r = c.request();
+      ScoringRequest.Builder b = ScoringRequest.builder("APPLICANT", r.asOfDate());
+      r.values().forEach(b::setRaw);
+      out.add(ScoringJson.writeRequest(b.build()));
+      i++;
+    }
+    if (i == 0) {
+      throw new IllegalStateException("the bundle has no golden cases to build requests from");
+    }
+    return out;
+  }
+
+  private static void fill(String bootstrap, String topic, int count, List<byte[]> payloads) {
+    Map<String, Object> p = new HashMap<>();
+    p.put("bootstrap.servers", bootstrap);
+    p.put("linger.ms", "20");
+    p.put("batch.size", String.valueOf(512 * 1024));
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p,
+        new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (int i = 0; i < count; i++) {
+        String id = "PE-" + i;
+        // Same payload, new applicant id: the id is written verbatim in the JSON.
+        String json = new String(payloads.get(i % payloads.size()), StandardCharsets.UTF_8)
+            .replace("\"APPLICANT\"", "\"" + id + "\"");
+        producer.send(new ProducerRecord<>(topic, id.getBytes(StandardCharsets.UTF_8),
+            json.getBytes(StandardCharsets.UTF_8)));
+      }
+    }
+  }
+
+  private static double runService(CreditScorer scorer, String bootstrap, String name,
+      String input, DeliveryMode mode, int maxPoll, int threads, int count) throws Exception {
+    KafkaScoringService service = KafkaScoringService.builder(scorer)
+        .property("bootstrap.servers", bootstrap)
+        .property("group.id", name + "-group")
+        .property("max.poll.records", maxPoll)
+        .property("agriscore.consumer.threads", threads)
+        .inputTopic(input).outputTopic(name + "-out").deadLetterTopic(name + "-dlq")
+        .deliveryMode(mode)
+        .build();
+    service.start();
+    try {
+      return measure(count, () -> {
+        ScoringMetrics m = service.metrics();
+        if (m.recordsDeadLettered() > 0) {
+          throw new IllegalStateException("requests were dead-lettered: " + m);
+        }
+        return m.recordsScored();
+      });
+    } finally {
+      service.close();
+    }
+  }
+
+  private static double runPlain(String bootstrap, String name, String input, DeliveryMode mode,
+      int maxPoll, int count) throws Exception {
+    try (PlainLoop loop = new PlainLoop(bootstrap, name + "-group", input, name + "-out", mode,
+        maxPoll)) {
+      Thread t = new Thread(loop, "plain-loop");
+      t.start();
+      try {
+        return measure(count, loop::committed);
+      } finally {
+        loop.stop();
+        t.join();
+      }
+    }
+  }
+
+  /** Records per second from the first committed record to the last. */
+  private static double measure(int count, LongSupplier committed) throws InterruptedException {
+    long deadline = System.nanoTime() + 600_000_000_000L;
+    long first;
+    long firstCount;
+    while ((firstCount = committed.getAsLong()) == 0) {
+      check(deadline);
+      Thread.sleep(1);
+    }
+    first = System.nanoTime();
+    while (committed.getAsLong() < count) {
+      check(deadline);
+      Thread.sleep(1);
+    }
+    return (count - firstCount) / ((System.nanoTime() - first) / 1e9);
+  }
+
+  private static void check(long deadline) {
+    if (System.nanoTime() > deadline) {
+      throw new IllegalStateException("no progress for 10 minutes");
+    }
+  }
+}
