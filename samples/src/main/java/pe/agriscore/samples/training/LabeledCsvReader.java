@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
 import pe.agriscore.preprocessing.Encoder;
 import pe.agriscore.request.ScoringRequest;
 import pe.agriscore.request.Violation;
+import pe.agriscore.samples.data.Csv;
 import pe.agriscore.schema.BooleanFeature;
 import pe.agriscore.schema.CategoricalFeature;
 import pe.agriscore.schema.Feature;
@@ -285,47 +286,11 @@ public final class LabeledCsvReader {
 
   /** RFC 4180 fields of one line; null (and a problem) when the quoting is broken. */
   static List<String> split(String text, long line, Problems problems) {
-    List<String> fields = new ArrayList<>();
-    StringBuilder field = new StringBuilder();
-    int i = 0;
-    int n = text.length();
-    while (true) {
-      field.setLength(0);
-      if (i < n && text.charAt(i) == '"') {
-        i++;
-        while (true) {
-          if (i >= n) {
-            problems.add(new DataProblem(line, "*", "BAD_QUOTING",
-                "field " + (fields.size() + 1) + " opens a quote that is not closed"));
-            return null;
-          }
-          char c = text.charAt(i++);
-          if (c == '"') {
-            if (i < n && text.charAt(i) == '"') {
-              field.append('"');
-              i++;
-            } else {
-              break;
-            }
-          } else {
-            field.append(c);
-          }
-        }
-        if (i < n && text.charAt(i) != ',') {
-          problems.add(new DataProblem(line, "*", "BAD_QUOTING",
-              "field " + (fields.size() + 1) + " has text after its closing quote"));
-          return null;
-        }
-      } else {
-        while (i < n && text.charAt(i) != ',') {
-          field.append(text.charAt(i++));
-        }
-      }
-      fields.add(field.toString());
-      if (i >= n) {
-        return fields;
-      }
-      i++;
+    try {
+      return List.of(Csv.split(text, "line " + line));
+    } catch (IllegalArgumentException e) {
+      problems.add(new DataProblem(line, "*", "BAD_QUOTING", e.getMessage()));
+      return null;
     }
   }
 
