@@ -17,8 +17,6 @@ import org.openjdk.jmh.annotations.Warmup;
 import pe.agriscore.bundle.ModelBundle;
 import pe.agriscore.engine.Engines;
 import pe.agriscore.engine.ScoringModel;
-import pe.agriscore.preprocessing.Encoder;
-import pe.agriscore.request.ScoringRequest;
 
 /**
  * One already-encoded row through AgriScore's engine adapter alone ({@link ScoringModel#predict}
@@ -53,12 +51,7 @@ public class EngineBenchmark {
   public void load() {
     bundle = ModelBundle.open(ReferenceBundles.locate(model));
     engine = Engines.find(bundle.manifest().engine()).load(bundle, Fixtures.engineOptions());
-    Encoder encoder = bundle.encoder();
-    ScoringRequest[] requests = Fixtures.requests(bundle, POOL);
-    rows = new float[POOL][];
-    for (int i = 0; i < POOL; i++) {
-      rows[i] = encoder.encode(requests[i]);
-    }
+    rows = Fixtures.encodedRows(bundle, POOL);
   }
 
   /** Frees the native memory. */

@@ -87,4 +87,14 @@ public final class Fixtures {
     }
     return out;
   }
+
+  /** {@link #requests} encoded by the bundle's encoder, one row per request. */
+  public static float[][] encodedRows(ModelBundle bundle, int n) {
+    ScoringRequest[] requests = requests(bundle, n);
+    float[][] rows = new float[n][];
+    for (int i = 0; i < n; i++) {
+      rows[i] = bundle.encoder().encode(requests[i]);
+    }
+    return rows;
+  }
 }

@@ -18,8 +18,6 @@ import pe.agriscore.bench.Cursor;
 import pe.agriscore.bench.Fixtures;
 import pe.agriscore.bench.ReferenceBundles;
 import pe.agriscore.bundle.ModelBundle;
-import pe.agriscore.preprocessing.Encoder;
-import pe.agriscore.request.ScoringRequest;
 
 /**
  * One already-encoded row through the bare DJL predictor ({@link BareDjlModel}): the engine's
@@ -53,12 +51,7 @@ public class BareDjlBenchmark {
   public void load() {
     bundle = ModelBundle.open(ReferenceBundles.locate(model));
     bare = BareDjlModel.load(bundle);
-    Encoder encoder = bundle.encoder();
-    ScoringRequest[] requests = Fixtures.requests(bundle, POOL);
-    rows = new float[POOL][];
-    for (int i = 0; i < POOL; i++) {
-      rows[i] = encoder.encode(requests[i]);
-    }
+    rows = Fixtures.encodedRows(bundle, POOL);
   }
 
   /** Frees the native memory. */

@@ -17,8 +17,6 @@ import pe.agriscore.bench.Cursor;
 import pe.agriscore.bench.Fixtures;
 import pe.agriscore.bench.ReferenceBundles;
 import pe.agriscore.bundle.ModelBundle;
-import pe.agriscore.preprocessing.Encoder;
-import pe.agriscore.request.ScoringRequest;
 
 /**
  * One already-encoded row through the reference MLP's forward pass in plain Java ({@link
@@ -51,12 +49,7 @@ public class JavaForwardBenchmark {
   public void load() {
     try (ModelBundle bundle = ModelBundle.open(ReferenceBundles.locate(model))) {
       mlp = new JavaMlp(Weights.of(bundle));
-      Encoder encoder = bundle.encoder();
-      ScoringRequest[] requests = Fixtures.requests(bundle, POOL);
-      rows = new float[POOL][];
-      for (int i = 0; i < POOL; i++) {
-        rows[i] = encoder.encode(requests[i]);
-      }
+      rows = Fixtures.encodedRows(bundle, POOL);
     }
   }
 
