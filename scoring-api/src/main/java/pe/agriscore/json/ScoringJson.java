@@ -276,6 +276,9 @@ public final class ScoringJson {
         g.writeEndObject();
       }
       g.writeEndArray();
+      if (e.exceptionClass() != null) {
+        g.writeStringField("exception", e.exceptionClass());
+      }
       writeModel(g, e);
       g.writeStringField("timestamp", e.timestamp().toString());
       g.writeEndObject();
@@ -322,7 +325,8 @@ public final class ScoringJson {
         }
         return new ScoringError(applicantId, ScoringError.Kind.valueOf(n.path("error").asText()),
             n.path("message").asText(), violations, modelName, modelVersion,
-            Instant.parse(n.path("timestamp").asText()));
+            Instant.parse(n.path("timestamp").asText()),
+            n.path("exception").isTextual() ? n.path("exception").asText() : null);
       }
       throw new IllegalArgumentException("not a scoring result: 'type' is '" + type + "'");
     } catch (IOException e) {

@@ -105,7 +105,9 @@ public final class ScoringRequest {
   public static final class Builder {
     private final String applicantId;
     private final LocalDate asOfDate;
-    private final Map<String, Object> values = new LinkedHashMap<>();
+    private Map<String, Object> values = new LinkedHashMap<>();
+    /** Whether {@link #values} is held by a built request and must be copied before a change. */
+    private boolean shared;
 
     private Builder(String applicantId, LocalDate asOfDate) {
       this.applicantId = applicantId;
@@ -157,14 +159,19 @@ public final class ScoringRequest {
       if (values.containsKey(feature)) {
         throw new IllegalArgumentException("feature '" + feature + "' is set twice");
       }
+      if (shared) {
+        values = new LinkedHashMap<>(values);
+        shared = false;
+      }
       values.put(feature, value);
       return this;
     }
 
     /** The request. Validation against a schema happens when it is scored. */
     public ScoringRequest build() {
-      return new ScoringRequest(
-          applicantId, asOfDate, Collections.unmodifiableMap(new LinkedHashMap<>(values)));
+      // Copy on write: the common build-once use pays for no second map.
+      shared = true;
+      return new ScoringRequest(applicantId, asOfDate, Collections.unmodifiableMap(values));
     }
   }
 }

@@ -165,7 +165,8 @@ public final class CreditScorer implements AutoCloseable {
       for (int i = 0; i < n; i++) {
         if (rowOf[i] >= 0) {
           results[i] = new ScoringError(requests.get(i).applicantId(),
-              ScoringError.Kind.ENGINE_FAILURE, message, List.of(), modelName, modelVersion, now);
+              ScoringError.Kind.ENGINE_FAILURE, message, List.of(), modelName, modelVersion, now,
+              e.getClass().getName());
         }
       }
       return Arrays.asList(results);

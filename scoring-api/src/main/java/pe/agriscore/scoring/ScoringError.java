@@ -15,6 +15,9 @@ import pe.agriscore.request.Violation;
  * @param modelName the model that was asked
  * @param modelVersion its version
  * @param timestamp when the error occurred
+ * @param exceptionClass the class name of the exception behind an engine failure, for example
+ *     {@code pe.agriscore.engine.EngineException}, or {@code null} when no exception was thrown
+ *     (invalid requests; an engine that returned something that is not a probability)
  */
 public record ScoringError(
     String applicantId,
@@ -23,7 +26,8 @@ public record ScoringError(
     List<Violation> violations,
     String modelName,
     String modelVersion,
-    Instant timestamp)
+    Instant timestamp,
+    String exceptionClass)
     implements ScoringResult {
 
   /** The kinds of failure. Their names are part of the JSON error format. */
@@ -32,6 +36,12 @@ public record ScoringError(
     INVALID_REQUEST,
     /** The engine failed, or returned something that is not a probability. */
     ENGINE_FAILURE
+  }
+
+  /** An error that no exception caused: an invalid request, or a value that is no probability. */
+  public ScoringError(String applicantId, Kind kind, String message, List<Violation> violations,
+      String modelName, String modelVersion, Instant timestamp) {
+    this(applicantId, kind, message, violations, modelName, modelVersion, timestamp, null);
   }
 
   /** Validates. */

@@ -1,6 +1,7 @@
 package pe.agriscore.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -115,6 +116,15 @@ class ScoringJsonTest {
     JsonNode en = new ObjectMapper().readTree(ej);
     assertEquals("OUT_OF_RANGE", en.get("violations").get(0).get("rule").asText());
     assertEquals(err, ScoringJson.readResult(ej));
+    assertFalse(en.has("exception"), "no exception, no property");
+
+    ScoringError engine = new ScoringError("PE-3", ScoringError.Kind.ENGINE_FAILURE,
+        "engine 'x' failed: boom", List.of(), "m", "1", Instant.parse("2026-11-28T10:00:00Z"),
+        "ai.djl.engine.EngineException");
+    byte[] gj = ScoringJson.write(engine);
+    assertEquals("ai.djl.engine.EngineException",
+        new ObjectMapper().readTree(gj).get("exception").asText());
+    assertEquals(engine, ScoringJson.readResult(gj));
   }
 
   @Test

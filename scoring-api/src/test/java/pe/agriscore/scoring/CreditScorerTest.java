@@ -2,6 +2,7 @@ package pe.agriscore.scoring;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -263,6 +264,7 @@ class CreditScorerTest {
       ScoringError e = assertInstanceOf(ScoringError.class, results.get(1));
       assertEquals(ScoringError.Kind.ENGINE_FAILURE, e.kind());
       assertEquals("engine 'test-faulty' returned NaN, not a probability", e.message());
+      assertNull(e.exceptionClass(), "no exception was thrown");
       assertInstanceOf(CreditScore.class, results.get(2));
       assertThrows(EngineException.class, () -> scorer.score(farm("nan",
           FaultyEngine.NAN_MARKER)));
@@ -278,6 +280,7 @@ class CreditScorerTest {
         ScoringError e = assertInstanceOf(ScoringError.class, results.get(i));
         assertEquals(ScoringError.Kind.ENGINE_FAILURE, e.kind());
         assertEquals("engine 'test-faulty' failed: native failure in row 1", e.message());
+        assertEquals(IllegalStateException.class.getName(), e.exceptionClass());
       }
       assertEquals(ScoringError.Kind.INVALID_REQUEST,
           ((ScoringError) results.get(2)).kind());

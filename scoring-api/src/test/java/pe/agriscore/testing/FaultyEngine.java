@@ -1,14 +1,15 @@
 package pe.agriscore.testing;
 
 import pe.agriscore.bundle.ModelBundle;
-import pe.agriscore.engine.EngineException;
 import pe.agriscore.engine.EngineOptions;
 import pe.agriscore.engine.ScoringEngine;
 import pe.agriscore.engine.ScoringModel;
 
 /**
  * A test engine that misbehaves on demand: a row whose first column equals {@link #NAN_MARKER}
- * scores NaN, one equal to {@link #THROW_MARKER} makes the whole call throw. Other rows score 0.1.
+ * scores NaN, one equal to {@link #THROW_MARKER} makes the whole call throw an {@link
+ * IllegalStateException} (not an {@code EngineException}: engines throw what their runtime
+ * throws). Other rows score 0.1.
  * Registered as {@code test-faulty}; the width is taken from the bundle, or from the option
  * {@code faulty.width} to test width checks.
  */
@@ -37,7 +38,7 @@ public final class FaultyEngine implements ScoringEngine {
         for (int r = 0; r < rowCount; r++) {
           float first = rows[r * width];
           if (first == THROW_MARKER) {
-            throw new EngineException("native failure in row " + r);
+            throw new IllegalStateException("native failure in row " + r);
           }
           out[r] = first == NAN_MARKER ? Double.NaN : 0.1;
         }
