@@ -131,8 +131,9 @@ final class BatchScorer {
       } else {
         ScoringError e = (ScoringError) result;
         boolean engine = e.kind() == ScoringError.Kind.ENGINE_FAILURE;
-        out[recordOf[j]] = deadLetter(record, e.kind(),
-            engine ? ENGINE_CLASS : INVALID_CLASS, e.message(), e.violations(),
+        String errorClass = e.exceptionClass() != null ? e.exceptionClass()
+            : engine ? ENGINE_CLASS : INVALID_CLASS;
+        out[recordOf[j]] = deadLetter(record, e.kind(), errorClass, e.message(), e.violations(),
             engine ? attempts[j] : 0);
         deadLettered++;
       }
@@ -161,7 +162,8 @@ final class BatchScorer {
       scored = new ArrayList<>(subset.size());
       for (ScoringRequest r : subset) {
         scored.add(new ScoringError(r.applicantId(), ScoringError.Kind.ENGINE_FAILURE,
-            "scoring failed: " + e, List.of(), scorer.modelName(), scorer.modelVersion(), now));
+            "scoring failed: " + e, List.of(), scorer.modelName(), scorer.modelVersion(), now,
+            e.getClass().getName()));
       }
     }
     List<Integer> failing = new ArrayList<>();

@@ -24,8 +24,10 @@ public final class DeadLetterHeaders {
   public static final String ERROR_KIND = "agriscore.error.kind";
   /**
    * The Java class of the failure: {@code pe.agriscore.request.InvalidRequestException} for
-   * unreadable or invalid requests, {@code pe.agriscore.engine.EngineException} for engine
-   * failures, or the class of an unexpected exception.
+   * unreadable or invalid requests; for engine failures the class of the exception the engine
+   * threw ({@link pe.agriscore.scoring.ScoringError#exceptionClass()}), or {@code
+   * pe.agriscore.engine.EngineException} when it threw none but returned something that is not a
+   * probability; or the class of an unexpected exception.
    */
   public static final String ERROR_CLASS = "agriscore.error.class";
   /** A readable summary naming the applicant when known. */

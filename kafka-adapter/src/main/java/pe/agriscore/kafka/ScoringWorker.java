@@ -44,17 +44,20 @@ import pe.agriscore.scoring.CreditScorer;
  * exactly_once, so fencing follows the consumer's group generation as in KIP-447) and a scoring
  * thread.
  *
- * <p>The loop polls a batch, hands it to the scoring thread and, while the engine works, keeps
- * polling with every partition paused: the consumer stays in its group and takes part in
- * rebalances however long scoring takes (slow engines, engine retries), without fetching more.
- * The batch is then written and committed: in one transaction under exactly_once (scores, dead
- * letters and offsets together), or flushed and then committed under at_least_once. A batch whose
- * write fails is never committed: the consumer is rewound to its first offsets and reads it
- * again, so nothing is lost and, under exactly_once, nothing becomes visible twice.
+ * <p>The loop is a two-stage pipeline: while the scoring thread scores one polled batch, the
+ * consumer thread writes and commits the batch scored before it, so the engine's work and the
+ * broker round trips overlap instead of adding up. A batch is written in one transaction under
+ * exactly_once (scores, dead letters and offsets together), or flushed and then committed under
+ * at_least_once, always in poll order. A batch whose write fails is never committed: the consumer
+ * is rewound to its first offsets and reads it again, together with the batch polled after it,
+ * so nothing is lost and, under exactly_once, nothing becomes visible twice.
  *
- * <p>On revocation the batch in hand is finished and committed before the partitions go; on loss
- * it is dropped uncommitted for the new owner to score. A stop request finishes the batch in
- * hand, commits it and closes the clients.
+ * <p>While the engine works, the loop keeps polling with every partition paused: the consumer
+ * stays in its group and takes part in rebalances however long scoring takes (slow engines,
+ * engine retries), without fetching more. Rebalance callbacks only run inside those polls, when
+ * at most one batch is in hand. On revocation the batch in hand is finished and committed before
+ * the partitions go; on loss it is dropped uncommitted for the new owner to score. A stop request
+ * finishes the batches in hand, commits them and closes the clients.
  */
 final class ScoringWorker implements Runnable {
 
@@ -79,8 +82,10 @@ final class ScoringWorker implements Runnable {
   private Producer<byte[], byte[]> producer;
   private volatile boolean stopRequested;
   private volatile boolean abandoned;
-  /** The polled batch not yet committed or rewound; only touched by the worker thread. */
-  private Batch inHand;
+  /** The polled batch on the scoring thread; only touched by the worker thread. */
+  private Batch inScoring;
+  /** The scored batch waiting to be written while the next one is scored; worker thread only. */
+  private Batch awaitingWrite;
   /** A failure raised inside a rebalance callback, rethrown after the poll that ran it. */
   private RuntimeException callbackFailure;
 
@@ -138,12 +143,13 @@ final class ScoringWorker implements Runnable {
       }
       consumer.subscribe(List.of(config.inputTopic), new Rebalance());
       while (!stopRequested) {
-        ConsumerRecords<byte[], byte[]> polled = consumer.poll(config.pollTimeout);
+        // A scored batch waits for no more than what is already fetched.
+        ConsumerRecords<byte[], byte[]> polled = consumer.poll(
+            awaitingWrite == null ? config.pollTimeout : Duration.ZERO);
         throwCallbackFailure();
-        if (!polled.isEmpty()) {
-          process(polled);
-        }
+        process(polled);
       }
+      writeAwaiting(null);
     } catch (WakeupException | InterruptException e) {
       if (!abandoned) {
         failure = e;
@@ -160,7 +166,8 @@ final class ScoringWorker implements Runnable {
       failure = t;
     } finally {
       // A failed or abandoned batch must not be committed by the revocation that close() runs.
-      inHand = null;
+      inScoring = null;
+      awaitingWrite = null;
       closeClients();
     }
     if (failure != null) {
@@ -169,15 +176,43 @@ final class ScoringWorker implements Runnable {
     }
   }
 
+  /** Starts scoring what was polled, writes the previous batch meanwhile, then awaits the new. */
   private void process(ConsumerRecords<byte[], byte[]> polled) throws InterruptedException {
-    metrics.polled(polled.count());
-    Batch batch = new Batch(polled);
-    inHand = batch;
-    batch.scoring = scoringThread.submit(() -> batchScorer.score(batch.records));
-    awaitScoring(batch);
-    throwCallbackFailure();
-    if (inHand == batch) {
-      finish(batch);
+    Batch batch = null;
+    if (!polled.isEmpty()) {
+      metrics.polled(polled.count());
+      batch = new Batch(polled);
+      inScoring = batch;
+      Batch scoring = batch;
+      batch.scoring = scoringThread.submit(() -> batchScorer.score(scoring.records));
+    }
+    writeAwaiting(batch);
+    if (batch != null && inScoring == batch) {
+      awaitScoring(batch);
+      throwCallbackFailure();
+      if (inScoring == batch) {
+        inScoring = null;
+        awaitingWrite = batch;
+      }
+    }
+  }
+
+  /**
+   * Writes and commits the batch awaiting its write, if any. If that fails, {@code later} (the
+   * batch polled after it, or null) is dropped too and both are read again.
+   */
+  private void writeAwaiting(Batch later) throws InterruptedException {
+    Batch batch = awaitingWrite;
+    if (batch == null) {
+      return;
+    }
+    awaitingWrite = null;
+    if (!write(batch) && later != null) {
+      inScoring = null;
+      waitForScoring(later);
+      rewind(later);
+      // Seeks for partitions in both batches end at the earlier batch's first offsets.
+      rewind(batch);
     }
   }
 
@@ -185,24 +220,17 @@ final class ScoringWorker implements Runnable {
   private void awaitScoring(Batch batch) throws InterruptedException {
     boolean paused = false;
     try {
-      while (inHand == batch) {
-        try {
-          batch.scoring.get(LIVENESS_SLICE_MS, TimeUnit.MILLISECONDS);
-          return;
-        } catch (ExecutionException e) {
-          return;
-        } catch (TimeoutException e) {
-          checkAbandoned();
-          if (!paused) {
-            consumer.pause(consumer.assignment());
-            paused = true;
-          }
-          // May run rebalance callbacks, which finish the batch or drop it.
-          ConsumerRecords<byte[], byte[]> stray = consumer.poll(Duration.ZERO);
-          if (!stray.isEmpty()) {
-            // Only a partition assigned without being paused can return records: read them later.
-            rewindTo(stray);
-          }
+      while (inScoring == batch && !scoredWithinSlice(batch)) {
+        checkAbandoned();
+        if (!paused) {
+          consumer.pause(consumer.assignment());
+          paused = true;
+        }
+        // May run rebalance callbacks, which finish the batch or drop it.
+        ConsumerRecords<byte[], byte[]> stray = consumer.poll(Duration.ZERO);
+        if (!stray.isEmpty()) {
+          // Only a partition assigned without being paused can return records: read them later.
+          rewindTo(stray);
         }
       }
     } finally {
@@ -212,9 +240,12 @@ final class ScoringWorker implements Runnable {
     }
   }
 
-  /** Writes and commits a scored batch, or rewinds the consumer so it is read again. */
-  private void finish(Batch batch) throws InterruptedException {
-    inHand = null;
+  /**
+   * Writes and commits a scored batch, or rewinds the consumer so it is read again.
+   *
+   * @return whether the batch was written and committed
+   */
+  private boolean write(Batch batch) throws InterruptedException {
     // An abandoned batch was interrupted mid-scoring: it is not a failure, and not committed.
     checkAbandoned();
     ScoredBatch scored;
@@ -228,6 +259,26 @@ final class ScoringWorker implements Runnable {
     if (!written) {
       metrics.rewinds.increment();
       rewind(batch);
+    }
+    return written;
+  }
+
+  /** Waits for the scoring thread without polling: only while partitions are moving. */
+  private void waitForScoring(Batch batch) throws InterruptedException {
+    while (!scoredWithinSlice(batch)) {
+      checkAbandoned();
+    }
+  }
+
+  /** Whether the batch's scoring ended, either way, within one liveness slice. */
+  private static boolean scoredWithinSlice(Batch batch) throws InterruptedException {
+    try {
+      batch.scoring.get(LIVENESS_SLICE_MS, TimeUnit.MILLISECONDS);
+      return true;
+    } catch (ExecutionException e) {
+      return true;
+    } catch (TimeoutException e) {
+      return false;
     }
   }
 
@@ -497,56 +548,45 @@ final class ScoringWorker implements Runnable {
 
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-      Batch batch = inHand;
+      Batch batch = inScoring != null ? inScoring : awaitingWrite;
       if (batch == null) {
         return;
       }
       LOG.info("{}: partitions {} revoked with {} records in hand; committing them first",
           threadName(), partitions, batch.size());
       try {
+        // Polls, and so these callbacks, happen with one batch in hand at most.
+        inScoring = null;
+        awaitingWrite = null;
         waitForScoring(batch);
-        finish(batch);
+        write(batch);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        inHand = null;
         callbackFailure = new InterruptException(e);
       } catch (RuntimeException e) {
-        inHand = null;
         callbackFailure = e;
       }
     }
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
-      Batch batch = inHand;
+      Batch batch = inScoring != null ? inScoring : awaitingWrite;
       if (batch == null) {
         return;
       }
       // Lost partitions may already belong to another member: committing is no longer ours.
       LOG.warn("{}: partitions {} lost with {} records in hand; not committed, their new owner"
           + " scores them", threadName(), partitions, batch.size());
-      inHand = null;
+      inScoring = null;
+      awaitingWrite = null;
       rewind(batch);
     }
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
       LOG.info("{}: assigned {}", threadName(), partitions);
-      if (inHand != null) {
+      if (inScoring != null) {
         consumer.pause(partitions);
-      }
-    }
-
-    private void waitForScoring(Batch batch) throws InterruptedException {
-      while (true) {
-        try {
-          batch.scoring.get(LIVENESS_SLICE_MS, TimeUnit.MILLISECONDS);
-          return;
-        } catch (ExecutionException e) {
-          return;
-        } catch (TimeoutException e) {
-          checkAbandoned();
-        }
       }
     }
   }

@@ -147,6 +147,8 @@ class BatchScorerTest {
     assertEquals("dlq", poison.topic());
     assertEquals("ENGINE_FAILURE", header(poison, DeadLetterHeaders.ERROR_KIND));
     assertEquals("5", header(poison, DeadLetterHeaders.ERROR_ATTEMPTS));
+    assertEquals(IllegalStateException.class.getName(),
+        header(poison, DeadLetterHeaders.ERROR_CLASS));
     assertEquals("[]", header(poison, DeadLetterHeaders.ERROR_REASONS));
   }
 

@@ -85,7 +85,8 @@ class EngineFailureTest {
       assertEquals("A-17", new String(d.key(), StandardCharsets.UTF_8));
       assertEquals("ENGINE_FAILURE", DeadLetterHeaders.get(d.headers(),
           DeadLetterHeaders.ERROR_KIND));
-      assertEquals(EngineException.class.getName(), DeadLetterHeaders.get(d.headers(),
+      // The class the engine threw, not a wrapper.
+      assertEquals(IllegalStateException.class.getName(), DeadLetterHeaders.get(d.headers(),
           DeadLetterHeaders.ERROR_CLASS));
       assertTrue(DeadLetterHeaders.get(d.headers(), DeadLetterHeaders.ERROR_MESSAGE)
           .contains("native failure"), DeadLetterHeaders.get(d.headers(),

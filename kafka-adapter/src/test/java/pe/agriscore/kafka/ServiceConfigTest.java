@@ -59,7 +59,18 @@ class ServiceConfigTest {
     assertEquals("all", producer.get("acks"));
     assertEquals("true", producer.get("enable.idempotence"));
     assertEquals("agriscore-scoring-" + c.instanceId + "-0", producer.get("transactional.id"));
+    assertEquals("10", producer.get("retry.backoff.ms"));
     assertNull(producer.get("group.id"));
+  }
+
+  @Test
+  void theShortExactlyOnceRetryBackoffIsOnlyADefault() {
+    assertEquals(250, ServiceConfig.parse(with("retry.backoff.ms", 250)).producerConfig(0)
+        .get("retry.backoff.ms"));
+    assertEquals(300, ServiceConfig.parse(with("producer.retry.backoff.ms", 300))
+        .producerConfig(0).get("retry.backoff.ms"));
+    assertNull(ServiceConfig.parse(with("agriscore.delivery.mode", "at_least_once"))
+        .producerConfig(0).get("retry.backoff.ms"), "Kafka's own default at-least-once");
   }
 
   @Test

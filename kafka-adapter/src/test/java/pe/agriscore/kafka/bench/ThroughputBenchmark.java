@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,9 +26,11 @@ import pe.agriscore.scoring.CreditScorer;
 import pe.agriscore.testing.TestBundles;
 
 /**
- * Records per second of {@link KafkaScoringService} against a plain consume-transform-produce
- * loop ({@link PlainLoop}), side by side against one in-process broker, under exactly-once and
- * at-least-once, with the same topic, partitions and {@code max.poll.records}. Not a test.
+ * Records per second of {@link KafkaScoringService} against two plain consume-transform-produce
+ * loops ({@link PlainLoop}): one scoring by hand with the same {@link CreditScorer}, one only
+ * forwarding a fixed output (what the broker allows at all). Side by side against one
+ * in-process broker, under exactly-once and at-least-once, with the same topic, partitions and
+ * {@code max.poll.records}. Not a test.
  *
  * <pre>
  * ./mvnw -pl kafka-adapter test-compile exec:exec@benchmark
@@ -38,14 +41,29 @@ import pe.agriscore.testing.TestBundles;
  * <p>System properties: {@code bench.bundle} (a bundle directory or zip; default the scoring-api
  * test scorecard; its engine must be on the test classpath), {@code bench.records} (100000),
  * {@code bench.partitions} (4), {@code bench.maxPollRecords} (500), {@code bench.reasonCodes}
- * (4), {@code bench.threads} (1, consumer threads of the service). Requests are the bundle's
- * golden cases under new applicant ids, so they suit any bundle's schema. Each configuration
- * first runs on a warm-up topic; the rate is measured from the first committed record to the
- * last.
+ * (4), {@code bench.threads} (1, consumer threads of the service), {@code bench.modes}
+ * ({@code exactly_once,at_least_once}), {@code bench.rounds} (5). Requests are the bundle's
+ * golden cases under new applicant ids, so they suit any bundle's schema. Every loop first runs once on a warm-up
+ * topic; then each round runs every loop in turn; a rate is measured from the first committed
+ * record to the last. The summary gives medians over the rounds, and the median of the
+ * service's per-round ratio to each loop.
  */
 public final class ThroughputBenchmark {
 
   private ThroughputBenchmark() {}
+
+  /** The loops measured, in the order they run for each delivery mode. */
+  private enum Loop {
+    KAFKA_ONLY("plain loop, fixed output (Kafka only)"),
+    HAND_WRITTEN("plain loop scoring by hand"),
+    SERVICE("KafkaScoringService");
+
+    final String label;
+
+    Loop(String label) {
+      this.label = label;
+    }
+  }
 
   public static void main(String[] args) throws Exception {
     String bundleProperty = System.getProperty("bench.bundle", "");
@@ -54,11 +72,16 @@ public final class ThroughputBenchmark {
     int maxPoll = Integer.getInteger("bench.maxPollRecords", 500);
     int reasonCodes = Integer.getInteger("bench.reasonCodes", 4);
     int threads = Integer.getInteger("bench.threads", 1);
-    int warmup = records;
+    int rounds = Integer.getInteger("bench.rounds", 5);
+    List<DeliveryMode> modes = new ArrayList<>();
+    for (String m : System.getProperty("bench.modes", "exactly_once,at_least_once").split(",")) {
+      modes.add(DeliveryMode.fromConfigValue(m.trim()));
+    }
     Path work = Files.createTempDirectory("agriscore-bench");
     Path bundle = bundleProperty.isBlank() ? TestBundles.writeScorecardBundle(work)
         : Path.of(bundleProperty);
-    List<String> rows = new ArrayList<>();
+    // rates[mode][loop][round]
+    double[][][] rates = new double[modes.size()][Loop.values().length][rounds];
     try (KafkaBroker broker = KafkaBroker.create(work.resolve("broker"));
         CreditScorer scorer = CreditScorer.builder(bundle).maxReasonCodes(reasonCodes).build()) {
       broker.start();
@@ -66,27 +89,33 @@ public final class ThroughputBenchmark {
       List<byte[]> payloads = payloads(scorer);
       try (Admin admin = Topics.admin(bootstrap)) {
         Topics.create(admin, partitions, "bench-in", "warmup-in");
-        fill(bootstrap, "warmup-in", warmup, payloads);
+        fill(bootstrap, "warmup-in", records, payloads);
         fill(bootstrap, "bench-in", records, payloads);
         System.out.printf("bundle %s (%s %s, engine %s), %d records in %d partitions,"
-            + " max.poll.records=%d, reason codes %d, service threads %d%n", bundle,
+            + " max.poll.records=%d, reason codes %d, service threads %d, %d rounds%n", bundle,
             scorer.modelName(), scorer.modelVersion(), scorer.bundle().manifest().engine(),
-            records, partitions, maxPoll, reasonCodes, threads);
+            records, partitions, maxPoll, reasonCodes, threads, rounds);
         int run = 0;
-        for (DeliveryMode mode : DeliveryMode.values()) {
-          for (boolean service : new boolean[] {false, true}) {
-            for (String input : new String[] {"warmup-in", "bench-in"}) {
-              int count = input.equals("bench-in") ? records : warmup;
+        // Loops alternate within each round, so load on this shared machine hits them alike.
+        for (int round = -1; round < rounds; round++) {
+          String input = round < 0 ? "warmup-in" : "bench-in";
+          for (int m = 0; m < modes.size(); m++) {
+            DeliveryMode mode = modes.get(m);
+            for (Loop loop : Loop.values()) {
               String name = "r" + run++;
               Topics.create(admin, partitions, name + "-out", name + "-dlq");
-              double rate = service
-                  ? runService(scorer, bootstrap, name, input, mode, maxPoll, threads, count)
-                  : runPlain(bootstrap, name, input, mode, maxPoll, count);
-              if (input.equals("bench-in")) {
-                String row = String.format("| %-13s | %-31s | %,10.0f |", mode.configValue(),
-                    service ? "scoring service" : "plain consume-transform-produce", rate);
-                rows.add(row);
-                System.out.println(row);
+              double rate = switch (loop) {
+                case KAFKA_ONLY -> runPlain(null, bootstrap, name, input, mode, maxPoll, records);
+                case HAND_WRITTEN -> runPlain(scorer, bootstrap, name, input, mode, maxPoll,
+                    records);
+                case SERVICE -> runService(scorer, bootstrap, name, input, mode, maxPoll, threads,
+                    records);
+              };
+              System.out.printf("%s %-13s %-38s %,10.0f records/s%n",
+                  round < 0 ? "warm-up " : "round " + (round + 1), mode.configValue(),
+                  loop.label, rate);
+              if (round >= 0) {
+                rates[m][loop.ordinal()][round] = rate;
               }
             }
           }
@@ -94,11 +123,35 @@ public final class ThroughputBenchmark {
       }
     }
     System.out.println();
-    System.out.println("| delivery mode | loop                            |  records/s |");
-    System.out.println("|---------------|---------------------------------|-----------:|");
-    rows.forEach(System.out::println);
+    System.out.println("Medians over the rounds; ratios are the service's rate over the loop's"
+        + " in the same round, then the median:");
+    System.out.println();
+    System.out.println("| delivery mode | loop                                   |  records/s |"
+        + " service ÷ loop |");
+    System.out.println("|---------------|----------------------------------------|-----------:|"
+        + "---------------:|");
+    for (int m = 0; m < modes.size(); m++) {
+      double[] service = rates[m][Loop.SERVICE.ordinal()];
+      for (Loop loop : Loop.values()) {
+        double[] r = rates[m][loop.ordinal()];
+        double[] ratios = new double[rounds];
+        for (int i = 0; i < rounds; i++) {
+          ratios[i] = service[i] / r[i];
+        }
+        System.out.printf("| %-13s | %-38s | %,10.0f | %14s |%n", modes.get(m).configValue(),
+            loop.label, median(r), loop == Loop.SERVICE ? ""
+                : String.format("%.0f%%", 100 * median(ratios)));
+      }
+    }
     SharedBroker.deleteQuietly(work);
     System.exit(0);
+  }
+
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 
   /** The bundle's golden requests: valid for its schema whatever the model. */
@@ -160,10 +213,10 @@ public final class ThroughputBenchmark {
     }
   }
 
-  private static double runPlain(String bootstrap, String name, String input, DeliveryMode mode,
-      int maxPoll, int count) throws Exception {
+  private static double runPlain(CreditScorer scorer, String bootstrap, String name,
+      String input, DeliveryMode mode, int maxPoll, int count) throws Exception {
     try (PlainLoop loop = new PlainLoop(bootstrap, name + "-group", input, name + "-out", mode,
-        maxPoll)) {
+        maxPoll, scorer)) {
       Thread t = new Thread(loop, "plain-loop");
       t.start();
       try {

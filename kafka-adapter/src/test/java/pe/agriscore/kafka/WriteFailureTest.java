@@ -1,0 +1,102 @@
+package pe.agriscore.kafka;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import pe.agriscore.kafka.testing.KafkaBroker;
+import pe.agriscore.kafka.testing.Outcome;
+import pe.agriscore.kafka.testing.RequestProducer;
+import pe.agriscore.kafka.testing.Services;
+import pe.agriscore.kafka.testing.SharedBroker;
+import pe.agriscore.kafka.testing.Topics;
+import pe.agriscore.scoring.CreditScorer;
+import pe.agriscore.testing.TestBundles;
+
+/**
+ * The output topic refuses every score (its {@code max.message.bytes} is smaller than one) until
+ * the test raises the limit: each failed batch, and the batch polled and scored behind it, must be
+ * read again, so that once scores fit nothing is missing.
+ */
+class WriteFailureTest {
+
+  private static final int PARTITIONS = 8;
+  private static final int REQUESTS = 320;
+  private static final int BAD_EVERY = 40;
+
+  @TempDir Path tmp;
+
+  @ParameterizedTest
+  @EnumSource(DeliveryMode.class)
+  @Timeout(value = 3, unit = TimeUnit.MINUTES)
+  void batchesWhoseWriteFailsAreReadAgainWithTheBatchScoredBehindThem(DeliveryMode mode)
+      throws Exception {
+    KafkaBroker broker = SharedBroker.get();
+    String run = "writefail-" + mode.configValue().replace('_', '-');
+    try (Admin admin = Topics.admin(broker.bootstrapServers());
+        CreditScorer scorer = CreditScorer.open(TestBundles.writeScorecardBundle(tmp))) {
+      Topics.create(admin, PARTITIONS, run + "-in", run + "-out", run + "-dlq");
+      // Room for a transaction marker (about 80 bytes), none for a score (over 250).
+      setMaxMessageBytes(admin, run + "-out", 160);
+      try (RequestProducer producer = new RequestProducer(broker.bootstrapServers(),
+          run + "-in", BAD_EVERY)) {
+        producer.send(0, REQUESTS);
+        producer.finish();
+      }
+      // About 40 records a partition, 30 a poll: a batch ends inside a partition that the batch
+      // behind it goes on with, and that one reaches partitions of its own, which only a rewind
+      // of both batches brings back.
+      KafkaScoringService service = Services.start(scorer, Services.with(
+          Services.properties(broker.bootstrapServers(), run, mode), "max.poll.records", 30));
+      try {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (service.metrics().rewinds() < 5 && System.nanoTime() < deadline) {
+          Thread.sleep(20);
+        }
+        assertTrue(service.metrics().rewinds() >= 5, service.metrics().toString());
+        assertEquals(0, service.metrics().recordsScored(), "no score fits the output topic yet");
+
+        setMaxMessageBytes(admin, run + "-out", 1024 * 1024);
+        Topics.awaitCommittedToEnd(admin, run + "-group", run + "-in", Duration.ofMinutes(2));
+      } finally {
+        service.close();
+      }
+
+      Outcome outcome = Outcome.read(broker.bootstrapServers(), run + "-in", run + "-out",
+          run + "-dlq");
+      assertEquals(REQUESTS, outcome.inputs.size());
+      if (mode == DeliveryMode.EXACTLY_ONCE) {
+        outcome.assertExactlyOnce("test-scorecard", "1.0.0");
+      } else {
+        outcome.assertAtLeastOnce("test-scorecard", "1.0.0");
+      }
+    }
+  }
+
+  /** Sets the limit and waits until the broker reports it, so that it applies from now on. */
+  private static void setMaxMessageBytes(Admin admin, String topic, int bytes) throws Exception {
+    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+    admin.incrementalAlterConfigs(Map.of(resource, List.of(new AlterConfigOp(
+        new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(bytes)),
+        AlterConfigOp.OpType.SET)))).all().get();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!String.valueOf(bytes).equals(admin.describeConfigs(List.of(resource)).all().get()
+        .get(resource).get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value())) {
+      assertTrue(System.nanoTime() < deadline, topic + " never reported " + bytes);
+      Thread.sleep(20);
+    }
+  }
+}
