@@ -43,10 +43,10 @@ import pe.agriscore.testing.TestBundles;
  * {@code bench.partitions} (4), {@code bench.maxPollRecords} (500), {@code bench.reasonCodes}
  * (4), {@code bench.threads} (1, consumer threads of the service), {@code bench.modes}
  * ({@code exactly_once,at_least_once}), {@code bench.rounds} (5). Requests are the bundle's
- * golden cases under new applicant ids, so they suit any bundle's schema. Every loop first runs once on a warm-up
- * topic; then each round runs every loop in turn; a rate is measured from the first committed
- * record to the last. The summary gives medians over the rounds, and the median of the
- * service's per-round ratio to each loop.
+ * golden cases under new applicant ids, so they suit any bundle's schema. Every loop first runs
+ * once on a warm-up topic; then each round runs every loop in turn; a rate is measured from the
+ * first committed record to the last. The summary gives medians over the rounds, and the median
+ * of the service's per-round ratio to each loop.
  */
 public final class ThroughputBenchmark {
 
