@@ -1,10 +1,5 @@
 package pe.agriscore.kafka;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,7 +31,6 @@ import pe.agriscore.scoring.ScoringResult;
 final class BatchScorer {
 
   private static final Logger LOG = LoggerFactory.getLogger(BatchScorer.class);
-  private static final JsonFactory JSON = new JsonFactory();
   private static final String INVALID_CLASS = InvalidRequestException.class.getName();
   private static final String ENGINE_CLASS = EngineException.class.getName();
 
@@ -184,7 +178,7 @@ final class BatchScorer {
     set(headers, DeadLetterHeaders.ERROR_KIND, utf8(kind.name()));
     set(headers, DeadLetterHeaders.ERROR_CLASS, utf8(errorClass));
     set(headers, DeadLetterHeaders.ERROR_MESSAGE, utf8(message));
-    set(headers, DeadLetterHeaders.ERROR_REASONS, utf8(reasonsJson(violations)));
+    set(headers, DeadLetterHeaders.ERROR_REASONS, ScoringJson.writeViolations(violations));
     if (engineAttempts > 0) {
       set(headers, DeadLetterHeaders.ERROR_ATTEMPTS, utf8(Integer.toString(engineAttempts)));
     } else {
@@ -204,24 +198,6 @@ final class BatchScorer {
   private static void set(Headers headers, String name, byte[] value) {
     headers.remove(name);
     headers.add(name, value);
-  }
-
-  static String reasonsJson(List<Violation> violations) {
-    StringWriter w = new StringWriter();
-    try (JsonGenerator g = JSON.createGenerator(w)) {
-      g.writeStartArray();
-      for (Violation v : violations) {
-        g.writeStartObject();
-        g.writeStringField("field", v.field());
-        g.writeStringField("rule", v.rule().name());
-        g.writeStringField("message", v.message());
-        g.writeEndObject();
-      }
-      g.writeEndArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return w.toString();
   }
 
   private static byte[] utf8(String s) {

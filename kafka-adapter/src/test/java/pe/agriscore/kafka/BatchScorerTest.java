@@ -24,7 +24,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import pe.agriscore.engine.EngineException;
 import pe.agriscore.json.ScoringJson;
-import pe.agriscore.kafka.testing.EngineBundles;
 import pe.agriscore.kafka.testing.FlakyEngine;
 import pe.agriscore.kafka.testing.Outcome;
 import pe.agriscore.kafka.testing.Requests;
@@ -132,11 +131,11 @@ class BatchScorerTest {
   @Test
   void engineFailuresAreRetriedThenIsolatedSoOnlyThePoisonRequestIsDeadLettered()
       throws Exception {
-    BatchScorer scorer = batchScorer(EngineBundles.write(tmp, "test-faulty"),
+    BatchScorer scorer = batchScorer(TestBundles.writeMarkerBundle(tmp, "test-faulty"),
         Map.of("agriscore.engine.retries", "3"));
     List<ConsumerRecord<byte[], byte[]>> in = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
-      byte[] value = ScoringJson.writeRequest(EngineBundles.farm("A-" + i,
+      byte[] value = ScoringJson.writeRequest(TestBundles.farm("A-" + i,
           i == 5 ? FaultyEngine.THROW_MARKER : 2.0));
       in.add(record(i, "A-" + i, value, new RecordHeaders()));
     }
@@ -154,10 +153,10 @@ class BatchScorerTest {
 
   @Test
   void aTransientFailureLongerThanTheRetriesFailsUnderTheFailPolicy() throws Exception {
-    BatchScorer scorer = batchScorer(EngineBundles.write(tmp, "test-flaky"),
+    BatchScorer scorer = batchScorer(TestBundles.writeMarkerBundle(tmp, "test-flaky"),
         Map.of("agriscore.engine.retries", "2", "agriscore.engine.failure.policy", "FAIL"));
     List<ConsumerRecord<byte[], byte[]>> in = List.of(
-        record(0, "A-0", ScoringJson.writeRequest(EngineBundles.farm("A-0", 2)),
+        record(0, "A-0", ScoringJson.writeRequest(TestBundles.farm("A-0", 2)),
             new RecordHeaders()));
     FlakyEngine.failNextCalls.set(10);
     try {

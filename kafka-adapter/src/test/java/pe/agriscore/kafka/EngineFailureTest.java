@@ -22,7 +22,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import pe.agriscore.engine.EngineException;
 import pe.agriscore.json.ScoringJson;
-import pe.agriscore.kafka.testing.EngineBundles;
 import pe.agriscore.kafka.testing.FlakyEngine;
 import pe.agriscore.kafka.testing.KafkaBroker;
 import pe.agriscore.kafka.testing.Services;
@@ -31,6 +30,7 @@ import pe.agriscore.kafka.testing.TopicReader;
 import pe.agriscore.kafka.testing.Topics;
 import pe.agriscore.scoring.CreditScorer;
 import pe.agriscore.testing.FaultyEngine;
+import pe.agriscore.testing.TestBundles;
 
 /** Engine failures: retried, isolated to the poison request, or stopping the service. */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
@@ -43,7 +43,7 @@ class EngineFailureTest {
     KafkaBroker broker = SharedBroker.get();
     String run = "flaky";
     try (Admin admin = Topics.admin(broker.bootstrapServers());
-        CreditScorer scorer = CreditScorer.open(EngineBundles.write(tmp, "test-flaky"))) {
+        CreditScorer scorer = CreditScorer.open(TestBundles.writeMarkerBundle(tmp, "test-flaky"))) {
       Topics.create(admin, 1, run + "-in", run + "-out", run + "-dlq");
       produce(broker, run + "-in", 40, -1);
       FlakyEngine.failNextCalls.set(2);
@@ -65,7 +65,7 @@ class EngineFailureTest {
     KafkaBroker broker = SharedBroker.get();
     String run = "poison";
     try (Admin admin = Topics.admin(broker.bootstrapServers());
-        CreditScorer scorer = CreditScorer.open(EngineBundles.write(tmp, "test-faulty"))) {
+        CreditScorer scorer = CreditScorer.open(TestBundles.writeMarkerBundle(tmp, "test-faulty"))) {
       Topics.create(admin, 1, run + "-in", run + "-out", run + "-dlq");
       Map<String, RecordMetadata> sent = produce(broker, run + "-in", 30, 17);
       KafkaScoringService service = Services.start(scorer, Services.with(Services.with(
@@ -109,7 +109,7 @@ class EngineFailureTest {
     KafkaBroker broker = SharedBroker.get();
     String run = "failpolicy";
     try (Admin admin = Topics.admin(broker.bootstrapServers());
-        CreditScorer scorer = CreditScorer.open(EngineBundles.write(tmp, "test-faulty"))) {
+        CreditScorer scorer = CreditScorer.open(TestBundles.writeMarkerBundle(tmp, "test-faulty"))) {
       Topics.create(admin, 1, run + "-in", run + "-out", run + "-dlq");
       Map<String, RecordMetadata> sent = produce(broker, run + "-in", 20, 12);
       Map<String, Object> props = Services.properties(broker.bootstrapServers(), run,
@@ -144,7 +144,7 @@ class EngineFailureTest {
         new ByteArraySerializer(), new ByteArraySerializer())) {
       for (int i = 0; i < count; i++) {
         String id = "A-" + i;
-        byte[] value = ScoringJson.writeRequest(EngineBundles.farm(id,
+        byte[] value = ScoringJson.writeRequest(TestBundles.farm(id,
             i == poison ? FaultyEngine.THROW_MARKER : 2.0 + i % 5));
         sent.put(id, producer.send(new ProducerRecord<>(topic,
             id.getBytes(StandardCharsets.UTF_8), value)).get());

@@ -267,15 +267,8 @@ public final class ScoringJson {
       g.writeStringField("applicantId", e.applicantId());
       g.writeStringField("error", e.kind().name());
       g.writeStringField("message", e.message());
-      g.writeArrayFieldStart("violations");
-      for (Violation v : e.violations()) {
-        g.writeStartObject();
-        g.writeStringField("field", v.field());
-        g.writeStringField("rule", v.rule().name());
-        g.writeStringField("message", v.message());
-        g.writeEndObject();
-      }
-      g.writeEndArray();
+      g.writeFieldName("violations");
+      writeViolations(g, e.violations());
       if (e.exceptionClass() != null) {
         g.writeStringField("exception", e.exceptionClass());
       }
@@ -283,6 +276,27 @@ public final class ScoringJson {
       g.writeStringField("timestamp", e.timestamp().toString());
       g.writeEndObject();
     });
+  }
+
+  /**
+   * Writes violations as the JSON array of an error's {@code violations}, e.g. for a Kafka
+   * dead-letter header: {@code [{"field":"farm_size_ha","rule":"OUT_OF_RANGE","message":"..."}]}.
+   */
+  public static byte[] writeViolations(List<Violation> violations) {
+    return generate(g -> writeViolations(g, violations));
+  }
+
+  private static void writeViolations(JsonGenerator g, List<Violation> violations)
+      throws IOException {
+    g.writeStartArray();
+    for (Violation v : violations) {
+      g.writeStartObject();
+      g.writeStringField("field", v.field());
+      g.writeStringField("rule", v.rule().name());
+      g.writeStringField("message", v.message());
+      g.writeEndObject();
+    }
+    g.writeEndArray();
   }
 
   private static void writeModel(JsonGenerator g, ScoringResult r) throws IOException {

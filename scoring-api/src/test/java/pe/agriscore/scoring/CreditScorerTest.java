@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -24,13 +23,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import pe.agriscore.bundle.BundleException;
-import pe.agriscore.bundle.BundleWriter;
-import pe.agriscore.bundle.GoldenCase;
 import pe.agriscore.engine.EngineException;
 import pe.agriscore.engine.EngineOptions;
 import pe.agriscore.preprocessing.Encoder;
-import pe.agriscore.preprocessing.FeatureTransform;
-import pe.agriscore.preprocessing.Preprocessing;
 import pe.agriscore.request.InvalidRequestException;
 import pe.agriscore.request.ScoringRequest;
 import pe.agriscore.request.Violation.Rule;
@@ -230,43 +225,21 @@ class CreditScorerTest {
   }
 
   private Path faultyBundle(int goldenCount) throws IOException {
-    Preprocessing prep = new Preprocessing(List.of(
-        new FeatureTransform.Standardize("farm_size_ha", 0, 1),
-        new FeatureTransform.Standardize("yield_ratio", 1.0, 0.25),
-        new FeatureTransform.Standardize("drought_index", 0.0, 1.0),
-        new FeatureTransform.OneHot("main_crop"),
-        new FeatureTransform.Binary("irrigated"),
-        new FeatureTransform.Standardize("prior_loans_repaid_share", 0.8, 0.2)));
-    List<GoldenCase> golden = new ArrayList<>();
-    for (ScoringRequest r : TestBundles.randomRequests(1, goldenCount)) {
-      golden.add(new GoldenCase("g-" + r.applicantId(), r, 0.1));
-    }
-    Path model = Files.writeString(tmp.resolve("faulty.bin"), "no weights");
-    return BundleWriter.builder().name("faulty").version("0").engine("test-faulty")
-        .modelFormat("none").model(model, "model/faulty.bin").input("x", 11).output("p")
-        .schema(TestBundles.schema()).preprocessing(prep).scoreScale(TestBundles.scale())
-        .reference(TestBundles.reference()).golden(golden, 0)
-        .writeTo(tmp.resolve("faulty-bundle"));
-  }
-
-  private static ScoringRequest farm(String id, double size) {
-    return ScoringRequest.builder(id, LocalDate.EPOCH).set("farm_size_ha", size)
-        .set("yield_ratio", 1.0).set("drought_index", 0.0).set("main_crop", "potato")
-        .set("irrigated", false).setMissing("prior_loans_repaid_share").build();
+    return TestBundles.writeMarkerBundle(tmp, "test-faulty", "faulty", goldenCount);
   }
 
   @Test
   void aNanFromTheEngineBecomesAnErrorForThatRecordOnly() throws IOException {
     try (CreditScorer scorer = CreditScorer.open(faultyBundle(3))) {
-      List<ScoringResult> results = scorer.scoreAll(List.of(farm("ok", 2),
-          farm("nan", FaultyEngine.NAN_MARKER), farm("ok2", 3)));
+      List<ScoringResult> results = scorer.scoreAll(List.of(TestBundles.farm("ok", 2),
+          TestBundles.farm("nan", FaultyEngine.NAN_MARKER), TestBundles.farm("ok2", 3)));
       assertInstanceOf(CreditScore.class, results.get(0));
       ScoringError e = assertInstanceOf(ScoringError.class, results.get(1));
       assertEquals(ScoringError.Kind.ENGINE_FAILURE, e.kind());
       assertEquals("engine 'test-faulty' returned NaN, not a probability", e.message());
       assertNull(e.exceptionClass(), "no exception was thrown");
       assertInstanceOf(CreditScore.class, results.get(2));
-      assertThrows(EngineException.class, () -> scorer.score(farm("nan",
+      assertThrows(EngineException.class, () -> scorer.score(TestBundles.farm("nan",
           FaultyEngine.NAN_MARKER)));
     }
   }
@@ -274,8 +247,9 @@ class CreditScorerTest {
   @Test
   void anEngineFailureGivesEveryRecordOfTheBatchAnError() throws IOException {
     try (CreditScorer scorer = CreditScorer.open(faultyBundle(3))) {
-      List<ScoringResult> results = scorer.scoreAll(List.of(farm("a", 2),
-          farm("boom", FaultyEngine.THROW_MARKER), ScoringRequest.builder("bad", null).build()));
+      List<ScoringResult> results = scorer.scoreAll(List.of(TestBundles.farm("a", 2),
+          TestBundles.farm("boom", FaultyEngine.THROW_MARKER),
+          ScoringRequest.builder("bad", null).build()));
       for (int i = 0; i < 2; i++) {
         ScoringError e = assertInstanceOf(ScoringError.class, results.get(i));
         assertEquals(ScoringError.Kind.ENGINE_FAILURE, e.kind());

@@ -174,4 +174,46 @@ public final class TestBundles {
     Files.delete(model);
     return dir;
   }
+
+  /**
+   * A bundle named after {@code engine}, for a test engine that ignores its model file ({@link
+   * FaultyEngine}, or another registered for tests), with three golden cases of probability 0.1.
+   */
+  public static Path writeMarkerBundle(Path parent, String engine) throws IOException {
+    return writeMarkerBundle(parent, engine, engine, 3);
+  }
+
+  /**
+   * A bundle for a test engine that ignores its model file: {@code farm_size_ha} is encoded
+   * unscaled as the first column, so a marker value in a request ({@link #farm}) reaches the
+   * engine as is. Its model file is {@code model/<name>.bin}; its golden cases expect 0.1.
+   */
+  public static Path writeMarkerBundle(Path parent, String engine, String name, int goldenCount)
+      throws IOException {
+    Preprocessing prep = new Preprocessing(List.of(
+        new FeatureTransform.Standardize("farm_size_ha", 0, 1),
+        new FeatureTransform.Standardize("yield_ratio", 1.0, 0.25),
+        new FeatureTransform.Standardize("drought_index", 0.0, 1.0),
+        new FeatureTransform.OneHot("main_crop"),
+        new FeatureTransform.Binary("irrigated"),
+        new FeatureTransform.Standardize("prior_loans_repaid_share", 0.8, 0.2)));
+    List<GoldenCase> golden = new ArrayList<>();
+    for (ScoringRequest r : randomRequests(1, goldenCount)) {
+      golden.add(new GoldenCase("g-" + r.applicantId(), r, 0.1));
+    }
+    Path model = Files.writeString(parent.resolve(name + ".bin"), "no weights");
+    return BundleWriter.builder().name(name).version("0.1.0").engine(engine)
+        .modelFormat("none").model(model, "model/" + name + ".bin").input("x", 11).output("p")
+        .schema(schema()).preprocessing(prep).scoreScale(scale())
+        .reference(reference()).golden(golden, 0)
+        .writeTo(parent.resolve(name + "-bundle"));
+  }
+
+  /** A valid request for {@link #writeMarkerBundle} bundles, with the given farm size. */
+  public static ScoringRequest farm(String id, double farmSizeHa) {
+    return ScoringRequest.builder(id, LocalDate.of(2026, 11, 1))
+        .set("farm_size_ha", farmSizeHa).set("yield_ratio", 1.0).set("drought_index", 0.0)
+        .set("main_crop", "potato").set("irrigated", false)
+        .setMissing("prior_loans_repaid_share").build();
+  }
 }

@@ -28,10 +28,7 @@ public final class Metrics {
   public static double auc(double[] score, int[] defaulted) {
     check(score, defaulted);
     Integer[] order = order(score);
-    long bad = 0;
-    for (int y : defaulted) {
-      bad += y;
-    }
+    long bad = defaults(defaulted);
     long good = defaulted.length - bad;
     if (bad == 0 || good == 0) {
       return Double.NaN;
@@ -51,6 +48,14 @@ public final class Metrics {
       i = j + 1;
     }
     return (rankSum - bad * (bad + 1) / 2.0) / ((double) bad * good);
+  }
+
+  private static long defaults(int[] defaulted) {
+    long bad = 0;
+    for (int y : defaulted) {
+      bad += y;
+    }
+    return bad;
   }
 
   /** The Kolmogorov-Smirnov statistic: the largest gap between the score CDFs of bads and goods. */
@@ -92,10 +97,7 @@ public final class Metrics {
   public static List<double[]> roc(double[] score, int[] defaulted) {
     check(score, defaulted);
     Integer[] order = order(score);
-    long bad = 0;
-    for (int y : defaulted) {
-      bad += y;
-    }
+    long bad = defaults(defaulted);
     long good = defaulted.length - bad;
     List<double[]> points = new ArrayList<>();
     points.add(new double[] {0, 0});
