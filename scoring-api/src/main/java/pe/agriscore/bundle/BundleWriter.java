@@ -115,6 +115,16 @@ public final class BundleWriter {
     return this;
   }
 
+  /**
+   * The output tensor name of a model exported without its final sigmoid: its output is the
+   * log-odds of default, and AgriScore applies the sigmoid (manifest {@code "kind": "logit"}).
+   */
+  public BundleWriter logitOutput(String tensorName) {
+    this.output = new BundleManifest.TensorSpec(tensorName, List.of(-1L, 1L),
+        BundleManifest.TensorSpec.LOGIT);
+    return this;
+  }
+
   /** An engine-specific manifest property. */
   public BundleWriter property(String key, String value) {
     properties.put(key, value);
@@ -184,13 +194,13 @@ public final class BundleWriter {
     write(dir, ModelBundle.SCHEMA, schema.toJson());
     write(dir, ModelBundle.PREPROCESSING, preprocessing.toJson());
     write(dir, ModelBundle.SCORECARD, scoreScale.toJson());
-    write(dir, ModelBundle.REFERENCE, Json.mapper().writeValueAsString(reference));
+    write(dir, ModelBundle.REFERENCE, Json.writer().writeValueAsString(reference));
     write(dir, ModelBundle.GOLDEN, goldenJson());
     copy(modelSource, dir.resolve(modelTarget));
     BundleManifest manifest = new BundleManifest(BundleManifest.FORMAT_VERSION, name, version,
         engine, modelFormat, modelTarget, input, output, properties,
         createdAt == null ? Instant.now() : createdAt, description,
-        Map.of(ModelBundle.SCHEMA, "0".repeat(64)), null);
+        Checksums.hashFiles(dir), null);
     Checksums.seal(dir, manifest);
     return dir;
   }
@@ -215,14 +225,16 @@ public final class BundleWriter {
    */
   public static BundleManifest seal(Path dir) throws IOException {
     String text = Files.readString(dir.resolve(ModelBundle.MANIFEST), StandardCharsets.UTF_8);
-    ObjectNode node = (ObjectNode) Json.mapper().readTree(text);
+    ObjectNode node = (ObjectNode) Json.reader().readTree(text);
     node.remove("manifestSha256");
-    if (!node.has("files") || node.path("files").isEmpty()) {
-      node.putObject("files").put(ModelBundle.SCHEMA, "0".repeat(64));
-    }
+    // Sealing recomputes every checksum, so hand-written keys are replaced before validation.
+    ObjectNode files = node.putObject("files");
+    Checksums.hashFiles(dir).forEach(files::put);
     BundleManifest manifest;
     try {
-      manifest = Json.mapper().treeToValue(node, BundleManifest.class);
+      manifest = Json.reader().forType(BundleManifest.class).readValue(node);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new BundleException(ModelBundle.MANIFEST, Json.describe(e), e);
     } catch (IOException | IllegalArgumentException e) {
       throw new BundleException(ModelBundle.MANIFEST, e.getMessage(), e);
     }
@@ -248,16 +260,16 @@ public final class BundleWriter {
   }
 
   private String goldenJson() throws IOException {
-    ObjectNode root = Json.mapper().createObjectNode();
+    ObjectNode root = Json.nodes().objectNode();
     root.put("tolerance", goldenTolerance);
     ArrayNode cases = root.putArray("cases");
     for (GoldenCase c : golden) {
       ObjectNode n = cases.addObject();
       n.put("id", c.id());
-      n.set("request", Json.mapper().readTree(ScoringJson.writeRequest(c.request())));
+      n.set("request", Json.reader().readTree(ScoringJson.writeRequest(c.request())));
       n.put("probability", c.probability());
     }
-    return Json.mapper().writeValueAsString(root);
+    return Json.writer().writeValueAsString(root);
   }
 
   private static void write(Path dir, String file, String content) throws IOException {

@@ -2,21 +2,17 @@ package pe.agriscore.bundle;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
-
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import pe.agriscore.internal.Json;
 import pe.agriscore.json.ScoringJson;
 import pe.agriscore.preprocessing.Encoder;
@@ -56,11 +52,15 @@ public final class ModelBundle implements AutoCloseable {
   public static final String REFERENCE = "reference.json";
   public static final String GOLDEN = "golden.json";
 
-  /** Zip bundles larger than this once extracted are refused (a guard against zip bombs). */
-  private static final long MAX_EXTRACTED_BYTES = 2L << 30;
+  /** The largest accepted golden {@code tolerance}: looser would hide a wrong model. */
+  public static final double MAX_GOLDEN_TOLERANCE = 1e-3;
+
+  /** The golden {@code tolerance} when the file states none. */
+  public static final double DEFAULT_GOLDEN_TOLERANCE = 1e-5;
 
   private final Path root;
   private final boolean temporary;
+  private final BundleLimits limits;
   private final BundleManifest manifest;
   private final FeatureSchema schema;
   private final Preprocessing preprocessing;
@@ -70,51 +70,87 @@ public final class ModelBundle implements AutoCloseable {
   private final List<GoldenCase> goldenCases;
   private final double goldenTolerance;
 
-  private ModelBundle(Path root, boolean temporary) {
+  private ModelBundle(Path root, boolean temporary, BundleLimits limits) {
     this.root = root;
     this.temporary = temporary;
-    this.manifest = Checksums.verify(root);
-    this.schema = parse(SCHEMA, FeatureSchema::fromJson);
-    this.preprocessing = parse(PREPROCESSING, Preprocessing::fromJson);
+    this.limits = limits;
+    Checksums.Verified verified = Checksums.verify(root, limits);
+    this.manifest = verified.manifest();
+    Map<String, String> json = verified.json();
+    this.schema = parse(SCHEMA, json, FeatureSchema::fromJson);
+    this.preprocessing = parse(PREPROCESSING, json, Preprocessing::fromJson);
     try {
       this.encoder = Encoder.compile(schema, preprocessing);
     } catch (IllegalArgumentException e) {
       throw new BundleException(PREPROCESSING, e.getMessage(), e);
     }
-    this.scoreScale = parse(SCORECARD, ScoreScale::fromJson);
-    this.reference = parse(REFERENCE, ModelBundle::parseReference);
+    this.scoreScale = parse(SCORECARD, json, ScoreScale::fromJson);
+    this.reference = parse(REFERENCE, json,
+        text -> Json.reader().forType(ReferenceProfile.class).readValue(text));
     checkReference();
-    JsonNode golden = parse(GOLDEN, ModelBundle::parseTree);
-    this.goldenTolerance = golden.path("tolerance").asDouble(1e-5);
+    GoldenFile golden = parse(GOLDEN, json,
+        text -> Json.reader().forType(GoldenFile.class).readValue(text));
+    this.goldenTolerance = golden.tolerance() == null ? DEFAULT_GOLDEN_TOLERANCE
+        : golden.tolerance();
     this.goldenCases = parseGolden(golden);
-    if (!Files.exists(modelPath())) {
-      throw new BundleException(manifest.model(), "the model named in manifest.json is missing");
-    }
   }
 
   /**
-   * Opens and verifies a bundle directory or {@code .zip} file.
+   * Opens and verifies a bundle directory or {@code .zip} file with the default {@link
+   * BundleLimits}.
    *
    * @throws BundleException naming the file at fault
    */
   public static ModelBundle open(Path path) {
+    return open(path, BundleLimits.defaults());
+  }
+
+  /**
+   * Opens and verifies a bundle directory or {@code .zip} file. A directory given through a
+   * symbolic link is opened at its real path; inside the bundle no symbolic link is allowed. A
+   * zip bundle is extracted into a new temporary directory, which is deleted again if opening
+   * fails for any reason.
+   *
+   * @param limits the zip and JSON file size limits
+   * @throws BundleException naming the file at fault
+   */
+  public static ModelBundle open(Path path, BundleLimits limits) {
+    return open(path, limits, null);
+  }
+
+  /** As {@link #open(Path, BundleLimits)}, extracting a zip under {@code tempParent} if set. */
+  static ModelBundle open(Path path, BundleLimits limits, Path tempParent) {
+    Objects.requireNonNull(limits, "limits");
     if (Files.isDirectory(path)) {
-      return new ModelBundle(path.toAbsolutePath().normalize(), false);
+      Path real;
+      try {
+        real = path.toRealPath();
+      } catch (IOException e) {
+        throw new BundleException(path.toString(), "cannot open the bundle directory: "
+            + e.getMessage(), e);
+      }
+      return new ModelBundle(real, false, limits);
     }
     if (!Files.isRegularFile(path)) {
       throw new BundleException(path.toString(), "no bundle directory or .zip file here");
     }
     Path dir;
     try {
-      dir = Files.createTempDirectory("agriscore-bundle-");
-      extract(path, dir);
+      dir = (tempParent == null ? Files.createTempDirectory("agriscore-bundle-")
+          : Files.createTempDirectory(tempParent, "agriscore-bundle-")).toRealPath();
     } catch (IOException e) {
-      throw new BundleException(path.getFileName().toString(), "cannot extract: " + e, e);
+      throw new BundleException(path.getFileName().toString(),
+          "cannot create a directory to extract the zip bundle into: " + e.getMessage(), e);
     }
     try {
-      return new ModelBundle(dir, true);
-    } catch (RuntimeException e) {
-      deleteTree(dir);
+      ZipBundles.extract(path, dir, limits);
+      return new ModelBundle(dir, true, limits);
+    } catch (RuntimeException | Error e) {
+      try {
+        deleteTree(dir);
+      } catch (UncheckedIOException d) {
+        e.addSuppressed(d);
+      }
       throw e;
     }
   }
@@ -159,6 +195,11 @@ public final class ModelBundle implements AutoCloseable {
     return goldenTolerance;
   }
 
+  /** The limits this bundle was opened with; engines apply them to the files they read. */
+  public BundleLimits limits() {
+    return limits;
+  }
+
   /** The bundle's root directory (a temporary one for a zip bundle). */
   public Path root() {
     return root;
@@ -193,24 +234,62 @@ public final class ModelBundle implements AutoCloseable {
     T parse(String json) throws Exception;
   }
 
-  private <T> T parse(String file, Parser<T> parser) {
+  private static <T> T parse(String file, Map<String, String> json, Parser<T> parser) {
     try {
-      return parser.parse(Files.readString(root.resolve(file), StandardCharsets.UTF_8));
+      return parser.parse(json.get(file));
     } catch (BundleException e) {
       throw e;
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new BundleException(file, Json.describe(e), e);
-    } catch (Exception e) {
+    } catch (IllegalArgumentException e) {
       throw new BundleException(file, e.getMessage(), e);
+    } catch (Exception e) {
+      throw new BundleException(file, "cannot read: " + e.getMessage(), e);
     }
   }
 
-  private static ReferenceProfile parseReference(String json) throws IOException {
-    return Json.mapper().readValue(json, ReferenceProfile.class);
+  /**
+   * {@code golden.json}.
+   *
+   * @param tolerance largest accepted difference, in [0, {@value #MAX_GOLDEN_TOLERANCE}]
+   * @param cases the cases, at least one
+   */
+  record GoldenFile(Double tolerance, List<GoldenEntry> cases) {
+    @com.fasterxml.jackson.annotation.JsonCreator
+    GoldenFile(@com.fasterxml.jackson.annotation.JsonProperty("tolerance") Double tolerance,
+        @com.fasterxml.jackson.annotation.JsonProperty("cases") List<GoldenEntry> cases) {
+      if (tolerance != null && !(tolerance >= 0 && tolerance <= MAX_GOLDEN_TOLERANCE)) {
+        throw new IllegalArgumentException("'tolerance' must be a number in [0, "
+            + MAX_GOLDEN_TOLERANCE + "], got " + tolerance);
+      }
+      if (cases == null || cases.isEmpty()) {
+        throw new IllegalArgumentException("'cases' must list at least one golden case: a"
+            + " bundle must prove its model reproduces its training outputs");
+      }
+      this.tolerance = tolerance;
+      this.cases = List.copyOf(cases);
+    }
   }
 
-  private static JsonNode parseTree(String json) throws IOException {
-    return Json.mapper().readTree(json);
+  /** One case as written: the request is parsed with the wire format's own reader. */
+  record GoldenEntry(String id, JsonNode request, Double probability) {
+    @com.fasterxml.jackson.annotation.JsonCreator
+    GoldenEntry(@com.fasterxml.jackson.annotation.JsonProperty("id") String id,
+        @com.fasterxml.jackson.annotation.JsonProperty("request") JsonNode request,
+        @com.fasterxml.jackson.annotation.JsonProperty("probability") Double probability) {
+      if (id == null || id.isEmpty()) {
+        throw new IllegalArgumentException("every case needs an 'id'");
+      }
+      if (request == null || !request.isObject()) {
+        throw new IllegalArgumentException("case '" + id + "': 'request' must be an object");
+      }
+      if (probability == null) {
+        throw new IllegalArgumentException("case '" + id + "': 'probability' is required");
+      }
+      this.id = id;
+      this.request = request;
+      this.probability = probability;
+    }
   }
 
   private void checkReference() {
@@ -237,55 +316,22 @@ public final class ModelBundle implements AutoCloseable {
     }
   }
 
-  private List<GoldenCase> parseGolden(JsonNode golden) {
-    if (!(goldenTolerance >= 0)) {
-      throw new BundleException(GOLDEN, "'tolerance' must be a non-negative number");
-    }
-    JsonNode cases = golden.path("cases");
-    if (!cases.isArray()) {
-      throw new BundleException(GOLDEN, "'cases' must be an array");
-    }
+  private List<GoldenCase> parseGolden(GoldenFile golden) {
     List<GoldenCase> result = new ArrayList<>();
-    Set<String> ids = new TreeSet<>();
-    for (JsonNode c : cases) {
-      String id = c.path("id").asText("");
-      if (id.isEmpty() || !ids.add(id)) {
-        throw new BundleException(GOLDEN, "every case needs a unique 'id', got '" + id + "'");
+    Set<String> ids = new HashSet<>();
+    for (GoldenEntry c : golden.cases()) {
+      if (!ids.add(c.id())) {
+        throw new BundleException(GOLDEN, "case id '" + c.id() + "' is used twice");
       }
       try {
-        var request = ScoringJson.readRequest(Json.compact().writeValueAsBytes(c.path("request")));
+        var request = ScoringJson.readRequest(Json.compactWriter().writeValueAsBytes(c.request()));
         encoder.encode(request);
-        if (!c.path("probability").isNumber()) {
-          throw new IllegalArgumentException("'probability' must be a number");
-        }
-        result.add(new GoldenCase(id, request, c.path("probability").asDouble()));
+        result.add(new GoldenCase(c.id(), request, c.probability()));
       } catch (InvalidRequestException | IllegalArgumentException | IOException e) {
-        throw new BundleException(GOLDEN, "case '" + id + "': " + e.getMessage(), e);
+        throw new BundleException(GOLDEN, "case '" + c.id() + "': " + e.getMessage(), e);
       }
     }
     return List.copyOf(result);
-  }
-
-  private static void extract(Path zip, Path target) throws IOException {
-    long total = 0;
-    try (InputStream in = Files.newInputStream(zip);
-        ZipInputStream zin = new ZipInputStream(in)) {
-      for (ZipEntry e = zin.getNextEntry(); e != null; e = zin.getNextEntry()) {
-        Path out = target.resolve(e.getName()).normalize();
-        if (!out.startsWith(target)) {
-          throw new IOException("entry '" + e.getName() + "' points outside the bundle");
-        }
-        if (e.isDirectory()) {
-          Files.createDirectories(out);
-          continue;
-        }
-        Files.createDirectories(out.getParent());
-        total += Files.copy(zin, out, StandardCopyOption.REPLACE_EXISTING);
-        if (total > MAX_EXTRACTED_BYTES) {
-          throw new IOException("bundle is larger than " + MAX_EXTRACTED_BYTES + " bytes");
-        }
-      }
-    }
   }
 
   static void deleteTree(Path dir) {

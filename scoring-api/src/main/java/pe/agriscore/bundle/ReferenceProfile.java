@@ -28,18 +28,28 @@ import java.util.TreeMap;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ReferenceProfile(long rows, Map<String, FeatureProfile> features, ScoreProfile score) {
 
-  /** Validates. */
-  @JsonCreator
-  public ReferenceProfile(
-      @JsonProperty("rows") long rows,
-      @JsonProperty("features") Map<String, FeatureProfile> features,
-      @JsonProperty("score") ScoreProfile score) {
-    this.rows = rows;
+  /** Validates: {@code rows} is required and positive, every statistic is in range. */
+  public ReferenceProfile {
+    if (rows <= 0) {
+      throw new IllegalArgumentException("'rows' (the number of training rows profiled) must be"
+          + " positive, got " + rows);
+    }
     if (features == null || features.isEmpty()) {
       throw new IllegalArgumentException("'features' must profile every schema feature");
     }
-    this.features = java.util.Collections.unmodifiableMap(new TreeMap<>(features));
-    this.score = score;
+    features = java.util.Collections.unmodifiableMap(new TreeMap<>(features));
+  }
+
+  @JsonCreator
+  static ReferenceProfile fromJson(
+      @JsonProperty("rows") Long rows,
+      @JsonProperty("features") Map<String, FeatureProfile> features,
+      @JsonProperty("score") ScoreProfile score) {
+    if (rows == null) {
+      throw new IllegalArgumentException("'rows' (the number of training rows profiled) is"
+          + " required");
+    }
+    return new ReferenceProfile(rows, features, score);
   }
 
   /**
@@ -68,9 +78,14 @@ public record ReferenceProfile(long rows, Map<String, FeatureProfile> features, 
         @JsonProperty("quantiles") List<Double> quantiles,
         @JsonProperty("frequencies") Map<String, Double> frequencies) {
       this.baseline = Objects.requireNonNull(baseline, "every feature needs a 'baseline'");
-      this.missingRate = missingRate;
-      this.mean = mean;
-      this.quantiles = quantiles == null ? null : List.copyOf(quantiles);
+      this.missingRate = share("missingRate", missingRate);
+      this.mean = finite("mean", mean);
+      this.quantiles = checkQuantiles("quantiles", quantiles, false);
+      if (frequencies != null) {
+        for (Map.Entry<String, Double> e : frequencies.entrySet()) {
+          share("frequencies." + e.getKey(), e.getValue());
+        }
+      }
       this.frequencies =
           frequencies == null ? null : java.util.Collections.unmodifiableMap(new TreeMap<>(frequencies));
     }
@@ -87,5 +102,45 @@ public record ReferenceProfile(long rows, Map<String, FeatureProfile> features, 
   public record ScoreProfile(
       @JsonProperty("mean") Double mean,
       @JsonProperty("quantiles") List<Double> quantiles,
-      @JsonProperty("defaultRate") Double defaultRate) {}
+      @JsonProperty("defaultRate") Double defaultRate) {
+    /** Validates: every value is a probability. */
+    public ScoreProfile {
+      share("score.mean", mean);
+      quantiles = checkQuantiles("score.quantiles", quantiles, true);
+      share("score.defaultRate", defaultRate);
+    }
+  }
+
+  private static Double share(String field, Double v) {
+    if (v != null && !(v >= 0 && v <= 1)) {
+      throw new IllegalArgumentException("'" + field + "' must be in [0, 1], got " + v);
+    }
+    return v;
+  }
+
+  private static Double finite(String field, Double v) {
+    if (v != null && !Double.isFinite(v)) {
+      throw new IllegalArgumentException("'" + field + "' must be finite, got " + v);
+    }
+    return v;
+  }
+
+  /** Finite (probabilities if {@code shares}), in non-decreasing order. */
+  private static List<Double> checkQuantiles(String field, List<Double> q, boolean shares) {
+    if (q == null) {
+      return null;
+    }
+    for (int i = 0; i < q.size(); i++) {
+      Double v = q.get(i);
+      if (v == null || !Double.isFinite(v) || shares && !(v >= 0 && v <= 1)) {
+        throw new IllegalArgumentException("'" + field + "[" + i + "]' must be "
+            + (shares ? "in [0, 1]" : "finite") + ", got " + v);
+      }
+      if (i > 0 && v < q.get(i - 1)) {
+        throw new IllegalArgumentException("'" + field + "' must be in non-decreasing order,"
+            + " but [" + i + "] = " + v + " is below [" + (i - 1) + "] = " + q.get(i - 1));
+      }
+    }
+    return List.copyOf(q);
+  }
 }

@@ -1,9 +1,11 @@
 package pe.agriscore.engine;
 
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
 import pe.agriscore.bundle.BundleException;
+import pe.agriscore.bundle.ModelBundle;
 
 /** Finds {@link ScoringEngine}s on the classpath by name. */
 public final class Engines {
@@ -32,6 +34,58 @@ public final class Engines {
               + hint);
     }
     return engine;
+  }
+
+  /**
+   * Loads the bundle's model with {@code engine}. When the manifest declares the output {@code
+   * "kind": "logit"} (a model exported without its final sigmoid), the returned model applies
+   * {@code 1 / (1 + exp(-x))} to each output, so callers always receive probabilities.
+   *
+   * @throws BundleException as {@link ScoringEngine#load} does
+   */
+  public static ScoringModel load(ScoringEngine engine, ModelBundle bundle,
+      EngineOptions options) {
+    ScoringModel model = engine.load(bundle, options);
+    return bundle.manifest().outputIsLogit() ? new Sigmoid(model) : model;
+  }
+
+  /**
+   * A model whose engine returns log-odds of default. NaN stays NaN, so AgriScore still refuses
+   * it as an engine failure; infinite log-odds become 0 or 1.
+   */
+  private static final class Sigmoid implements ScoringModel {
+    private final ScoringModel logits;
+
+    Sigmoid(ScoringModel logits) {
+      this.logits = logits;
+    }
+
+    @Override
+    public int inputWidth() {
+      return logits.inputWidth();
+    }
+
+    @Override
+    public double[] predict(float[] rows, int rowCount) {
+      double[] out = logits.predict(rows, rowCount);
+      if (out != null) {
+        for (int i = 0; i < out.length; i++) {
+          out[i] = 1 / (1 + Math.exp(-out[i]));
+        }
+      }
+      return out;
+    }
+
+    /** A sum of column terms in log-odds stays one: the engine's coefficients still hold. */
+    @Override
+    public Optional<double[]> logOddsCoefficients() {
+      return logits.logOddsCoefficients();
+    }
+
+    @Override
+    public void close() {
+      logits.close();
+    }
   }
 
   /** Every engine on the classpath, by name. */

@@ -1,77 +1,253 @@
 package pe.agriscore.internal;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The one Jackson configuration AgriScore reads and writes its files with. Not public API.
  *
- * <p>Strict on purpose: unknown properties, duplicate keys and trailing tokens are errors, so a
- * typo in a hand-written bundle file is reported instead of silently ignored. NaN literals are
- * accepted by the parser only so that validation can reject them by name (rule NOT_FINITE).
+ * <p>Strict on purpose: unknown properties, duplicate keys and trailing tokens are errors, and no
+ * scalar is coerced into another type ({@code "1"} is not a number, {@code 1.9} is not an
+ * integer, {@code 7} is not a string), so a typo in a hand-written bundle file is reported instead
+ * of silently "fixed". NaN literals are accepted by the parser only so that validation can reject
+ * them by name (rule NOT_FINITE).
+ *
+ * <p>The configured mapper is never handed out: callers get immutable {@link ObjectReader}s and
+ * {@link ObjectWriter}s, whose {@code with(...)} returns a new instance, so no caller can loosen
+ * the strictness for everyone else.
  */
 public final class Json {
 
-  private static final ObjectMapper MAPPER =
-      JsonMapper.builder()
-          .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-          .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-          // Same correctly rounded doubles as Double.parseDouble, at a fraction of the cost.
-          .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
-          .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-          .addModule(new JavaTimeModule())
-          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-          .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-          .enable(SerializationFeature.INDENT_OUTPUT)
-          .build();
+  /** Deepest nesting of a bundle file: far beyond any real file, far below a stack overflow. */
+  public static final int MAX_NESTING_DEPTH = 64;
 
+  /** Longest number literal in a bundle file, in characters. */
+  public static final int MAX_NUMBER_LENGTH = 100;
+
+  private static final ObjectMapper MAPPER = build(true);
+
+  /** Jackson's account of a refused coercion: the JSON shape and the value as written. */
+  private static final Pattern COERCION = Pattern.compile(
+      "^Cannot coerce (String|Integer|Floating-point|Boolean) value \\(\"?(.{0,40}?)\"?\\) to ");
+
+  private static final ObjectReader READER = MAPPER.reader();
+  private static final ObjectWriter WRITER = MAPPER.writer();
+  private static final ObjectWriter COMPACT_WRITER =
+      MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT);
+
+  /** The wire-format mapper: same features, Jackson's default parse limits, compact output. */
   private static final ObjectMapper COMPACT =
-      MAPPER.copy().disable(SerializationFeature.INDENT_OUTPUT);
+      build(false).disable(SerializationFeature.INDENT_OUTPUT);
 
   private Json() {}
 
-  /** The shared, thread-safe mapper (indented output, for files). */
-  public static ObjectMapper mapper() {
-    return MAPPER;
+  private static ObjectMapper build(boolean fileLimits) {
+    JsonFactory factory = JsonFactory.builder()
+        .streamReadConstraints(fileLimits
+            ? StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH)
+                .maxNumberLength(MAX_NUMBER_LENGTH).build()
+            : StreamReadConstraints.defaults())
+        .build();
+    return JsonMapper.builder(factory)
+        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+        .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+        // Strings, booleans and numbers are never turned into one another; an integer literal
+        // is still a valid floating-point number.
+        .withCoercionConfigDefaults(c -> c
+            .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+            .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+            .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail)
+            .setCoercion(CoercionInputShape.String, CoercionAction.Fail))
+        .withCoercionConfig(LogicalType.Float,
+            c -> c.setCoercion(CoercionInputShape.Integer, CoercionAction.TryConvert))
+        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+        // Same correctly rounded doubles as Double.parseDouble, at a fraction of the cost.
+        .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+        .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+        .addModule(new JavaTimeModule())
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+        .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
+        .enable(SerializationFeature.INDENT_OUTPUT)
+        .build();
   }
 
-  /** The same configuration with compact output, for wire formats. */
+  /** The strict reader for bundle files (immutable; use {@code forType(...)}). */
+  public static ObjectReader reader() {
+    return READER;
+  }
+
+  /** The indented writer for files (immutable). */
+  public static ObjectWriter writer() {
+    return WRITER;
+  }
+
+  /** The compact writer for wire formats (immutable). */
+  public static ObjectWriter compactWriter() {
+    return COMPACT_WRITER;
+  }
+
+  /** The factory of JSON trees. */
+  public static JsonNodeFactory nodes() {
+    return JsonNodeFactory.instance;
+  }
+
+  /** The wire-format mapper, with Jackson's default parse limits and compact output. */
   public static ObjectMapper compact() {
     return COMPACT;
   }
 
   /**
-   * A readable account of a parse failure: the JSON path and the validation message of the value
-   * that was refused, without Jackson's class names.
+   * A readable account of a parse failure in the SDK's words: the JSON path and what is wrong
+   * with the value there, never Jackson's class names or configuration hints.
    */
-  public static String describe(com.fasterxml.jackson.core.JsonProcessingException e) {
-    String where = "";
-    if (e instanceof com.fasterxml.jackson.databind.JsonMappingException m
-        && !m.getPath().isEmpty()) {
-      StringBuilder sb = new StringBuilder();
-      for (com.fasterxml.jackson.databind.JsonMappingException.Reference r : m.getPath()) {
-        if (r.getFieldName() != null) {
-          sb.append(sb.length() == 0 ? "" : ".").append(r.getFieldName());
-        } else if (r.getIndex() >= 0) {
-          sb.append('[').append(r.getIndex()).append(']');
-        }
-      }
-      where = "at '" + sb + "': ";
+  public static String describe(JsonProcessingException e) {
+    String path = e instanceof JsonMappingException m ? path(m.getPath()) : "";
+    String at = path.isEmpty() ? "" : "'" + path + "' ";
+    if (e instanceof UnrecognizedPropertyException u) {
+      List<JsonMappingException.Reference> parent = u.getPath().subList(0,
+          Math.max(0, u.getPath().size() - 1));
+      String where = parent.isEmpty() ? "" : " in '" + path(parent) + "'";
+      return "unknown property '" + u.getPropertyName() + "'" + where + known(u.getKnownPropertyIds());
+    }
+    if (e instanceof InvalidTypeIdException t) {
+      return at + "has an unknown type '" + t.getTypeId() + "'";
     }
     Throwable cause = e.getCause();
-    if (cause instanceof IllegalArgumentException || cause instanceof NullPointerException) {
-      return where + cause.getMessage();
+    if (e instanceof ValueInstantiationException || cause instanceof IllegalArgumentException
+        || cause instanceof NullPointerException) {
+      if (cause instanceof NullPointerException && cause.getMessage() != null
+          && !cause.getMessage().contains("'")) {
+        return (path.isEmpty() ? "" : "at '" + path + "': ") + "'" + cause.getMessage()
+            + "' is required";
+      }
+      return (path.isEmpty() ? "" : "at '" + path + "': ")
+          + (cause == null ? "invalid value" : cause.getMessage());
     }
-    String location = e.getLocation() == null ? ""
+    if (e instanceof InvalidFormatException f) {
+      return at + "must be " + expected(f.getTargetType()) + ", not " + describeValue(f.getValue());
+    }
+    if (e instanceof StreamConstraintsException || cause instanceof StreamConstraintsException) {
+      // Jackson's text names its own configuration method; keep the limit, drop the rest.
+      String limit = (cause instanceof StreamConstraintsException c ? c : e).getOriginalMessage();
+      return (path.isEmpty() ? "" : "at '" + path + "': ") + "exceeds a parse limit: "
+          + limit.replaceAll(",? ?from `[^`]*`", "") + location(e);
+    }
+    if (e instanceof MismatchedInputException m) {
+      String message = String.valueOf(m.getOriginalMessage());
+      if (message.startsWith("Cannot map `null`")) {
+        return at + "is required and must be " + expected(m.getTargetType());
+      }
+      Matcher coerced = COERCION.matcher(message);
+      String found = !coerced.find() ? ""
+          : ", not the " + switch (coerced.group(1)) {
+            case "String" -> "string \"" + coerced.group(2) + "\"";
+            case "Boolean" -> "boolean " + coerced.group(2);
+            default -> "number " + coerced.group(2);
+          };
+      return at + "must be " + expected(m.getTargetType()) + found + location(e);
+    }
+    String message = String.valueOf(e.getOriginalMessage());
+    int newline = message.indexOf('\n');
+    message = newline < 0 ? message : message.substring(0, newline);
+    if (message.length() > 200) {
+      message = message.substring(0, 200) + "...";
+    }
+    return (path.isEmpty() ? "invalid JSON" : "invalid JSON at '" + path + "'") + location(e)
+        + ": " + message;
+  }
+
+  private static String path(List<JsonMappingException.Reference> refs) {
+    StringBuilder sb = new StringBuilder();
+    for (JsonMappingException.Reference r : refs) {
+      if (r.getFieldName() != null) {
+        sb.append(sb.length() == 0 ? "" : ".").append(r.getFieldName());
+      } else if (r.getIndex() >= 0) {
+        sb.append('[').append(r.getIndex()).append(']');
+      }
+    }
+    return sb.toString();
+  }
+
+  private static String known(Collection<Object> ids) {
+    if (ids == null || ids.isEmpty()) {
+      return "";
+    }
+    TreeSet<String> names = new TreeSet<>();
+    ids.forEach(id -> names.add(String.valueOf(id)));
+    return " (known: " + String.join(", ", names) + ")";
+  }
+
+  private static String location(JsonProcessingException e) {
+    return e.getLocation() == null || e.getLocation().getLineNr() < 0 ? ""
         : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()
             + ")";
-    return where + e.getOriginalMessage() + location;
+  }
+
+  private static String describeValue(Object value) {
+    if (value instanceof String s) {
+      return "the string \"" + (s.length() > 40 ? s.substring(0, 40) + "..." : s) + "\"";
+    }
+    if (value instanceof Boolean b) {
+      return "the boolean " + b;
+    }
+    return value instanceof Number n ? "the number " + n : "that value";
+  }
+
+  private static String expected(Class<?> type) {
+    if (type == null) {
+      return "a value of another type";
+    }
+    if (type == int.class || type == Integer.class || type == long.class || type == Long.class
+        || type == short.class || type == Short.class) {
+      return "an integer";
+    }
+    if (type == double.class || type == Double.class || type == float.class
+        || type == Float.class) {
+      return "a number";
+    }
+    if (type == boolean.class || type == Boolean.class) {
+      return "true or false";
+    }
+    if (type == String.class || type.isEnum() || type == java.time.Instant.class) {
+      return "a string";
+    }
+    if (type.isArray() || Collection.class.isAssignableFrom(type)) {
+      return "an array";
+    }
+    if (Map.class.isAssignableFrom(type) || type.isRecord()) {
+      return "an object";
+    }
+    return "a value of another type";
   }
 }

@@ -8,12 +8,14 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.RandomAccess;
 import pe.agriscore.internal.Json;
 
 /**
@@ -53,12 +55,42 @@ public record FeatureSchema(String name, String version, List<Feature> features)
     }
     this.name = name;
     this.version = version == null ? "1" : version;
-    this.features = List.copyOf(features);
-    Map<String, Integer> seen = new HashMap<>();
-    for (Feature f : this.features) {
-      if (seen.put(f.name(), seen.size()) != null) {
-        throw new IllegalArgumentException("feature '" + f.name() + "' is defined twice");
+    this.features = new IndexedFeatures(features);
+  }
+
+  /**
+   * The immutable feature list, with a name index so that {@link #indexOf} is constant time
+   * (a record has no other fields to keep it in); it equals any list of the same features.
+   */
+  private static final class IndexedFeatures extends AbstractList<Feature>
+      implements RandomAccess {
+    private final Feature[] features;
+    private final Map<String, Integer> index;
+
+    IndexedFeatures(List<Feature> list) {
+      this.features = list.toArray(new Feature[0]);
+      this.index = new HashMap<>(features.length * 2);
+      for (int i = 0; i < features.length; i++) {
+        Feature f = java.util.Objects.requireNonNull(features[i], "features[" + i + "]");
+        if (index.put(f.name(), i) != null) {
+          throw new IllegalArgumentException("feature '" + f.name() + "' is defined twice");
+        }
       }
+    }
+
+    @Override
+    public Feature get(int i) {
+      return features[i];
+    }
+
+    @Override
+    public int size() {
+      return features.length;
+    }
+
+    int indexOf(String name) {
+      Integer i = index.get(name);
+      return i == null ? -1 : i;
     }
   }
 
@@ -74,12 +106,7 @@ public record FeatureSchema(String name, String version, List<Feature> features)
 
   /** The position of {@code featureName}, or -1 when the schema has no such feature. */
   public int indexOf(String featureName) {
-    for (int i = 0; i < features.size(); i++) {
-      if (features.get(i).name().equals(featureName)) {
-        return i;
-      }
-    }
-    return -1;
+    return ((IndexedFeatures) features).indexOf(featureName);
   }
 
   /** The feature called {@code featureName}, if any. */
@@ -101,7 +128,7 @@ public record FeatureSchema(String name, String version, List<Feature> features)
   /** This schema as indented JSON. */
   public String toJson() {
     try {
-      return Json.mapper().writeValueAsString(this);
+      return Json.writer().writeValueAsString(this);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -114,7 +141,7 @@ public record FeatureSchema(String name, String version, List<Feature> features)
    */
   public static FeatureSchema fromJson(String json) {
     try {
-      return Json.mapper().readValue(json, FeatureSchema.class);
+      return Json.reader().forType(FeatureSchema.class).readValue(json);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalArgumentException("invalid schema JSON " + Json.describe(e), e);
     }

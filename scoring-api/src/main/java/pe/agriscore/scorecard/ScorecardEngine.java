@@ -48,9 +48,21 @@ public final class ScorecardEngine implements ScoringEngine {
   public ScoringModel load(ModelBundle bundle, EngineOptions options) {
     String file = bundle.manifest().model();
     bundle.requireModelFormat(NAME, FORMAT);
+    if (bundle.manifest().outputIsLogit()) {
+      throw new BundleException(ModelBundle.MANIFEST, "output 'kind' 'logit' does not apply to"
+          + " engine '" + NAME + "': an " + FORMAT + " model computes probabilities itself");
+    }
     LogisticModelFile spec;
     try {
-      spec = Json.mapper().readValue(Files.readString(bundle.modelPath()), LogisticModelFile.class);
+      long max = bundle.limits().maxJsonFileBytes();
+      if (Files.size(bundle.modelPath()) > max) {
+        throw new BundleException(file, "is larger than the limit of " + max
+            + " bytes for a bundle JSON file (BundleLimits.maxJsonFileBytes)");
+      }
+      spec = Json.reader().forType(LogisticModelFile.class)
+          .readValue(Files.readString(bundle.modelPath()));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new BundleException(file, "invalid scorecard model: " + Json.describe(e), e);
     } catch (IOException | IllegalArgumentException e) {
       throw new BundleException(file, "invalid scorecard model: " + e.getMessage(), e);
     }

@@ -10,6 +10,7 @@ import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pe.agriscore.bundle.BundleException;
+import pe.agriscore.bundle.BundleLimits;
 import pe.agriscore.bundle.GoldenCase;
 import pe.agriscore.bundle.ModelBundle;
 import pe.agriscore.engine.EngineException;
@@ -384,6 +385,7 @@ public final class CreditScorer implements AutoCloseable {
   public static final class Builder {
     private final Path bundlePath;
     private EngineOptions engineOptions = EngineOptions.defaults();
+    private BundleLimits bundleLimits = BundleLimits.defaults();
     private int maxReasonCodes = 4;
     private Clock clock = Clock.systemUTC();
 
@@ -394,6 +396,12 @@ public final class CreditScorer implements AutoCloseable {
     /** Engine settings (thread counts, native cache directory). Default: engine defaults. */
     public Builder engineOptions(EngineOptions options) {
       this.engineOptions = Objects.requireNonNull(options, "options");
+      return this;
+    }
+
+    /** Size limits for opening the bundle (zip extraction, JSON files). Default: the defaults. */
+    public Builder bundleLimits(BundleLimits limits) {
+      this.bundleLimits = Objects.requireNonNull(limits, "limits");
       return this;
     }
 
@@ -421,11 +429,11 @@ public final class CreditScorer implements AutoCloseable {
      * @throws BundleException naming the bundle file or golden case at fault
      */
     public CreditScorer build() {
-      ModelBundle bundle = ModelBundle.open(bundlePath);
+      ModelBundle bundle = ModelBundle.open(bundlePath, bundleLimits);
       ScoringModel model = null;
       try {
         ScoringEngine engine = Engines.find(bundle.manifest().engine());
-        model = engine.load(bundle, engineOptions);
+        model = Engines.load(engine, bundle, engineOptions);
         if (model.inputWidth() != bundle.encoder().width()) {
           throw new BundleException(bundle.manifest().model(), "the model takes "
               + model.inputWidth() + " inputs but schema.json and preprocessing.json encode "

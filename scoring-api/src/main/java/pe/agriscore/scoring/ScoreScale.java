@@ -4,10 +4,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Objects;
 import pe.agriscore.internal.Json;
 
 /**
@@ -41,6 +38,15 @@ public record ScoreScale(
     int maxPoints,
     List<Grade> grades) {
 
+  /** Smallest accepted {@code pointsToDoubleOdds}. */
+  public static final double MIN_PDO = 1;
+
+  /** Largest accepted {@code pointsToDoubleOdds}. */
+  public static final double MAX_PDO = 1000;
+
+  /** Largest accepted absolute value of {@code basePoints}, {@code minPoints}, {@code maxPoints}. */
+  public static final int MAX_ABS_POINTS = 100_000;
+
   /** Probabilities are kept this far from 0 and 1 so that points stay finite. */
   private static final double P_EPSILON = 1e-12;
 
@@ -53,32 +59,84 @@ public record ScoreScale(
       @JsonProperty("minPoints") int minPoints,
       @JsonProperty("maxPoints") int maxPoints,
       @JsonProperty("grades") List<Grade> grades) {
-    if (!(baseOdds > 0) || !(pointsToDoubleOdds > 0) || !Double.isFinite(basePoints)) {
-      throw new IllegalArgumentException(
-          "baseOdds and pointsToDoubleOdds must be positive and basePoints finite");
+    if (!Double.isFinite(basePoints) || Math.abs(basePoints) > MAX_ABS_POINTS) {
+      throw new IllegalArgumentException("'basePoints' must be a finite number within +-"
+          + MAX_ABS_POINTS + ", got " + basePoints);
+    }
+    if (!(baseOdds > 0) || Double.isInfinite(baseOdds)) {
+      throw new IllegalArgumentException("'baseOdds' must be a finite positive number, got "
+          + baseOdds);
+    }
+    if (!(pointsToDoubleOdds >= MIN_PDO && pointsToDoubleOdds <= MAX_PDO)) {
+      throw new IllegalArgumentException("'pointsToDoubleOdds' must be a number in [" + MIN_PDO
+          + ", " + MAX_PDO + "], got " + pointsToDoubleOdds);
+    }
+    if (Math.abs((long) minPoints) > MAX_ABS_POINTS || Math.abs((long) maxPoints) > MAX_ABS_POINTS) {
+      throw new IllegalArgumentException("'minPoints' and 'maxPoints' must lie within +-"
+          + MAX_ABS_POINTS);
     }
     if (minPoints >= maxPoints) {
-      throw new IllegalArgumentException("minPoints must be below maxPoints");
+      throw new IllegalArgumentException("'minPoints' (" + minPoints + ") must be below"
+          + " 'maxPoints' (" + maxPoints + ")");
     }
-    if (grades == null || grades.isEmpty()) {
-      throw new IllegalArgumentException("'grades' must list at least one grade");
-    }
-    List<Grade> sorted = new ArrayList<>(grades);
-    sorted.sort(Comparator.comparingInt(Grade::minPoints).reversed());
-    if (!sorted.equals(grades)) {
-      throw new IllegalArgumentException("'grades' must be listed from highest minPoints down");
-    }
-    if (sorted.get(sorted.size() - 1).minPoints() > minPoints) {
-      throw new IllegalArgumentException(
-          "the last grade must start at or below minPoints " + minPoints + " so that every score"
-              + " has a grade");
-    }
+    checkGrades(grades, minPoints, maxPoints);
     this.basePoints = basePoints;
     this.baseOdds = baseOdds;
     this.pointsToDoubleOdds = pointsToDoubleOdds;
     this.minPoints = minPoints;
     this.maxPoints = maxPoints;
     this.grades = List.copyOf(grades);
+  }
+
+  /**
+   * Grade bands, highest first, must cover [{@code minPoints}, {@code maxPoints}] with no gap,
+   * overlap or unreachable band: strictly decreasing {@code minPoints} (a repeated one is an
+   * empty band), the top band starting at or below {@code maxPoints}, every lower band starting
+   * above {@code minPoints} except the last, which starts at or below it; names unique and
+   * non-blank.
+   */
+  private static void checkGrades(List<Grade> grades, int minPoints, int maxPoints) {
+    if (grades == null || grades.isEmpty()) {
+      throw new IllegalArgumentException("'grades' must list at least one grade");
+    }
+    java.util.Set<String> names = new java.util.HashSet<>();
+    for (int i = 0; i < grades.size(); i++) {
+      Grade g = grades.get(i);
+      if (g == null) {
+        throw new IllegalArgumentException("grades[" + i + "] is null");
+      }
+      if (!names.add(g.grade())) {
+        throw new IllegalArgumentException("grade '" + g.grade() + "' is listed twice");
+      }
+      if (i > 0) {
+        Grade above = grades.get(i - 1);
+        if (g.minPoints() > above.minPoints()) {
+          throw new IllegalArgumentException("'grades' must be listed from highest minPoints"
+              + " down, but '" + g.grade() + "' (" + g.minPoints() + ") follows '" + above.grade()
+              + "' (" + above.minPoints() + ")");
+        }
+        if (g.minPoints() == above.minPoints()) {
+          throw new IllegalArgumentException("grades '" + above.grade() + "' and '" + g.grade()
+              + "' overlap: both start at " + g.minPoints() + ", so '" + g.grade()
+              + "' is empty");
+        }
+        if (above.minPoints() <= minPoints) {
+          throw new IllegalArgumentException("grade '" + g.grade() + "' is unreachable: '"
+              + above.grade() + "' already takes every score from minPoints " + minPoints);
+        }
+      }
+    }
+    if (grades.get(0).minPoints() > maxPoints) {
+      throw new IllegalArgumentException("grade '" + grades.get(0).grade() + "' is unreachable:"
+          + " it starts at " + grades.get(0).minPoints() + ", above maxPoints " + maxPoints);
+    }
+    Grade last = grades.get(grades.size() - 1);
+    if (last.minPoints() > minPoints) {
+      throw new IllegalArgumentException("the last grade '" + last.grade() + "' starts at "
+          + last.minPoints() + ": it must start at or below minPoints " + minPoints
+          + " so that every score has a grade (scores " + minPoints + " to "
+          + (last.minPoints() - 1) + " would have none)");
+    }
   }
 
   /**
@@ -110,7 +168,7 @@ public record ScoreScale(
   /** This scale as indented JSON. */
   public String toJson() {
     try {
-      return Json.mapper().writeValueAsString(this);
+      return Json.writer().writeValueAsString(this);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -123,7 +181,7 @@ public record ScoreScale(
    */
   public static ScoreScale fromJson(String json) {
     try {
-      return Json.mapper().readValue(json, ScoreScale.class);
+      return Json.reader().forType(ScoreScale.class).readValue(json);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalArgumentException("invalid scorecard JSON " + Json.describe(e), e);
     }
@@ -139,7 +197,10 @@ public record ScoreScale(
     /** Validates. */
     @JsonCreator
     public Grade(@JsonProperty("grade") String grade, @JsonProperty("minPoints") int minPoints) {
-      this.grade = Objects.requireNonNull(grade, "grade");
+      if (grade == null || grade.isBlank()) {
+        throw new IllegalArgumentException("every grade needs a non-blank 'grade' name");
+      }
+      this.grade = grade;
       this.minPoints = minPoints;
     }
   }

@@ -56,7 +56,8 @@ class FeatureSchemaTest {
         """
         {"name": "s", "features": [{"type": "numeric", "name": "age", "min": 18, "max": 99,
          "missing": {"policy": "impute", "value": 200}}]}""");
-    assertMessage("Unrecognized field \"maximum\"",
+    assertMessage("unknown property 'maximum' in 'features[0]' (known: max, min, missing, name,"
+        + " text, unit)",
         """
         {"name": "s", "features": [{"type": "numeric", "name": "age", "min": 18, "max": 99,
          "maximum": 99}]}

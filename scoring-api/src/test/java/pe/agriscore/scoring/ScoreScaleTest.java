@@ -39,8 +39,8 @@ class ScoreScaleTest {
   void gradesMustCoverEveryScore() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> new ScoreScale(600, 30, 20, 300, 850, List.of(new ScoreScale.Grade("A", 500))));
-    assertEquals("the last grade must start at or below minPoints 300 so that every score has"
-        + " a grade", e.getMessage());
+    assertEquals("the last grade 'A' starts at 500: it must start at or below minPoints 300 so"
+        + " that every score has a grade (scores 300 to 499 would have none)", e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> new ScoreScale(600, 30, 20, 300, 850,
         List.of(new ScoreScale.Grade("B", 300), new ScoreScale.Grade("A", 700))));
   }

@@ -128,7 +128,7 @@ public final class PyTorchEngine implements ScoringEngine {
     PyTorchSettings settings = PyTorchSettings.from(options);
     NativeRuntime.start(settings);
     return TorchScriptModel.load(file, manifest.model(), manifest.name(), width,
-        settings.poolSize());
+        settings.poolSize(), manifest.outputIsLogit());
   }
 
   /** The manifest's shapes are documentation for TorchScript, but they must not contradict. */

@@ -65,9 +65,12 @@ final class TorchScriptModel implements ScoringModel {
    *
    * @param path the {@code .pt} file
    * @param file its name inside the bundle, for messages
+   * @param logits true when the manifest declares the output as log-odds, which the core turns
+   *     into probabilities: the probe then only refuses NaN
    * @throws BundleException naming {@code file} if the model is unreadable or does not fit
    */
-  static TorchScriptModel load(Path path, String file, String name, int width, int poolSize) {
+  static TorchScriptModel load(Path path, String file, String name, int width, int poolSize,
+      boolean logits) {
     Model model = Model.newInstance(name, Device.cpu(), NativeRuntime.DJL_ENGINE);
     try {
       model.load(path);
@@ -78,7 +81,7 @@ final class TorchScriptModel implements ScoringModel {
     }
     TorchScriptModel loaded = new TorchScriptModel(model, file, width, poolSize);
     try {
-      loaded.probe();
+      loaded.probe(logits);
       return loaded;
     } catch (RuntimeException e) {
       loaded.close();
@@ -90,7 +93,7 @@ final class TorchScriptModel implements ScoringModel {
    * TorchScript declares no shapes: one forward of the declared width tells whether the model
    * takes it and returns one probability per row. It is also the warm-up.
    */
-  private void probe() {
+  private void probe(boolean logits) {
     int rows = PROBE_VALUES.length;
     float[] input = new float[rows * width];
     for (int r = 0; r < rows; r++) {
@@ -109,10 +112,11 @@ final class TorchScriptModel implements ScoringModel {
           + "; libtorch says: " + torchMessage(e.getCause() == null ? e : e.getCause()), e);
     }
     for (int r = 0; r < rows; r++) {
-      if (!(out[r] >= 0 && out[r] <= 1)) {
+      if (logits ? Double.isNaN(out[r]) : !(out[r] >= 0 && out[r] <= 1)) {
         throw new BundleException(file, "the model returned " + out[r] + " for probe row " + r
-            + " (all features " + PROBE_VALUES[r] + "), not a probability in [0, 1]: end"
-            + " forward() with torch.sigmoid before exporting");
+            + " (all features " + PROBE_VALUES[r] + "), " + (logits ? "not a log-odds value"
+                : "not a probability in [0, 1]: end forward() with torch.sigmoid before"
+                    + " exporting, or declare the manifest's output \"kind\": \"logit\""));
       }
     }
     // A second, single-row call warms up the other batch path (matrix-vector kernels).
