@@ -235,15 +235,20 @@ final class Checksums {
   }
 
   /** {@code bytes} decoded, refusing anything that is not valid UTF-8. */
-  static String utf8(String file, byte[] bytes) {
+  private static String utf8(String file, byte[] bytes) {
     try {
-      return StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes)).toString();
+      return strictUtf8(bytes);
     } catch (CharacterCodingException e) {
       throw new BundleException(file, "is not valid UTF-8 (bundle JSON files are UTF-8)", e);
     }
+  }
+
+  /** {@code bytes} as UTF-8, with no replacement of malformed input. */
+  static String strictUtf8(byte[] bytes) throws CharacterCodingException {
+    return StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT)
+        .decode(ByteBuffer.wrap(bytes)).toString();
   }
 
   private static BundleException tooLarge(String file, long size, long max) {

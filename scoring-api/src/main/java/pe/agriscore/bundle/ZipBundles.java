@@ -6,8 +6,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -179,10 +177,7 @@ final class ZipBundles {
 
   private static String decodeName(byte[] bytes, String label, int index) {
     try {
-      return StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes)).toString();
+      return Checksums.strictUtf8(bytes);
     } catch (CharacterCodingException e) {
       throw new BundleException(label, "entry " + index + " has a name that is not valid UTF-8");
     }
@@ -208,44 +203,25 @@ final class ZipBundles {
     }
     CRC32 crc = new CRC32();
     long written = 0;
-    long position = dataStart;
-    long remaining = e.compressed();
+    long[] cursor = {dataStart, e.compressed()};
     Inflater inflater = e.method() == DEFLATED ? new Inflater(true) : null;
     ByteBuffer in = ByteBuffer.allocate(1 << 16);
-    byte[] buf = new byte[1 << 16];
+    byte[] buf = inflater == null ? in.array() : new byte[1 << 16];
     try (OutputStream os = Files.newOutputStream(out, StandardOpenOption.CREATE_NEW,
         StandardOpenOption.WRITE)) {
       while (true) {
         int n;
         if (inflater == null) {
-          if (remaining == 0) {
+          if (cursor[1] == 0) {
             break;
           }
-          in.clear().limit((int) Math.min(in.capacity(), remaining));
-          int r = ch.read(in, position);
-          if (r <= 0) {
-            throw truncated(label, e);
-          }
-          position += r;
-          remaining -= r;
-          System.arraycopy(in.array(), 0, buf, 0, r);
-          n = r;
+          n = readCompressed(ch, in, cursor, label, e);
         } else {
           if (inflater.finished()) {
             break;
           }
           if (inflater.needsInput()) {
-            if (remaining == 0) {
-              throw truncated(label, e);
-            }
-            in.clear().limit((int) Math.min(in.capacity(), remaining));
-            int r = ch.read(in, position);
-            if (r <= 0) {
-              throw truncated(label, e);
-            }
-            position += r;
-            remaining -= r;
-            inflater.setInput(in.array(), 0, r);
+            inflater.setInput(in.array(), 0, readCompressed(ch, in, cursor, label, e));
           }
           long readBefore = inflater.getBytesRead();
           try {
@@ -289,9 +265,18 @@ final class ZipBundles {
     return written;
   }
 
-  private static BundleException truncated(String label, Entry e) {
-    return new BundleException(label, "is a damaged zip file: entry '" + e.name()
-        + "' is truncated");
+  /** Reads the entry's next compressed bytes into {@code in}; cursor = {position, remaining}. */
+  private static int readCompressed(FileChannel ch, ByteBuffer in, long[] cursor, String label,
+      Entry e) throws IOException {
+    in.clear().limit((int) Math.min(in.capacity(), cursor[1]));
+    int r = cursor[1] == 0 ? -1 : ch.read(in, cursor[0]);
+    if (r <= 0) {
+      throw new BundleException(label, "is a damaged zip file: entry '" + e.name()
+          + "' is truncated");
+    }
+    cursor[0] += r;
+    cursor[1] -= r;
+    return r;
   }
 
   private static BundleException entryTooLarge(String label, String entry, BundleLimits limits) {

@@ -186,13 +186,14 @@ class HostileBundleCorpusTest {
     CreditScorer.builder(target).bundleLimits(limits).build().close();
   }
 
-  private record Bytes(long max, long leftover) {}
+  /** The most bytes seen in the extraction directory, and what was left in it. */
+  record Bytes(long max, long leftover) {}
 
   /**
    * Opens a zip case with ModelBundle extracting under a private directory while another thread
    * measures that directory: the largest size seen, and what is left after the refusal.
    */
-  private static Bytes watchExtraction(Path zip, BundleLimits limits, Path work)
+  static Bytes watchExtraction(Path zip, BundleLimits limits, Path work)
       throws Exception {
     Path parent = Files.createDirectories(work.resolve("extract"));
     AtomicBoolean done = new AtomicBoolean();

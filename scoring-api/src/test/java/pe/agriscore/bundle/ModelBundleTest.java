@@ -128,6 +128,31 @@ class ModelBundleTest {
     }
   }
 
+  /**
+   * A 3 MB zip that inflates to 3 GiB, its recorded size a lie: extraction stops within the
+   * ratio limit (at about 1 MiB), and the extraction directory is gone afterwards.
+   */
+  @Test
+  void aThreeMegabyteZipBombWritesAtMostAMegabyteAndLeavesNothing() throws Exception {
+    Path zip = tmp.resolve("bomb.zip");
+    RawZip.write(zip, List.of(new RawZip.Entry("model/zeros.bin".getBytes(
+        java.nio.charset.StandardCharsets.UTF_8), RawZip.zeros(3L << 30), true, 0, false, 1000)));
+    assertTrue(Files.size(zip) > 2_000_000 && Files.size(zip) < 4_000_000, "" + Files.size(zip));
+    BundleException e = assertThrows(BundleException.class, () -> ModelBundle.open(zip));
+    assertTrue(e.getMessage().contains("refused as a zip bomb"), e::getMessage);
+    HostileBundleCorpusTest.Bytes written = HostileBundleCorpusTest.watchExtraction(zip,
+        BundleLimits.defaults(), tmp);
+    assertTrue(written.max() <= (1 << 20) + (1 << 16), "" + written.max());
+    assertEquals(0, written.leftover());
+    // With the ratio check off, the entry limit stops it while streaming.
+    BundleLimits limits = BundleLimits.defaults().withMaxCompressionRatio(1e9)
+        .withMaxEntryBytes(64L << 20);
+    HostileBundleCorpusTest.Bytes capped = HostileBundleCorpusTest.watchExtraction(zip, limits,
+        Files.createDirectories(tmp.resolve("capped")));
+    assertTrue(capped.max() <= 64L << 20, "" + capped.max());
+    assertEquals(0, capped.leftover());
+  }
+
   private static boolean isEmptyLeftover(Path p) {
     try (Stream<Path> s = Files.list(p)) {
       return s.findAny().isEmpty();
