@@ -167,8 +167,17 @@ public final class BundleWriter {
     return this;
   }
 
-  /** The golden cases and the tolerance they are checked with. */
+  /**
+   * The golden cases and the tolerance they are checked with.
+   *
+   * @throws IllegalArgumentException if {@code tolerance} is not in [0, {@value
+   *     ModelBundle#MAX_GOLDEN_TOLERANCE}]
+   */
   public BundleWriter golden(List<GoldenCase> cases, double tolerance) {
+    if (!(tolerance >= 0 && tolerance <= ModelBundle.MAX_GOLDEN_TOLERANCE)) {
+      throw new IllegalArgumentException("the golden tolerance must be in [0, "
+          + ModelBundle.MAX_GOLDEN_TOLERANCE + "], got " + tolerance);
+    }
     this.golden = List.copyOf(cases);
     this.goldenTolerance = tolerance;
     return this;
@@ -194,7 +203,7 @@ public final class BundleWriter {
     write(dir, ModelBundle.SCHEMA, schema.toJson());
     write(dir, ModelBundle.PREPROCESSING, preprocessing.toJson());
     write(dir, ModelBundle.SCORECARD, scoreScale.toJson());
-    write(dir, ModelBundle.REFERENCE, Json.writer().writeValueAsString(reference));
+    write(dir, ModelBundle.REFERENCE, Json.write(reference));
     write(dir, ModelBundle.GOLDEN, goldenJson());
     copy(modelSource, dir.resolve(modelTarget));
     BundleManifest manifest = new BundleManifest(BundleManifest.FORMAT_VERSION, name, version,
@@ -225,14 +234,14 @@ public final class BundleWriter {
    */
   public static BundleManifest seal(Path dir) throws IOException {
     String text = Files.readString(dir.resolve(ModelBundle.MANIFEST), StandardCharsets.UTF_8);
-    ObjectNode node = (ObjectNode) Json.reader().readTree(text);
+    ObjectNode node = (ObjectNode) Json.readTree(text);
     node.remove("manifestSha256");
     // Sealing recomputes every checksum, so hand-written keys are replaced before validation.
     ObjectNode files = node.putObject("files");
     Checksums.hashFiles(dir).forEach(files::put);
     BundleManifest manifest;
     try {
-      manifest = Json.reader().forType(BundleManifest.class).readValue(node);
+      manifest = Json.read(node, BundleManifest.class);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new BundleException(ModelBundle.MANIFEST, Json.describe(e), e);
     } catch (IOException | IllegalArgumentException e) {
@@ -260,16 +269,17 @@ public final class BundleWriter {
   }
 
   private String goldenJson() throws IOException {
-    ObjectNode root = Json.nodes().objectNode();
+    ObjectNode root = Json.object();
     root.put("tolerance", goldenTolerance);
     ArrayNode cases = root.putArray("cases");
     for (GoldenCase c : golden) {
       ObjectNode n = cases.addObject();
       n.put("id", c.id());
-      n.set("request", Json.reader().readTree(ScoringJson.writeRequest(c.request())));
+      n.set("request", Json.readTree(
+          new String(ScoringJson.writeRequest(c.request()), StandardCharsets.UTF_8)));
       n.put("probability", c.probability());
     }
-    return Json.writer().writeValueAsString(root);
+    return Json.write(root);
   }
 
   private static void write(Path dir, String file, String content) throws IOException {

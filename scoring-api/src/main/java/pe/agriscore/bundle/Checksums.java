@@ -63,7 +63,7 @@ final class Checksums {
     }
     BundleManifest manifest;
     try {
-      manifest = Json.reader().forType(BundleManifest.class).readValue(text);
+      manifest = Json.read(text, BundleManifest.class);
     } catch (JsonProcessingException e) {
       throw new BundleException(ModelBundle.MANIFEST, Json.describe(e), e);
     }
@@ -106,7 +106,7 @@ final class Checksums {
    */
   private static int selfChecksumOffset(String text) {
     int offset = -1;
-    try (JsonParser p = Json.reader().createParser(text)) {
+    try (JsonParser p = Json.parser(text)) {
       int depth = 0;
       for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
         if (t.isStructStart()) {
@@ -259,7 +259,7 @@ final class Checksums {
   /** Rewrites {@code root}'s manifest with the checksums of every file, then seals it. */
   static BundleManifest seal(Path root, BundleManifest manifest) throws IOException {
     BundleManifest unsealed = manifest.withFiles(hashFiles(root), ZEROS);
-    String zeroed = Json.writer().writeValueAsString(unsealed) + "\n";
+    String zeroed = Json.write(unsealed) + "\n";
     String hash = sha256(zeroed.getBytes(StandardCharsets.UTF_8));
     Matcher m = SELF.matcher(zeroed);
     if (!m.find()) {

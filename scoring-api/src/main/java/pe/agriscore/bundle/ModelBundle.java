@@ -86,10 +86,10 @@ public final class ModelBundle implements AutoCloseable {
     }
     this.scoreScale = parse(SCORECARD, json, ScoreScale::fromJson);
     this.reference = parse(REFERENCE, json,
-        text -> Json.reader().forType(ReferenceProfile.class).readValue(text));
+        text -> Json.read(text, ReferenceProfile.class));
     checkReference();
     GoldenFile golden = parse(GOLDEN, json,
-        text -> Json.reader().forType(GoldenFile.class).readValue(text));
+        text -> Json.read(text, GoldenFile.class));
     this.goldenTolerance = golden.tolerance() == null ? DEFAULT_GOLDEN_TOLERANCE
         : golden.tolerance();
     this.goldenCases = parseGolden(golden);
@@ -324,7 +324,7 @@ public final class ModelBundle implements AutoCloseable {
         throw new BundleException(GOLDEN, "case id '" + c.id() + "' is used twice");
       }
       try {
-        var request = ScoringJson.readRequest(Json.compactWriter().writeValueAsBytes(c.request()));
+        var request = ScoringJson.readRequest(Json.writeCompact(c.request()));
         encoder.encode(request);
         result.add(new GoldenCase(c.id(), request, c.probability()));
       } catch (InvalidRequestException | IllegalArgumentException | IOException e) {

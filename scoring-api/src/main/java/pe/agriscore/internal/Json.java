@@ -1,6 +1,8 @@
 package pe.agriscore.internal;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -8,6 +10,7 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -22,8 +25,10 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -40,9 +45,9 @@ import java.util.regex.Pattern;
  * of silently "fixed". NaN literals are accepted by the parser only so that validation can reject
  * them by name (rule NOT_FINITE).
  *
- * <p>The configured mapper is never handed out: callers get immutable {@link ObjectReader}s and
- * {@link ObjectWriter}s, whose {@code with(...)} returns a new instance, so no caller can loosen
- * the strictness for everyone else.
+ * <p>The configured mapper and its factory are never handed out (callers read and write through
+ * the methods here), so no caller can loosen the strictness for everyone else. {@link #compact()}
+ * is the wire formats' own mapper.
  */
 public final class Json {
 
@@ -53,6 +58,11 @@ public final class Json {
   public static final int MAX_NUMBER_LENGTH = 100;
 
   private static final ObjectMapper MAPPER = build(true);
+
+  private static final JsonFactory STREAM = fileFactory()
+      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+      .build();
 
   /** Jackson's account of a refused coercion: the JSON shape and the value as written. */
   private static final Pattern COERCION = Pattern.compile(
@@ -69,13 +79,14 @@ public final class Json {
 
   private Json() {}
 
+  private static JsonFactoryBuilder fileFactory() {
+    return new JsonFactoryBuilder()
+        .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH)
+            .maxNumberLength(MAX_NUMBER_LENGTH).build());
+  }
+
   private static ObjectMapper build(boolean fileLimits) {
-    JsonFactory factory = JsonFactory.builder()
-        .streamReadConstraints(fileLimits
-            ? StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH)
-                .maxNumberLength(MAX_NUMBER_LENGTH).build()
-            : StreamReadConstraints.defaults())
-        .build();
+    JsonFactory factory = fileLimits ? fileFactory().build() : JsonFactory.builder().build();
     return JsonMapper.builder(factory)
         .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
@@ -102,24 +113,42 @@ public final class Json {
         .build();
   }
 
-  /** The strict reader for bundle files (immutable; use {@code forType(...)}). */
-  public static ObjectReader reader() {
-    return READER;
+  /** Reads a bundle file strictly. */
+  public static <T> T read(String json, Class<T> type) throws JsonProcessingException {
+    return READER.forType(type).readValue(json);
   }
 
-  /** The indented writer for files (immutable). */
-  public static ObjectWriter writer() {
-    return WRITER;
+  /** Reads a tree strictly into {@code type}. */
+  public static <T> T read(JsonNode tree, Class<T> type) throws IOException {
+    return READER.forType(type).readValue(tree);
   }
 
-  /** The compact writer for wire formats (immutable). */
-  public static ObjectWriter compactWriter() {
-    return COMPACT_WRITER;
+  /** Reads a JSON tree with the bundle files' limits. */
+  public static JsonNode readTree(String json) throws JsonProcessingException {
+    return READER.readTree(json);
   }
 
-  /** The factory of JSON trees. */
-  public static JsonNodeFactory nodes() {
-    return JsonNodeFactory.instance;
+  /**
+   * A streaming parser with the bundle files' limits and duplicate detection, from a factory of
+   * its own that no mapper shares.
+   */
+  public static JsonParser parser(String json) throws IOException {
+    return STREAM.createParser(json);
+  }
+
+  /** {@code value} as indented JSON, for files. */
+  public static String write(Object value) throws JsonProcessingException {
+    return WRITER.writeValueAsString(value);
+  }
+
+  /** {@code value} as compact JSON. */
+  public static byte[] writeCompact(Object value) throws JsonProcessingException {
+    return COMPACT_WRITER.writeValueAsBytes(value);
+  }
+
+  /** A new, empty JSON object. */
+  public static ObjectNode object() {
+    return JsonNodeFactory.instance.objectNode();
   }
 
   /** The wire-format mapper, with Jackson's default parse limits and compact output. */

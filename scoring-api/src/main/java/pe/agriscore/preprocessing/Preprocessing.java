@@ -49,7 +49,7 @@ public record Preprocessing(List<FeatureTransform> transforms) {
   /** This preprocessing as indented JSON. */
   public String toJson() {
     try {
-      return Json.writer().writeValueAsString(this);
+      return Json.write(this);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -62,7 +62,7 @@ public record Preprocessing(List<FeatureTransform> transforms) {
    */
   public static Preprocessing fromJson(String json) {
     try {
-      return Json.reader().forType(Preprocessing.class).readValue(json);
+      return Json.read(json, Preprocessing.class);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalArgumentException("invalid preprocessing JSON " + Json.describe(e), e);
     }

@@ -128,7 +128,7 @@ public record FeatureSchema(String name, String version, List<Feature> features)
   /** This schema as indented JSON. */
   public String toJson() {
     try {
-      return Json.writer().writeValueAsString(this);
+      return Json.write(this);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -141,7 +141,7 @@ public record FeatureSchema(String name, String version, List<Feature> features)
    */
   public static FeatureSchema fromJson(String json) {
     try {
-      return Json.reader().forType(FeatureSchema.class).readValue(json);
+      return Json.read(json, FeatureSchema.class);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalArgumentException("invalid schema JSON " + Json.describe(e), e);
     }

@@ -59,8 +59,7 @@ public final class ScorecardEngine implements ScoringEngine {
         throw new BundleException(file, "is larger than the limit of " + max
             + " bytes for a bundle JSON file (BundleLimits.maxJsonFileBytes)");
       }
-      spec = Json.reader().forType(LogisticModelFile.class)
-          .readValue(Files.readString(bundle.modelPath()));
+      spec = Json.read(Files.readString(bundle.modelPath()), LogisticModelFile.class);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new BundleException(file, "invalid scorecard model: " + Json.describe(e), e);
     } catch (IOException | IllegalArgumentException e) {

@@ -89,6 +89,32 @@ public record ScoreScale(
   }
 
   /**
+   * The unrounded, unclamped points of probability of default {@code pd}: the quantity reason-code
+   * contributions are measured in.
+   */
+  public double rawPoints(double pd) {
+    double p = Math.min(Math.max(pd, P_EPSILON), 1 - P_EPSILON);
+    double odds = (1 - p) / p;
+    return basePoints + pointsToDoubleOdds * (Math.log(odds / baseOdds) / Math.log(2));
+  }
+
+  /** The reported score of {@code pd}: rounded and clamped. */
+  public int points(double pd) {
+    long rounded = Math.round(rawPoints(pd));
+    return (int) Math.max(minPoints, Math.min(maxPoints, rounded));
+  }
+
+  /** The grade of a reported score. */
+  public Grade grade(int points) {
+    for (Grade g : grades) {
+      if (points >= g.minPoints()) {
+        return g;
+      }
+    }
+    return grades.get(grades.size() - 1);
+  }
+
+  /**
    * Grade bands, highest first, must cover [{@code minPoints}, {@code maxPoints}] with no gap,
    * overlap or unreachable band: strictly decreasing {@code minPoints} (a repeated one is an
    * empty band), the top band starting at or below {@code maxPoints}, every lower band starting
@@ -139,36 +165,10 @@ public record ScoreScale(
     }
   }
 
-  /**
-   * The unrounded, unclamped points of probability of default {@code pd}: the quantity reason-code
-   * contributions are measured in.
-   */
-  public double rawPoints(double pd) {
-    double p = Math.min(Math.max(pd, P_EPSILON), 1 - P_EPSILON);
-    double odds = (1 - p) / p;
-    return basePoints + pointsToDoubleOdds * (Math.log(odds / baseOdds) / Math.log(2));
-  }
-
-  /** The reported score of {@code pd}: rounded and clamped. */
-  public int points(double pd) {
-    long rounded = Math.round(rawPoints(pd));
-    return (int) Math.max(minPoints, Math.min(maxPoints, rounded));
-  }
-
-  /** The grade of a reported score. */
-  public Grade grade(int points) {
-    for (Grade g : grades) {
-      if (points >= g.minPoints()) {
-        return g;
-      }
-    }
-    return grades.get(grades.size() - 1);
-  }
-
   /** This scale as indented JSON. */
   public String toJson() {
     try {
-      return Json.writer().writeValueAsString(this);
+      return Json.write(this);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -181,7 +181,7 @@ public record ScoreScale(
    */
   public static ScoreScale fromJson(String json) {
     try {
-      return Json.reader().forType(ScoreScale.class).readValue(json);
+      return Json.read(json, ScoreScale.class);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalArgumentException("invalid scorecard JSON " + Json.describe(e), e);
     }
