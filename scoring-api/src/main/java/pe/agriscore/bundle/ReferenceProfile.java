@@ -105,9 +105,9 @@ public record ReferenceProfile(long rows, Map<String, FeatureProfile> features, 
       @JsonProperty("defaultRate") Double defaultRate) {
     /** Validates: every value is a probability. */
     public ScoreProfile {
-      share("score.mean", mean);
-      quantiles = checkQuantiles("score.quantiles", quantiles, true);
-      share("score.defaultRate", defaultRate);
+      share("mean", mean);
+      quantiles = checkQuantiles("quantiles", quantiles, true);
+      share("defaultRate", defaultRate);
     }
   }
 

@@ -35,7 +35,10 @@ public interface ScoringEngine {
    * @param bundle the open bundle; the model files stay readable while the bundle is open
    * @param options engine settings (thread counts, cache directories), each documented by the
    *     engine
-   * @return a thread-safe model whose input width equals {@code bundle.encoder().width()}
+   * @return a thread-safe model whose input width equals {@code bundle.encoder().width()}; when
+   *     the manifest declares {@code "output": {"kind": "logit"}} ({@link
+   *     pe.agriscore.bundle.BundleManifest#outputIsLogit()}) its {@code predict} returns the
+   *     model's log-odds, and {@link Engines#load} applies the sigmoid
    * @throws pe.agriscore.bundle.BundleException if the model cannot be loaded or does not match
    *     the bundle's schema
    */

@@ -64,7 +64,7 @@ public record Preprocessing(List<FeatureTransform> transforms) {
     try {
       return Json.read(json, Preprocessing.class);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalArgumentException("invalid preprocessing JSON " + Json.describe(e), e);
+      throw new IllegalArgumentException("invalid preprocessing JSON: " + Json.describe(e), e);
     }
   }
 }

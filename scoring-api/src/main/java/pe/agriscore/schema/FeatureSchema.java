@@ -143,7 +143,7 @@ public record FeatureSchema(String name, String version, List<Feature> features)
     try {
       return Json.read(json, FeatureSchema.class);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalArgumentException("invalid schema JSON " + Json.describe(e), e);
+      throw new IllegalArgumentException("invalid schema JSON: " + Json.describe(e), e);
     }
   }
 

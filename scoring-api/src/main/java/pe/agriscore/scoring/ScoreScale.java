@@ -183,7 +183,7 @@ public record ScoreScale(
     try {
       return Json.read(json, ScoreScale.class);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalArgumentException("invalid scorecard JSON " + Json.describe(e), e);
+      throw new IllegalArgumentException("invalid scorecard JSON: " + Json.describe(e), e);
     }
   }
 
