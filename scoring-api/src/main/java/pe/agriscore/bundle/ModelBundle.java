@@ -266,6 +266,9 @@ public final class ModelBundle implements AutoCloseable {
         throw new IllegalArgumentException("'cases' must list at least one golden case: a"
             + " bundle must prove its model reproduces its training outputs");
       }
+      if (cases.contains(null)) {
+        throw new IllegalArgumentException("cases[" + cases.indexOf(null) + "] is null");
+      }
       this.tolerance = tolerance;
       this.cases = List.copyOf(cases);
     }

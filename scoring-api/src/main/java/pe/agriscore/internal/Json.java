@@ -175,13 +175,16 @@ public final class Json {
     Throwable cause = e.getCause();
     if (e instanceof ValueInstantiationException || cause instanceof IllegalArgumentException
         || cause instanceof NullPointerException) {
-      if (cause instanceof NullPointerException && cause.getMessage() != null
-          && !cause.getMessage().contains("'")) {
-        return (path.isEmpty() ? "" : "at '" + path + "': ") + "'" + cause.getMessage()
-            + "' is required";
+      String where = path.isEmpty() ? "" : "at '" + path + "': ";
+      if (cause instanceof NullPointerException) {
+        // Objects.requireNonNull(x, "name") names the field; List.copyOf and friends name none.
+        String field = cause.getMessage();
+        return where + (field != null && field.matches("[A-Za-z][A-Za-z0-9_.\\[\\]]*")
+            ? "'" + field + "' is required" : field != null && field.contains("'") ? field
+            : "a value is null where an object, array or value is required");
       }
-      return (path.isEmpty() ? "" : "at '" + path + "': ")
-          + (cause == null ? "invalid value" : cause.getMessage());
+      return where + (cause == null || cause.getMessage() == null ? "invalid value"
+          : cause.getMessage());
     }
     if (e instanceof InvalidFormatException f) {
       return at + "must be " + expected(f.getTargetType()) + ", not " + describeValue(f.getValue());
@@ -194,8 +197,17 @@ public final class Json {
     }
     if (e instanceof MismatchedInputException m) {
       String message = String.valueOf(m.getOriginalMessage());
-      if (message.startsWith("Cannot map `null`")) {
-        return at + "is required and must be " + expected(m.getTargetType());
+      Class<?> target = m.getTargetType();
+      List<JsonMappingException.Reference> refs = m.getPath();
+      if (target != null && target.isArray() && !refs.isEmpty()
+          && refs.get(refs.size() - 1).getIndex() >= 0) {
+        target = target.getComponentType();
+      }
+      if (message.startsWith("No content to map")) {
+        return "is empty: a JSON value is required";
+      }
+      if (message.contains("`null`")) {
+        return at + "is required and must be " + expected(target);
       }
       Matcher coerced = COERCION.matcher(message);
       String found = !coerced.find() ? ""
@@ -204,7 +216,7 @@ public final class Json {
             case "Boolean" -> "boolean " + coerced.group(2);
             default -> "number " + coerced.group(2);
           };
-      return at + "must be " + expected(m.getTargetType()) + found + location(e);
+      return at + "must be " + expected(target) + found + location(e);
     }
     String message = String.valueOf(e.getOriginalMessage());
     int newline = message.indexOf('\n');
