@@ -435,37 +435,44 @@ public final class CreditScorer implements AutoCloseable {
   }
 
   /**
-   * The first {@code valid} rows of {@code rows} and their perturbed copies. The constructor
-   * bounds {@code valid * (1 + features) * width} by an int (see {@link #applicantsPerCall}).
+   * The first {@code valid} rows of {@code rows} and their perturbed copies, sized to the
+   * features that differ from their baseline. The constructor bounds {@code valid * (1 +
+   * features) * width} by an int (see {@link #applicantsPerCall}).
    */
   private Perturbations perturb(float[] rows, int valid) {
     int width = encoder.width();
-    int maxRows = Math.multiplyExact(valid, 1 + features.length);
     Perturbations p = new Perturbations();
-    p.rows = new float[Math.multiplyExact(maxRows, width)];
-    System.arraycopy(rows, 0, p.rows, 0, valid * width);
-    p.feature = new int[maxRows];
     p.firstRow = new int[valid + 1];
     int next = valid;
     for (int i = 0; i < valid; i++) {
       p.firstRow[i] = next;
-      int base = i * width;
       for (int f = 0; f < features.length; f++) {
-        int start = encoder.columnStart(f);
-        int len = encoder.columnCount(f);
-        if (Arrays.equals(rows, base + start, base + start + len, baselineRow, start,
-            start + len)) {
-          continue;
-        }
-        int target = next * width;
-        System.arraycopy(rows, base, p.rows, target, width);
-        System.arraycopy(baselineRow, start, p.rows, target + start, len);
-        p.feature[next++] = f;
+        next += differsFromBaseline(rows, i * width, f) ? 1 : 0;
       }
     }
     p.firstRow[valid] = next;
     p.totalRows = next;
+    p.rows = new float[Math.multiplyExact(next, width)];
+    System.arraycopy(rows, 0, p.rows, 0, valid * width);
+    p.feature = new int[next];
+    for (int i = 0, r = valid; i < valid; i++) {
+      int base = i * width;
+      for (int f = 0; f < features.length; f++) {
+        if (differsFromBaseline(rows, base, f)) {
+          int start = encoder.columnStart(f);
+          System.arraycopy(rows, base, p.rows, r * width, width);
+          System.arraycopy(baselineRow, start, p.rows, r * width + start, encoder.columnCount(f));
+          p.feature[r++] = f;
+        }
+      }
+    }
     return p;
+  }
+
+  private boolean differsFromBaseline(float[] rows, int base, int feature) {
+    int start = encoder.columnStart(feature);
+    int end = start + encoder.columnCount(feature);
+    return !Arrays.equals(rows, base + start, base + end, baselineRow, start, end);
   }
 
   /** The bundle this scorer was loaded from (schema, manifest, reference profile...). */
