@@ -43,7 +43,7 @@ public final class CloseWhileScoring {
    */
   public static final List<String> JVM_ARGS = List.of("-Xms256m", "-XX:+AlwaysPreTouch");
 
-  /** How much resident memory may grow from round 2 to the end. */
+  /** How much resident memory may grow from round 2 to the end of 20 rounds. */
   private static final long MAX_RSS_GROWTH_KIB = 64 * 1024;
 
   /** Printed as the last line of a clean run. */
@@ -219,8 +219,10 @@ public final class CloseWhileScoring {
           + " over " + (rounds - 2) + " open/close rounds");
     }
     // Measured: 2 to 25 MiB over 18 rounds, 12 to 35 MiB over 78 (code cache, malloc arenas of
-    // the rounds' threads); a model leaked per round (MiBs of session and buffers) exceeds it.
-    if (rounds > 2 && rss - rssAfterWarmUp > MAX_RSS_GROWTH_KIB) {
+    // the rounds' threads, TensorFlow about 0.2 MiB a load more than the scorecard); a model
+    // leaked per round (MiBs of session and buffers) exceeds it.
+    long allowed = MAX_RSS_GROWTH_KIB + 512L * Math.max(0, rounds - 20);
+    if (rounds > 2 && rss - rssAfterWarmUp > allowed) {
       throw new AssertionError("resident memory grew by " + (rss - rssAfterWarmUp) + " KiB over "
           + (rounds - 2) + " open/close rounds");
     }
