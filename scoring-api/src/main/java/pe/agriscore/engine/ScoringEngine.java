@@ -37,7 +37,9 @@ public interface ScoringEngine {
    *     engine
    * @return a thread-safe model whose input width equals {@code bundle.encoder().width()}
    * @throws pe.agriscore.bundle.BundleException if the model cannot be loaded or does not match
-   *     the bundle's schema
+   *     the bundle's schema. Any other exception is a bug of the engine; {@link
+   *     pe.agriscore.scoring.CreditScorer} still refuses the bundle with a {@code BundleException}
+   *     naming the model file, the engine's exception as its cause.
    */
   ScoringModel load(ModelBundle bundle, EngineOptions options);
 }

@@ -72,6 +72,21 @@ class CreditScorerTest {
     }
   }
 
+  /**
+   * Large farms with adverse yield and drought: z from -7.4 to -14.9, 720 to 936 raw points, so
+   * many of their reasons meet the cap at 850.
+   */
+  private static List<ScoringRequest> nearTheTop() {
+    List<ScoringRequest> requests = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      requests.add(ScoringRequest.builder("PE-big-" + i, LocalDate.EPOCH)
+          .set("farm_size_ha", 60 + i * 0.5).set("yield_ratio", 0.2)
+          .set("drought_index", 3.5).set("main_crop", "rice").set("irrigated", false)
+          .setMissing("prior_loans_repaid_share").build());
+    }
+    return requests;
+  }
+
   /** Raw points of log-odds of default z, from scorecard.json's stated numbers. */
   private static double rawPoints(double z) {
     return 600 + 20 * Math.log(Math.exp(-z) / 30) / Math.log(2);
@@ -100,13 +115,7 @@ class CreditScorerTest {
       int withReasons = 0;
       int cappedReasons = 0;
       List<ScoringRequest> requests = new ArrayList<>(TestBundles.randomRequests(11, 300));
-      for (int i = 0; i < 100; i++) {
-        // z from -7.4 to -14.9, 720 to 936 raw points: many reasons meet the cap at 850.
-        requests.add(ScoringRequest.builder("PE-big-" + i, LocalDate.EPOCH)
-            .set("farm_size_ha", 60 + i * 0.5).set("yield_ratio", 0.2)
-            .set("drought_index", 3.5).set("main_crop", "rice").set("irrigated", false)
-            .setMissing("prior_loans_repaid_share").build());
-      }
+      requests.addAll(nearTheTop());
       for (ScoringRequest r : requests) {
         float[] x = encoder.encode(r);
         double z = TestBundles.INTERCEPT;
@@ -290,11 +299,12 @@ class CreditScorerTest {
     }
   }
 
-  /** The general path (extra engine rows) and the exact linear path agree. */
+  /** The general path (extra engine rows) and the exact linear path agree, near the cap too. */
   @Test
   void reasonCodesFromExtraEngineRowsEqualTheLinearShortcut() throws IOException {
     Path opaque = TestBundles.writeScorecardBundle(tmp, "test-opaque");
-    List<ScoringRequest> requests = TestBundles.randomRequests(77, 300);
+    List<ScoringRequest> requests = new ArrayList<>(TestBundles.randomRequests(77, 300));
+    requests.addAll(nearTheTop());
     try (CreditScorer linear = scorer();
         CreditScorer general = CreditScorer.builder(opaque).clock(CLOCK).build()) {
       List<ScoringResult> a = linear.scoreAll(requests);
@@ -445,6 +455,16 @@ class CreditScorerTest {
         .engineOptions(EngineOptions.builder().set("faulty.width", "12").build()).build());
     assertEquals("model/faulty.bin: the model takes 12 inputs but schema.json and"
         + " preprocessing.json encode 11", e.getMessage());
+  }
+
+  @Test
+  void anEngineThatThrowsWhileLoadingRefusesTheBundleInAgriScoresWords() throws IOException {
+    Path faulty = faultyBundle(2);
+    BundleException e = assertThrows(BundleException.class, () -> CreditScorer.builder(faulty)
+        .engineOptions(EngineOptions.builder().set("faulty.load_fails", "true").build()).build());
+    assertEquals("model/faulty.bin: engine 'test-faulty' failed to load the model:"
+        + " java.lang.IllegalStateException: native library state corrupted", e.getMessage());
+    assertInstanceOf(IllegalStateException.class, e.getCause());
   }
 
   @Test
