@@ -115,7 +115,7 @@ public final class CreditScorer implements AutoCloseable {
     }
     ScoringError e = (ScoringError) r;
     if (e.kind() == ScoringError.Kind.INVALID_REQUEST) {
-      throw new InvalidRequestException(e.applicantId(), e.violations());
+      throw new InvalidRequestException(e.applicantId(), e.violations(), e.omittedViolations());
     }
     throw new EngineException(e.message());
   }
@@ -139,8 +139,7 @@ public final class CreditScorer implements AutoCloseable {
         rowOf[i] = valid++;
       } catch (InvalidRequestException e) {
         rowOf[i] = -1;
-        results[i] = new ScoringError(e.applicantId(), ScoringError.Kind.INVALID_REQUEST,
-            e.getMessage(), e.violations(), modelName, modelVersion, now);
+        results[i] = ScoringError.invalidRequest(e, modelName, modelVersion, now);
       }
     }
     if (valid == 0) {

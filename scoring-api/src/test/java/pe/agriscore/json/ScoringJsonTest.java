@@ -71,7 +71,8 @@ class ScoringJsonTest {
         .getBytes(StandardCharsets.UTF_8);
     InvalidRequestException e = assertThrows(InvalidRequestException.class,
         () -> ScoringJson.readRequest(huge));
-    assertEquals("the payload has " + huge.length + " bytes, more than the limit of 65536",
+    assertEquals("the payload has " + huge.length + " bytes, more than the limit of 65536"
+        + " (maxRequestBytes)",
         e.violations().get(0).message());
   }
 
