@@ -10,6 +10,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -54,7 +55,13 @@ public final class ScoringJson {
   /** Default largest request accepted by {@link #readRequest(byte[])}: 64 KiB. */
   public static final int DEFAULT_MAX_REQUEST_BYTES = 64 * 1024;
 
-  private static final JsonFactory FACTORY = Json.compact().getFactory();
+  /**
+   * Writes a supplementary character as its 4 UTF-8 bytes rather than two 6-byte escapes, which
+   * is what keeps an error within its documented size (4 bytes per code point at most).
+   */
+  private static final JsonFactory WRITER = JsonFactory.builder()
+      .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+      .build();
 
   private ScoringJson() {}
 
@@ -743,7 +750,7 @@ public final class ScoringJson {
 
   private static byte[] generate(Writer writer) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-    try (JsonGenerator g = FACTORY.createGenerator(out)) {
+    try (JsonGenerator g = WRITER.createGenerator(out)) {
       writer.write(g);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -112,8 +112,8 @@ public final class InvalidRequestException extends AgriScoreException {
     sb.append(": ");
     for (int i = 0; i < violations.size(); i++) {
       sb.append(i == 0 ? "" : "; ").append(violations.get(i));
-      if (sb.length() > MAX_MESSAGE_LENGTH) {
-        break;
+      if (sb.length() > 2 * MAX_MESSAGE_LENGTH) {
+        break; // Enough to fill the message even if every character is a surrogate pair.
       }
     }
     String tail = omitted == 0 ? "" : " (and " + omitted + " more violations not reported)";
