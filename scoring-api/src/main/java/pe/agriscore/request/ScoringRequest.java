@@ -152,7 +152,9 @@ public final class ScoringRequest {
 
   @Override
   public String toString() {
-    return "ScoringRequest{" + applicantId + " as of " + asOfDate + ", " + values + "}";
+    // Escaped: a request is logged, and its id and values are whatever the sender chose.
+    return Text.escape("ScoringRequest{" + applicantId + " as of " + asOfDate + ", " + values
+        + "}");
   }
 
   /**
