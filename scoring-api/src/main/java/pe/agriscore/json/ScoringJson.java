@@ -578,10 +578,12 @@ public final class ScoringJson {
     if (source >= 0) {
       m = m.substring(0, source);
     }
-    int tick = m.indexOf('`');
-    if (tick >= 0) {
-      int cut = Math.max(m.lastIndexOf(':', tick), m.lastIndexOf('(', tick));
-      m = m.substring(0, cut > 0 ? cut : tick).trim();
+    int hint = m.indexOf('`');
+    int feature = m.indexOf("Feature '");
+    hint = hint < 0 || (feature >= 0 && feature < hint) ? feature : hint;
+    if (hint >= 0) {
+      int cut = m.lastIndexOf('(', hint);
+      m = m.substring(0, cut > 0 ? cut : hint).trim();
     }
     return m;
   }

@@ -112,6 +112,9 @@ final class Utf8 {
     if (c == 0xED && i + 1 < b.length && (b[i + 1] & 0xFF) >= 0xA0) {
       return "an encoded surrogate (" + bytes + ")";
     }
+    if (c >= 0xF8) {
+      return "a byte that never appears in UTF-8 (" + bytes + ")";
+    }
     if (c >= 0xF5 || (c == 0xF4 && i + 1 < b.length && (b[i + 1] & 0xFF) > 0x8F)) {
       return "a code point above U+10FFFF (" + bytes + ")";
     }
