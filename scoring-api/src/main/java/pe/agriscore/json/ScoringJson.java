@@ -76,7 +76,7 @@ public final class ScoringJson {
    * <table>
    *   <caption>Parse limits</caption>
    *   <tr><th>limit</th><th>default</th><th>counts</th></tr>
-   *   <tr><td>{@code maxRequestBytes}</td><td>{@value #DEFAULT_MAX_REQUEST_BYTES}</td>
+   *   <tr><td>{@code maxRequestBytes}</td><td>{@value ScoringJson#DEFAULT_MAX_REQUEST_BYTES}</td>
    *       <td>bytes of the whole payload, checked before parsing</td></tr>
    *   <tr><td>{@code maxDepth}</td><td>{@value Limits#DEFAULT_MAX_DEPTH}</td>
    *       <td>nested objects and arrays, the request object being level 1</td></tr>
@@ -379,7 +379,7 @@ public final class ScoringJson {
       throw malformed("not valid JSON: " + jsonProblem(e.getOriginalMessage()) + at(p, e));
     } catch (IOException e) {
       // A byte array cannot fail to be read; a parser that claims otherwise is refused alike.
-      throw malformed("cannot be read: " + e.getClass().getSimpleName());
+      throw malformed("cannot be read: " + e.getClass().getSimpleName() + ": " + e.getMessage());
     } finally {
       if (p != null) {
         try {
@@ -432,8 +432,9 @@ public final class ScoringJson {
           if (t == JsonToken.VALUE_STRING) {
             applicantId = string(p, limits, "applicantId");
           } else if (t != JsonToken.VALUE_NULL) {
-            idReported = violations.add(new Violation("applicantId", Rule.WRONG_TYPE,
+            violations.add(new Violation("applicantId", Rule.WRONG_TYPE,
                 "expected a string, got " + describe(t)));
+            idReported = true;
             p.skipChildren();
           }
         }
@@ -442,12 +443,14 @@ public final class ScoringJson {
             String text = string(p, limits, "asOfDate");
             asOf = isoDate(text);
             if (asOf == null) {
-              dateReported = violations.add(new Violation("asOfDate", Rule.WRONG_TYPE,
+              violations.add(new Violation("asOfDate", Rule.WRONG_TYPE,
                   "expected an ISO date yyyy-MM-dd, got " + Text.quote(text, 40)));
+              dateReported = true;
             }
           } else if (t != JsonToken.VALUE_NULL) {
-            dateReported = violations.add(new Violation("asOfDate", Rule.WRONG_TYPE,
+            violations.add(new Violation("asOfDate", Rule.WRONG_TYPE,
                 "expected an ISO date string, got " + describe(t)));
+            dateReported = true;
             p.skipChildren();
           }
         }
