@@ -185,7 +185,7 @@ public final class CreditScorer implements AutoCloseable {
     }
     ScoringError e = (ScoringError) r;
     if (e.kind() == ScoringError.Kind.INVALID_REQUEST) {
-      throw new InvalidRequestException(e.applicantId(), e.violations());
+      throw new InvalidRequestException(e.applicantId(), e.violations(), e.omittedViolations());
     }
     throw new EngineException(e.message(), failure[0]);
   }
@@ -259,8 +259,7 @@ public final class CreditScorer implements AutoCloseable {
       try {
         encoder.encode(request, chunk.rows, count * width);
       } catch (InvalidRequestException e) {
-        results[i] = new ScoringError(e.applicantId(), ScoringError.Kind.INVALID_REQUEST,
-            e.getMessage(), e.violations(), modelName, modelVersion, now);
+        results[i] = ScoringError.invalidRequest(e, modelName, modelVersion, now);
         continue;
       }
       chunk.index[count] = i;
