@@ -40,7 +40,9 @@ public interface ScoringEngine {
    *     pe.agriscore.bundle.BundleManifest#outputIsLogit()}) its {@code predict} returns the
    *     model's log-odds, and {@link Engines#load} applies the sigmoid
    * @throws pe.agriscore.bundle.BundleException if the model cannot be loaded or does not match
-   *     the bundle's schema
+   *     the bundle's schema. Any other exception is a bug of the engine; {@link
+   *     pe.agriscore.scoring.CreditScorer} still refuses the bundle with a {@code BundleException}
+   *     naming the model file, the engine's exception as its cause.
    */
   ScoringModel load(ModelBundle bundle, EngineOptions options);
 }

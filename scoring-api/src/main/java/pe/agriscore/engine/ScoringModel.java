@@ -7,8 +7,13 @@ import java.util.Optional;
  *
  * <p><b>Thread safety:</b> {@link #predict} must be safe to call from many threads at once and
  * give each thread the same result it would get alone. Engines whose native predictors are not
- * thread-safe keep one per thread or a bounded pool. {@link #close()} is called once, after all
- * calls have returned.
+ * thread-safe keep one per thread or a bounded pool.
+ *
+ * <p><b>Closing:</b> {@link pe.agriscore.scoring.CreditScorer} closes its model once, after every
+ * call has returned, but a model must also be safe on its own: {@link #close()} may be called
+ * while calls run and then waits for them (for example with a read-write lock) before it frees
+ * anything, since freeing native memory under a running call crashes the JVM; closing again
+ * does nothing; {@link #predict} after close throws {@link EngineException}.
  */
 public interface ScoringModel extends AutoCloseable {
 
@@ -21,7 +26,7 @@ public interface ScoringModel extends AutoCloseable {
    *
    * @return one probability of default per row, each in [0, 1]; AgriScore rejects any other
    *     value (NaN included) as an engine failure
-   * @throws pe.agriscore.engine.EngineException if the engine fails
+   * @throws pe.agriscore.engine.EngineException if the engine fails, or the model is closed
    */
   double[] predict(float[] rows, int rowCount);
 
@@ -35,7 +40,10 @@ public interface ScoringModel extends AutoCloseable {
     return Optional.empty();
   }
 
-  /** Releases native memory. */
+  /**
+   * Waits for running {@link #predict} calls, then releases native memory; idempotent. Later
+   * calls to {@link #predict} throw {@link EngineException}.
+   */
   @Override
   void close();
 }

@@ -5,6 +5,8 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import pe.agriscore.internal.Text;
 import pe.agriscore.request.InvalidRequestException;
 import pe.agriscore.request.ScoringRequest;
 import pe.agriscore.request.Violation;
@@ -143,16 +145,21 @@ public final class Encoder {
    * @throws InvalidRequestException with every violation found
    */
   public void encode(ScoringRequest request, float[] out, int offset) {
-    List<Violation> violations = encodeOrCollect(request, out, offset);
-    if (violations != null) {
-      throw new InvalidRequestException(request.applicantId(), violations);
+    Problems problems = encodeOrCollect(request, out, offset,
+        InvalidRequestException.MAX_VIOLATIONS);
+    if (problems != null) {
+      throw new InvalidRequestException(request.applicantId(), problems.violations,
+          problems.omitted);
     }
   }
 
-  /** Every violation of {@code request}; empty when it is valid. */
+  /**
+   * Every violation of {@code request}, with no cap (unlike {@link #encode}, which keeps {@value
+   * InvalidRequestException#MAX_VIOLATIONS}); empty when it is valid.
+   */
   public List<Violation> validate(ScoringRequest request) {
-    List<Violation> violations = encodeOrCollect(request, new float[width], 0);
-    return violations == null ? List.of() : violations;
+    Problems problems = encodeOrCollect(request, new float[width], 0, Integer.MAX_VALUE);
+    return problems == null ? List.of() : problems.violations;
   }
 
   /**
@@ -169,17 +176,31 @@ public final class Encoder {
     }
   }
 
-  /** Returns null when valid (the common case allocates nothing). */
-  private List<Violation> encodeOrCollect(ScoringRequest request, float[] out, int offset) {
-    List<Violation> violations = null;
-    String id = request.applicantId();
-    if (id == null || id.isBlank()) {
-      violations = add(violations, new Violation("applicantId", Rule.MISSING,
-          "an applicant id is required"));
+  /** The violations found, at most a cap of them, and how many more there were. */
+  private static final class Problems {
+    final List<Violation> violations;
+    final int omitted;
+
+    Problems(List<Violation> violations, int omitted) {
+      this.violations = violations;
+      this.omitted = omitted;
     }
-    if (request.asOfDate() == null) {
-      violations = add(violations, new Violation("asOfDate", Rule.MISSING,
-          "an as-of date (ISO yyyy-MM-dd) is required"));
+  }
+
+  /**
+   * Returns null when valid (the common case allocates nothing). Schema features give at most one
+   * violation each; unknown fields, which a request can send without bound, are counted beyond
+   * {@code cap}.
+   */
+  private Problems encodeOrCollect(ScoringRequest request, float[] out, int offset, int cap) {
+    List<Violation> violations = null;
+    Optional<Violation> id = ScoringRequest.applicantIdViolation(request.applicantId());
+    if (id.isPresent()) {
+      violations = add(violations, id.get());
+    }
+    Optional<Violation> date = ScoringRequest.asOfDateViolation(request.asOfDate());
+    if (date.isPresent()) {
+      violations = add(violations, date.get());
     }
     Map<String, Object> values = request.values();
     int present = 0;
@@ -197,15 +218,21 @@ public final class Encoder {
         c.encode(raw, out, offset, violations);
       }
     }
+    int omitted = 0;
     if (present < values.size()) {
       for (String name : values.keySet()) {
         if (!featureIndex.containsKey(name)) {
-          violations = add(violations, new Violation(name, Rule.UNKNOWN_FIELD,
-              "schema '" + schema.name() + "' has no feature '" + name + "'"));
+          if (violations != null && violations.size() >= cap) {
+            omitted++;
+          } else {
+            violations = add(violations, new Violation(name, Rule.UNKNOWN_FIELD,
+                "schema '" + schema.name() + "' has no feature "
+                    + Text.quote(name, Violation.MAX_FIELD_LENGTH)));
+          }
         }
       }
     }
-    return violations;
+    return violations == null ? null : new Problems(violations, omitted);
   }
 
   private static List<Violation> add(List<Violation> list, Violation v) {
@@ -296,7 +323,7 @@ public final class Encoder {
       if (sink != null) {
         String got =
             raw instanceof Double ? "number " + raw
-                : raw instanceof String s ? "string \"" + abbreviate(s) + "\""
+                : raw instanceof String s ? "string " + Text.quote(s, ECHO_LENGTH)
                 : raw instanceof Boolean ? "boolean " + raw
                 : raw instanceof ScoringRequest.WrongType w ? w.jsonType()
                 : String.valueOf(raw);
@@ -306,9 +333,8 @@ public final class Encoder {
       return false;
     }
 
-    static String abbreviate(String s) {
-      return s.length() <= 40 ? s : s.substring(0, 40) + "...";
-    }
+    /** The longest echo of a request string in a message, in code points. */
+    static final int ECHO_LENGTH = 40;
   }
 
   private static final class NumericColumn extends Column {
@@ -413,7 +439,7 @@ public final class Encoder {
         } else {
           if (sink != null) {
             sink.add(new Violation(cf.name(), Rule.UNKNOWN_CATEGORY,
-                "level \"" + abbreviate(s) + "\" is not one of " + cf.levels()));
+                "level " + Text.quote(s, ECHO_LENGTH) + " is not one of " + cf.levels()));
           }
           return false;
         }

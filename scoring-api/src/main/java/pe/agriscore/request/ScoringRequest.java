@@ -5,6 +5,9 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import pe.agriscore.internal.Text;
+import pe.agriscore.request.Violation.Rule;
 
 /**
  * One applicant to score: an applicant id, the date the facts are as of, and raw feature values.
@@ -23,8 +26,24 @@ import java.util.Objects;
  * }</pre>
  *
  * or parse it from the JSON wire format with {@link pe.agriscore.json.ScoringJson}.
+ *
+ * <p><b>Envelope rules</b>, checked when a request is read from JSON and again when it is scored
+ * (so a request built in code meets the same rules): the applicant id is required, has at most
+ * {@value #MAX_APPLICANT_ID_LENGTH} code points and no control, format (bidirectional, zero-width)
+ * or line/paragraph separator character, so that it can be logged and used as a record key as
+ * is; the as-of date is required and lies in [{@link #EARLIEST_AS_OF_DATE}, {@link
+ * #LATEST_AS_OF_DATE}], which catches typos and absurd years without depending on a clock.
  */
 public final class ScoringRequest {
+
+  /** The longest applicant id, in code points. */
+  public static final int MAX_APPLICANT_ID_LENGTH = 64;
+
+  /** The earliest as-of date accepted: 1900-01-01. */
+  public static final LocalDate EARLIEST_AS_OF_DATE = LocalDate.of(1900, 1, 1);
+
+  /** The latest as-of date accepted: 2099-12-31. */
+  public static final LocalDate LATEST_AS_OF_DATE = LocalDate.of(2099, 12, 31);
 
   private final String applicantId;
   private final LocalDate asOfDate;
@@ -46,7 +65,10 @@ public final class ScoringRequest {
     return new Builder(applicantId, asOfDate);
   }
 
-  /** The applicant id; may be {@code null} or blank only in a request that fails validation. */
+  /**
+   * The applicant id; may be {@code null}, blank or break the id rules only in a request that
+   * fails validation.
+   */
   public String applicantId() {
     return applicantId;
   }
@@ -75,6 +97,46 @@ public final class ScoringRequest {
     return values.get(feature);
   }
 
+  /**
+   * The violation of the applicant-id rule (see the class comment), if any: {@code MISSING} for
+   * a {@code null} or blank id, {@code MALFORMED} for one too long or with a forbidden character.
+   */
+  public static Optional<Violation> applicantIdViolation(String applicantId) {
+    if (applicantId == null || applicantId.isBlank()) {
+      return Optional.of(new Violation("applicantId", Rule.MISSING,
+          "an applicant id is required"));
+    }
+    int length = applicantId.length() <= MAX_APPLICANT_ID_LENGTH ? applicantId.length()
+        : applicantId.codePointCount(0, applicantId.length());
+    if (length > MAX_APPLICANT_ID_LENGTH) {
+      return Optional.of(new Violation("applicantId", Rule.MALFORMED, "an applicant id has at"
+          + " most " + MAX_APPLICANT_ID_LENGTH + " characters, this one " + length));
+    }
+    int bad = Text.firstUnsafe(applicantId);
+    if (bad >= 0) {
+      return Optional.of(new Violation("applicantId", Rule.MALFORMED, String.format(
+          "an applicant id may not contain control, format (bidi, zero-width) or separator"
+              + " characters: U+%04X at index %d", applicantId.codePointAt(bad), bad)));
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The violation of the as-of-date rule (see the class comment), if any: {@code MISSING} for
+   * {@code null}, {@code OUT_OF_RANGE} for a date outside the plausible range.
+   */
+  public static Optional<Violation> asOfDateViolation(LocalDate asOfDate) {
+    if (asOfDate == null) {
+      return Optional.of(new Violation("asOfDate", Rule.MISSING,
+          "an as-of date (ISO yyyy-MM-dd) is required"));
+    }
+    if (asOfDate.isBefore(EARLIEST_AS_OF_DATE) || asOfDate.isAfter(LATEST_AS_OF_DATE)) {
+      return Optional.of(new Violation("asOfDate", Rule.OUT_OF_RANGE, "as-of date " + asOfDate
+          + " is outside [" + EARLIEST_AS_OF_DATE + ", " + LATEST_AS_OF_DATE + "]"));
+    }
+    return Optional.empty();
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof ScoringRequest r
@@ -90,7 +152,9 @@ public final class ScoringRequest {
 
   @Override
   public String toString() {
-    return "ScoringRequest{" + applicantId + " as of " + asOfDate + ", " + values + "}";
+    // Escaped: a request is logged, and its id and values are whatever the sender chose.
+    return Text.escape("ScoringRequest{" + applicantId + " as of " + asOfDate + ", " + values
+        + "}");
   }
 
   /**

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import pe.agriscore.bundle.BundleException;
 import pe.agriscore.bundle.ModelBundle;
+import pe.agriscore.engine.EngineException;
 import pe.agriscore.engine.EngineOptions;
 import pe.agriscore.engine.ScoringEngine;
 import pe.agriscore.engine.ScoringModel;
@@ -84,7 +85,7 @@ public final class ScorecardEngine implements ScoringEngine {
     if (!Double.isFinite(spec.intercept())) {
       throw new BundleException(file, "the intercept must be finite");
     }
-    return new LogisticModel(spec.intercept(), coef);
+    return new LogisticModel(file, spec.intercept(), coef);
   }
 
   /**
@@ -108,12 +109,18 @@ public final class ScorecardEngine implements ScoringEngine {
     }
   }
 
-  /** Immutable, so trivially thread-safe. */
+  /**
+   * Immutable but for its closed flag, so thread-safe; holds no native memory, so a call running
+   * while it closes completes on the same coefficients.
+   */
   static final class LogisticModel implements ScoringModel {
+    private final String file;
     private final double intercept;
     private final double[] coef;
+    private volatile boolean closed;
 
-    LogisticModel(double intercept, double[] coef) {
+    LogisticModel(String file, double intercept, double[] coef) {
+      this.file = file;
       this.intercept = intercept;
       this.coef = coef;
     }
@@ -125,7 +132,14 @@ public final class ScorecardEngine implements ScoringEngine {
 
     @Override
     public double[] predict(float[] rows, int rowCount) {
+      if (closed) {
+        throw new EngineException("the scorecard model " + file + " is closed");
+      }
       int w = coef.length;
+      if (rowCount < 0 || (long) rowCount * w > rows.length) {
+        throw new EngineException("the scorecard model " + file + " takes rows of " + w
+            + " floats: " + rowCount + " rows do not fit in " + rows.length + " floats");
+      }
       double[] out = new double[rowCount];
       for (int r = 0; r < rowCount; r++) {
         double z = intercept;
@@ -144,6 +158,8 @@ public final class ScorecardEngine implements ScoringEngine {
     }
 
     @Override
-    public void close() {}
+    public void close() {
+      closed = true;
+    }
   }
 }

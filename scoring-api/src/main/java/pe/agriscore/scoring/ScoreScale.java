@@ -88,14 +88,25 @@ public record ScoreScale(
     this.grades = List.copyOf(grades);
   }
 
-  /**
-   * The unrounded, unclamped points of probability of default {@code pd}: the quantity reason-code
-   * contributions are measured in.
-   */
+  /** The unrounded, unclamped points of probability of default {@code pd}. */
   public double rawPoints(double pd) {
     double p = Math.min(Math.max(pd, P_EPSILON), 1 - P_EPSILON);
     double odds = (1 - p) / p;
     return basePoints + pointsToDoubleOdds * (Math.log(odds / baseOdds) / Math.log(2));
+  }
+
+  /**
+   * {@code rawPoints} clamped to [{@code minPoints}, {@code maxPoints}] but not rounded: the scale
+   * reason-code contributions are measured on, so that no reason claims points beyond the
+   * reported range. Infinite points clamp to the nearest end; NaN is refused.
+   *
+   * @throws IllegalArgumentException if {@code rawPoints} is NaN
+   */
+  public double clamp(double rawPoints) {
+    if (Double.isNaN(rawPoints)) {
+      throw new IllegalArgumentException("points are NaN");
+    }
+    return Math.max(minPoints, Math.min(maxPoints, rawPoints));
   }
 
   /** The reported score of {@code pd}: rounded and clamped. */

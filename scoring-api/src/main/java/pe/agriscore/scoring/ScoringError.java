@@ -3,10 +3,17 @@ package pe.agriscore.scoring;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import pe.agriscore.internal.Text;
+import pe.agriscore.request.InvalidRequestException;
 import pe.agriscore.request.Violation;
 
 /**
  * Why one request could not be scored.
+ *
+ * <p>Bounded whatever the request: at most {@link InvalidRequestException#MAX_VIOLATIONS}
+ * violations are kept (the rest are counted in {@code omittedViolations}), and the message is
+ * made safe to log and cut to {@link InvalidRequestException#MAX_MESSAGE_LENGTH} code points, as
+ * an {@link InvalidRequestException}'s is.
  *
  * @param applicantId the request's applicant id, or {@code null} when it could not be read
  * @param kind what kind of failure
@@ -18,6 +25,8 @@ import pe.agriscore.request.Violation;
  * @param exceptionClass the class name of the exception behind an engine failure, for example
  *     {@code pe.agriscore.engine.EngineException}, or {@code null} when no exception was thrown
  *     (invalid requests; an engine that returned something that is not a probability)
+ * @param omittedViolations how many further violations were found but not kept (see {@link
+ *     InvalidRequestException#omittedViolations()}); 0 for engine failures
  */
 public record ScoringError(
     String applicantId,
@@ -27,7 +36,8 @@ public record ScoringError(
     String modelName,
     String modelVersion,
     Instant timestamp,
-    String exceptionClass)
+    String exceptionClass,
+    int omittedViolations)
     implements ScoringResult {
 
   /** The kinds of failure. Their names are part of the JSON error format. */
@@ -44,10 +54,34 @@ public record ScoringError(
     this(applicantId, kind, message, violations, modelName, modelVersion, timestamp, null);
   }
 
-  /** Validates. */
+  /** An error with every violation kept (up to the bound) and none omitted. */
+  public ScoringError(String applicantId, Kind kind, String message, List<Violation> violations,
+      String modelName, String modelVersion, Instant timestamp, String exceptionClass) {
+    this(applicantId, kind, message, violations, modelName, modelVersion, timestamp,
+        exceptionClass, 0);
+  }
+
+  /** The error for a request that {@code e} rejected. */
+  public static ScoringError invalidRequest(InvalidRequestException e, String modelName,
+      String modelVersion, Instant timestamp) {
+    return new ScoringError(e.applicantId(), Kind.INVALID_REQUEST, e.getMessage(),
+        e.violations(), modelName, modelVersion, timestamp, null, e.omittedViolations());
+  }
+
+  /** Validates and bounds (see the class comment). */
   public ScoringError {
     Objects.requireNonNull(kind, "kind");
-    Objects.requireNonNull(message, "message");
+    message = Text.safe(Objects.requireNonNull(message, "message"),
+        InvalidRequestException.MAX_MESSAGE_LENGTH);
+    if (omittedViolations < 0) {
+      throw new IllegalArgumentException("omittedViolations must be >= 0");
+    }
+    int max = InvalidRequestException.MAX_VIOLATIONS;
+    if (violations.size() > max) {
+      omittedViolations = (int) Math.min(Integer.MAX_VALUE,
+          (long) omittedViolations + violations.size() - max);
+      violations = violations.subList(0, max);
+    }
     violations = List.copyOf(violations);
     Objects.requireNonNull(modelName, "modelName");
     Objects.requireNonNull(modelVersion, "modelVersion");

@@ -71,7 +71,8 @@ class ScoringJsonTest {
         .getBytes(StandardCharsets.UTF_8);
     InvalidRequestException e = assertThrows(InvalidRequestException.class,
         () -> ScoringJson.readRequest(huge));
-    assertEquals("the payload has " + huge.length + " bytes, more than the limit of 65536",
+    assertEquals("the payload has " + huge.length + " bytes, more than the limit of 65536"
+        + " (maxRequestBytes)",
         e.violations().get(0).message());
   }
 
@@ -132,6 +133,89 @@ class ScoringJsonTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> ScoringJson.readResult("{\"type\": \"other\"}".getBytes(StandardCharsets.UTF_8)));
     assertEquals("not a scoring result: 'type' is 'other'", e.getMessage());
+  }
+
+  @Test
+  void limitsHaveTheDocumentedDefaultsAndRefuseNonsense() {
+    ScoringJson.Limits d = ScoringJson.Limits.defaults();
+    assertEquals(List.of(65_536, 8, 64, 256, 128, 256), List.of(d.maxRequestBytes(), d.maxDepth(),
+        d.maxNumberLength(), d.maxStringLength(), d.maxNameLength(), d.maxFields()));
+    assertEquals(d, ScoringJson.Limits.builder().build());
+    assertEquals(d, d.toBuilder().build());
+    ScoringJson.Limits raised = d.toBuilder().maxFields(1_000).build();
+    assertEquals(1_000, raised.maxFields());
+    assertFalse(raised.equals(d));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ScoringJson.Limits.builder().maxDepth(1));
+    assertEquals("maxDepth must be >= 2 (a request object and its features), got 1",
+        e.getMessage());
+    assertEquals("maxStringLength must be >= 1, got 0", assertThrows(
+        IllegalArgumentException.class,
+        () -> ScoringJson.Limits.builder().maxStringLength(0)).getMessage());
+  }
+
+  @Test
+  void raisedLimitsLetALargerRequestThroughAndLowerOnesNameThemselves() {
+    String deep = "{\"applicantId\":\"a\",\"asOfDate\":\"2026-01-01\",\"features\":{\"x\":"
+        + "[".repeat(10) + "]".repeat(10) + "}}";
+    assertViolation(deep, "$", Rule.MALFORMED);
+    ScoringRequest r = ScoringJson.readRequest(deep.getBytes(StandardCharsets.UTF_8),
+        ScoringJson.Limits.builder().maxDepth(12).build());
+    assertEquals(new ScoringRequest.WrongType("array"), r.get("x"));
+    InvalidRequestException e = assertThrows(InvalidRequestException.class,
+        () -> ScoringJson.readRequest("{\"applicantId\":\"PE-1\"}",
+            ScoringJson.Limits.builder().maxStringLength(3).build()));
+    assertEquals("the string value of \"applicantId\" has 4 characters, more than the limit of 3"
+        + " (maxStringLength) at line 1, column 22", e.violations().get(0).message());
+    assertNull(e.applicantId());
+  }
+
+  @Test
+  void anErrorKeepsFiftyViolationsCountsTheRestAndRoundTrips() throws Exception {
+    List<Violation> sixty = new java.util.ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      sixty.add(new Violation("k" + i, Rule.UNKNOWN_FIELD, "no such feature"));
+    }
+    ScoringError err = new ScoringError("PE-2", ScoringError.Kind.INVALID_REQUEST, "bad", sixty,
+        "m", "1", Instant.parse("2026-11-28T10:00:00Z"), null, 5);
+    assertEquals(50, err.violations().size());
+    assertEquals(15, err.omittedViolations());
+    byte[] json = ScoringJson.write(err);
+    assertEquals(15, new ObjectMapper().readTree(json).get("omittedViolations").asInt());
+    assertEquals(err, ScoringJson.readResult(json));
+  }
+
+  /**
+   * The bound docs/json-formats.md states: every text of an error at its cap, in four-byte
+   * characters (the most UTF-8 bytes a code point can take), with the longest rule name.
+   */
+  @Test
+  void theLargestErrorAnyRequestCanCauseStaysWithinTheDocumentedBound() {
+    String emoji = "\uD83D\uDE00";
+    List<Violation> violations = new java.util.ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      violations.add(new Violation(emoji.repeat(1_000), Rule.UNKNOWN_CATEGORY,
+          emoji.repeat(10_000)));
+    }
+    String id = emoji.repeat(ScoringRequest.MAX_APPLICANT_ID_LENGTH);
+    InvalidRequestException e = new InvalidRequestException(id, violations, Integer.MAX_VALUE);
+    ScoringError err = ScoringError.invalidRequest(e, "", "", Instant.MAX);
+    assertEquals(id, err.applicantId());
+    assertEquals(InvalidRequestException.MAX_MESSAGE_LENGTH,
+        err.message().codePointCount(0, err.message().length()));
+    assertEquals(Violation.MAX_MESSAGE_LENGTH, err.violations().get(0).message()
+        .codePointCount(0, err.violations().get(0).message().length()));
+    int bytes = ScoringJson.write(err).length;
+    assertTrue(bytes > 130_000, bytes + " bytes: the texts are not at their caps");
+    assertTrue(bytes <= 144 * 1024, bytes + " bytes");
+  }
+
+  @Test
+  void aNullStringIsRefusedLikeANullArray() {
+    InvalidRequestException e = assertThrows(InvalidRequestException.class,
+        () -> ScoringJson.readRequest((String) null));
+    assertEquals(List.of(new Violation("$", Rule.MALFORMED, "the payload is null (no request)")),
+        e.violations());
   }
 
   private static void assertViolation(String json, String field, Rule rule) {

@@ -2,6 +2,8 @@ package pe.agriscore.preprocessing;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.LocalDate;
@@ -159,6 +161,33 @@ class EncoderTest {
         Rule.UNKNOWN_CATEGORY, Rule.WRONG_TYPE, Rule.UNKNOWN_FIELD),
         e.violations().stream().map(Violation::rule).toList());
     assertEquals("PE-9", e.applicantId());
+  }
+
+  @Test
+  void aRequestBuiltInCodeMeetsTheEnvelopeRulesWhenScored() {
+    ScoringRequest r = ScoringRequest.builder("PE-1\nINFO approved", LocalDate.of(1, 1, 1))
+        .set("farm_size_ha", 2.5).set("yield_ratio", 1.0).set("drought_index", 0.0)
+        .set("main_crop", "potato").set("irrigated", true).build();
+    InvalidRequestException e = assertThrows(InvalidRequestException.class,
+        () -> encoder.encode(r));
+    assertEquals(List.of(Rule.MALFORMED, Rule.OUT_OF_RANGE),
+        e.violations().stream().map(Violation::rule).toList());
+    assertNull(e.applicantId());
+    assertFalse(e.getMessage().contains("\n"), e.getMessage());
+  }
+
+  @Test
+  void unknownFieldsBeyondFiftyAreCountedByEncodeAndAllListedByValidate() {
+    ScoringRequest.Builder b = valid();
+    for (int i = 0; i < 1_000; i++) {
+      b.set("k" + i, 1.0);
+    }
+    ScoringRequest r = b.build();
+    InvalidRequestException e = assertThrows(InvalidRequestException.class,
+        () -> encoder.encode(r));
+    assertEquals(50, e.violations().size());
+    assertEquals(950, e.omittedViolations());
+    assertEquals(1_000, encoder.validate(r).size());
   }
 
   @Test

@@ -30,6 +30,7 @@ import pe.agriscore.request.InvalidRequestException;
 import pe.agriscore.request.ScoringRequest;
 import pe.agriscore.request.Violation.Rule;
 import pe.agriscore.testing.FaultyEngine;
+import pe.agriscore.testing.OpaqueScorecardEngine;
 import pe.agriscore.testing.TestBundles;
 
 class CreditScorerTest {
@@ -72,8 +73,33 @@ class CreditScorerTest {
   }
 
   /**
+   * Large farms with adverse yield and drought: z from -7.4 to -14.9, 720 to 936 raw points, so
+   * many of their reasons meet the cap at 850.
+   */
+  private static List<ScoringRequest> nearTheTop() {
+    List<ScoringRequest> requests = new ArrayList<>();
+    for (int i = 0; i < 100; i++) {
+      requests.add(ScoringRequest.builder("PE-big-" + i, LocalDate.EPOCH)
+          .set("farm_size_ha", 60 + i * 0.5).set("yield_ratio", 0.2)
+          .set("drought_index", 3.5).set("main_crop", "rice").set("irrigated", false)
+          .setMissing("prior_loans_repaid_share").build());
+    }
+    return requests;
+  }
+
+  /** Raw points of log-odds of default z, from scorecard.json's stated numbers. */
+  private static double rawPoints(double z) {
+    return 600 + 20 * Math.log(Math.exp(-z) / 30) / Math.log(2);
+  }
+
+  private static double clamp(double points) {
+    return Math.max(300, Math.min(850, points));
+  }
+
+  /**
    * For a logistic scorecard, a feature's contribution is exactly its terms' change against the
-   * baseline, in points: -PDO / ln 2 * sum(coef * (x - baseline)).
+   * baseline, taken on the reported, clamped scale: clamp(points(z)) - clamp(points(z - dz)),
+   * with dz = sum(coef * (x - baseline)). Extreme farm sizes put some applicants at either end.
    */
   @Test
   void reasonCodesAreExactForALinearScorecard() {
@@ -87,8 +113,15 @@ class CreditScorerTest {
     float[] base = encoder.encode(baselineRequest);
     try (CreditScorer scorer = scorer()) {
       int withReasons = 0;
-      for (ScoringRequest r : TestBundles.randomRequests(11, 300)) {
+      int cappedReasons = 0;
+      List<ScoringRequest> requests = new ArrayList<>(TestBundles.randomRequests(11, 300));
+      requests.addAll(nearTheTop());
+      for (ScoringRequest r : requests) {
         float[] x = encoder.encode(r);
+        double z = TestBundles.INTERCEPT;
+        for (int c = 0; c < x.length; c++) {
+          z += coef.get(cols.get(c)) * x[c];
+        }
         List<double[]> expected = new ArrayList<>(); // {featureIndex, points}
         for (int f = 0; f < 6; f++) {
           double dz = 0;
@@ -96,7 +129,10 @@ class CreditScorerTest {
               c++) {
             dz += coef.get(cols.get(c)) * (x[c] - base[c]);
           }
-          double points = -20 / Math.log(2) * dz;
+          double points = clamp(rawPoints(z)) - clamp(rawPoints(z - dz));
+          if (points < -0.005 && points > -20 / Math.log(2) * dz + 0.005) {
+            cappedReasons++;
+          }
           if (points < -0.005) {
             expected.add(new double[] {f, points});
           }
@@ -114,14 +150,161 @@ class CreditScorerTest {
         withReasons += s.reasons().isEmpty() ? 0 : 1;
       }
       assertTrue(withReasons > 250, "most random applicants have some adverse reason");
+      assertTrue(cappedReasons > 20, "some reasons are cut at the top of the scale: "
+          + cappedReasons);
     }
   }
 
-  /** The general path (extra engine rows) and the exact linear path agree. */
+  /**
+   * At 850, the top of the scale, nothing costs the applicant reported points: no adverse
+   * reason (before: drought -46.17 points on an applicant already at the cap). Just below the
+   * cap, a reason is at most the distance to it.
+   */
+  @Test
+  void reasonsNeverClaimMorePointsThanTheScaleLeaves() {
+    java.util.function.DoubleFunction<ScoringRequest> big = farm -> ScoringRequest
+        .builder("PE-big", LocalDate.EPOCH).set("farm_size_ha", farm)
+        .set("yield_ratio", 1.0).set("drought_index", 4.0).set("main_crop", "potato")
+        .set("irrigated", false).set("prior_loans_repaid_share", 1.0).build();
+    try (CreditScorer scorer = scorer()) {
+      CreditScore capped = scorer.score(big.apply(500));
+      assertEquals(850, capped.points());
+      assertEquals(List.of(), capped.reasons());
+      // farm 74 ha: z = -11.5, 833.7 points; drought alone is worth 46.17 raw points, but
+      // without it the applicant would reach only the cap: it costs 833.7 - 850 = -16.3.
+      double z = -2.2 - 0.3 * (74 - 3) / 2 + 0.4 * 4 + 0.10 - 0.35 * (1 - 0.8) / 0.2;
+      CreditScore nearTop = scorer.score(big.apply(74));
+      double expected = clamp(rawPoints(z)) - clamp(rawPoints(z - 1.6));
+      assertTrue(expected > -20 && expected < -10, "the case is near the cap: " + expected);
+      assertEquals(Math.round(rawPoints(z)), nearTop.points());
+      assertEquals("drought_index", nearTop.reasons().get(0).feature());
+      assertEquals(expected, nearTop.reasons().get(0).points(), 0.0051);
+      for (ReasonCode rc : nearTop.reasons()) {
+        assertTrue(rc.points() >= nearTop.points() - 850 - 0.5, rc.toString());
+      }
+    }
+  }
+
+  @Test
+  void aClosedScorerRefusesEveryCallWithOneWarning() throws Exception {
+    CreditScorer scorer = scorer();
+    ScoringRequest r = TestBundles.randomRequests(3, 1).get(0);
+    scorer.score(r);
+    scorer.close();
+    java.io.PrintStream err = System.err;
+    java.io.ByteArrayOutputStream log = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      for (int i = 0; i < 1000; i++) {
+        ScorerClosedException e = assertThrows(ScorerClosedException.class, () -> scorer.score(r));
+        assertEquals("model test-scorecard 1.0.0 on engine 'scorecard' is closed: calls after"
+            + " close() cannot succeed, open a new CreditScorer", e.getMessage());
+        assertThrows(ScorerClosedException.class, () -> scorer.scoreAll(List.of(r)));
+      }
+      scorer.close();
+    } finally {
+      System.setErr(err);
+    }
+    String lines = log.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertEquals(1, lines.lines().count(), lines);
+    assertTrue(lines.contains("WARN") && lines.contains("logged once"), lines);
+  }
+
+  @Test
+  void aNullRequestGetsItsOwnError() {
+    List<ScoringRequest> requests = new ArrayList<>(TestBundles.randomRequests(9, 3));
+    requests.add(1, null);
+    try (CreditScorer scorer = scorer()) {
+      List<ScoringResult> results = scorer.scoreAll(requests);
+      assertEquals(4, results.size());
+      ScoringError e = assertInstanceOf(ScoringError.class, results.get(1));
+      assertEquals(ScoringError.Kind.INVALID_REQUEST, e.kind());
+      assertNull(e.applicantId());
+      assertEquals("request 1 of the batch is null", e.message());
+      assertEquals(List.of(new pe.agriscore.request.Violation("$", Rule.MALFORMED,
+          "request 1 of the batch is null (no request)")), e.violations());
+      for (int i : new int[] {0, 2, 3}) {
+        assertInstanceOf(CreditScore.class, results.get(i));
+      }
+      InvalidRequestException single = assertThrows(InvalidRequestException.class,
+          () -> scorer.score(null));
+      assertEquals(Rule.MALFORMED, single.violations().get(0).rule());
+      assertThrows(NullPointerException.class, () -> scorer.scoreAll(null));
+    }
+  }
+
+  /**
+   * 2,200 applicants of 1,000 features: their reason-code rows are 2,200 * 1,001 * 1,000 =
+   * 2.2e9 floats, past an int (before: NegativeArraySizeException). Now scored in calls of at
+   * most 8,192 rows, with reasons on the engine path.
+   */
+  @Test
+  void aBatchWhoseReasonRowsOutgrowAnIntIsScoredInBoundedCalls() throws IOException {
+    int features = 1000;
+    Path wide = TestBundles.writeWideScorecardBundle(tmp, "test-opaque", features);
+    List<ScoringRequest> requests = new ArrayList<>();
+    for (int i = 0; i < 2200; i++) {
+      requests.add(i % 100 == 0 ? TestBundles.wideRequest("PE-" + i, features, 5, 9.0)
+          : TestBundles.wideRequest("PE-" + i, features, 1, 0.0));
+    }
+    try (CreditScorer scorer = CreditScorer.builder(wide).clock(CLOCK).build()) {
+      OpaqueScorecardEngine.LARGEST_CALL.set(0);
+      List<ScoringResult> results = scorer.scoreAll(requests);
+      assertEquals(2200, results.size());
+      for (int i = 0; i < 2200; i++) {
+        CreditScore s = assertInstanceOf(CreditScore.class, results.get(i));
+        boolean moved = i % 100 == 0;
+        assertEquals(moved ? TestBundles.wideProbability(features, 5, 9.0)
+            : TestBundles.wideProbability(features, 1, 0.0), s.probabilityOfDefault(), 1e-9);
+        // Of x0, x5, x10..., those of positive coefficient (x5: +0.02) raise the log-odds.
+        assertEquals(moved ? 4 : 0, s.reasons().size(), s.applicantId());
+      }
+    }
+    assertTrue(OpaqueScorecardEngine.LARGEST_CALL.get() <= 8192,
+        "largest engine call " + OpaqueScorecardEngine.LARGEST_CALL.get());
+  }
+
+  /** Splitting a batch into engine calls of any size gives the same results, in order. */
+  @Test
+  void batchesSplitIntoEngineCallsOfAnySizeGiveTheSameResults() throws IOException {
+    Path opaque = TestBundles.writeScorecardBundle(tmp, "test-opaque");
+    List<ScoringRequest> requests = new ArrayList<>(TestBundles.randomRequests(31, 200));
+    requests.add(17, null);
+    requests.add(50, ScoringRequest.builder("BAD", LocalDate.EPOCH).build());
+    List<ScoringResult> reference;
+    try (CreditScorer linear = scorer()) {
+      reference = linear.scoreAll(requests);
+    }
+    for (int limit : new int[] {1, 6, 7, 20, 8192}) {
+      try (CreditScorer general = CreditScorer.builder(opaque).clock(CLOCK)
+          .maxRowsPerEngineCall(limit).build()) {
+        OpaqueScorecardEngine.LARGEST_CALL.set(0); // after the golden cases
+        List<ScoringResult> results = general.scoreAll(requests);
+        assertEquals(reference.size(), results.size());
+        for (int i = 0; i < results.size(); i++) {
+          if (reference.get(i) instanceof CreditScore a) {
+            CreditScore b = assertInstanceOf(CreditScore.class, results.get(i));
+            assertEquals(a.probabilityOfDefault(), b.probabilityOfDefault(), 1e-12);
+            assertEquals(a.reasons().stream().map(ReasonCode::feature).toList(),
+                b.reasons().stream().map(ReasonCode::feature).toList());
+          } else {
+            assertEquals(((ScoringError) reference.get(i)).message(),
+                ((ScoringError) results.get(i)).message());
+          }
+        }
+      }
+      // One applicant with its six baseline rows is never split.
+      assertTrue(OpaqueScorecardEngine.LARGEST_CALL.get() <= Math.max(limit, 7),
+          limit + ": largest engine call " + OpaqueScorecardEngine.LARGEST_CALL.get());
+    }
+  }
+
+  /** The general path (extra engine rows) and the exact linear path agree, near the cap too. */
   @Test
   void reasonCodesFromExtraEngineRowsEqualTheLinearShortcut() throws IOException {
     Path opaque = TestBundles.writeScorecardBundle(tmp, "test-opaque");
-    List<ScoringRequest> requests = TestBundles.randomRequests(77, 300);
+    List<ScoringRequest> requests = new ArrayList<>(TestBundles.randomRequests(77, 300));
+    requests.addAll(nearTheTop());
     try (CreditScorer linear = scorer();
         CreditScorer general = CreditScorer.builder(opaque).clock(CLOCK).build()) {
       List<ScoringResult> a = linear.scoreAll(requests);
@@ -258,6 +441,10 @@ class CreditScorerTest {
       }
       assertEquals(ScoringError.Kind.INVALID_REQUEST,
           ((ScoringError) results.get(2)).kind());
+      EngineException thrown = assertThrows(EngineException.class,
+          () -> scorer.score(TestBundles.farm("boom", FaultyEngine.THROW_MARKER)));
+      assertEquals("engine 'test-faulty' failed: native failure in row 0", thrown.getMessage());
+      assertInstanceOf(IllegalStateException.class, thrown.getCause());
     }
   }
 
@@ -268,6 +455,16 @@ class CreditScorerTest {
         .engineOptions(EngineOptions.builder().set("faulty.width", "12").build()).build());
     assertEquals("model/faulty.bin: the model takes 12 inputs but schema.json and"
         + " preprocessing.json encode 11", e.getMessage());
+  }
+
+  @Test
+  void anEngineThatThrowsWhileLoadingRefusesTheBundleInAgriScoresWords() throws IOException {
+    Path faulty = faultyBundle(2);
+    BundleException e = assertThrows(BundleException.class, () -> CreditScorer.builder(faulty)
+        .engineOptions(EngineOptions.builder().set("faulty.load_fails", "true").build()).build());
+    assertEquals("model/faulty.bin: engine 'test-faulty' failed to load the model:"
+        + " java.lang.IllegalStateException: native library state corrupted", e.getMessage());
+    assertInstanceOf(IllegalStateException.class, e.getCause());
   }
 
   @Test

@@ -11,7 +11,8 @@ import pe.agriscore.engine.ScoringModel;
  * IllegalStateException} (not an {@code EngineException}: engines throw what their runtime
  * throws). Other rows score 0.1.
  * Registered as {@code test-faulty}; the width is taken from the bundle, or from the option
- * {@code faulty.width} to test width checks.
+ * {@code faulty.width} to test width checks. With the option {@code faulty.load_fails} set to
+ * true, loading throws an {@link IllegalStateException}, as a buggy engine might.
  */
 public final class FaultyEngine implements ScoringEngine {
 
@@ -25,6 +26,9 @@ public final class FaultyEngine implements ScoringEngine {
 
   @Override
   public ScoringModel load(ModelBundle bundle, EngineOptions options) {
+    if (options.getBoolean("faulty.load_fails", false)) {
+      throw new IllegalStateException("native library state corrupted");
+    }
     int width = options.getInt("faulty.width", bundle.encoder().width());
     return new ScoringModel() {
       @Override

@@ -175,6 +175,70 @@ public final class TestBundles {
     return dir;
   }
 
+  /** The coefficient of column {@code i} of {@link #writeWideScorecardBundle}. */
+  public static double wideCoefficient(int i) {
+    return 0.01 * (i % 7 - 3);
+  }
+
+  /**
+   * A scorecard bundle of {@code features} numeric features {@code x0, x1...} in [-10, 10],
+   * unscaled, baseline 0, coefficient {@link #wideCoefficient}, intercept {@link #INTERCEPT}:
+   * the shape (many features, many columns) whose reason-code rows outgrow an int.
+   */
+  public static Path writeWideScorecardBundle(Path parent, String engine, int features)
+      throws IOException {
+    FeatureSchema.Builder schema = FeatureSchema.builder("wide", "1");
+    List<FeatureTransform> transforms = new ArrayList<>();
+    Map<String, ReferenceProfile.FeatureProfile> reference = new LinkedHashMap<>();
+    StringBuilder json = new StringBuilder("{\"intercept\": " + INTERCEPT
+        + ", \"coefficients\": {");
+    for (int i = 0; i < features; i++) {
+      schema.add(NumericFeature.of("x" + i, "u", -10, 10));
+      transforms.add(new FeatureTransform.Standardize("x" + i, 0, 1));
+      reference.put("x" + i, new ReferenceProfile.FeatureProfile(0.0, 0.0, 0.0, null, null));
+      json.append(i == 0 ? "" : ", ").append("\"x").append(i).append("\": ")
+          .append(wideCoefficient(i));
+    }
+    Path model = Files.writeString(parent.resolve("wide-model.json"), json + "}}\n");
+    List<GoldenCase> golden = new ArrayList<>();
+    for (int g = 0; g < 2; g++) {
+      ScoringRequest r = wideRequest("golden-" + g, features, g + 1, 1.5);
+      golden.add(new GoldenCase(r.applicantId(), r, wideProbability(features, g + 1, 1.5)));
+    }
+    Path dir = BundleWriter.builder()
+        .name("wide-scorecard").version("1.0.0").engine(engine).modelFormat("agriscore-logistic")
+        .model(model, "model/scorecard.json").input("features", features).output("probability")
+        .createdAt(Instant.parse("2026-11-01T00:00:00Z"))
+        .schema(schema.build()).preprocessing(new Preprocessing(transforms)).scoreScale(scale())
+        .reference(new ReferenceProfile(1000, reference,
+            new ReferenceProfile.ScoreProfile(0.1, null, 0.1)))
+        .golden(golden, 1e-9)
+        .writeTo(parent.resolve(engine + "-wide-bundle"));
+    Files.delete(model);
+    return dir;
+  }
+
+  /**
+   * A request of a {@link #writeWideScorecardBundle} bundle: every {@code every}-th feature
+   * ({@code x0, x<every>...}) set to {@code value}, the others to their baseline 0.
+   */
+  public static ScoringRequest wideRequest(String id, int features, int every, double value) {
+    ScoringRequest.Builder b = ScoringRequest.builder(id, LocalDate.of(2026, 11, 1));
+    for (int i = 0; i < features; i++) {
+      b.set("x" + i, i % every == 0 ? value : 0.0);
+    }
+    return b.build();
+  }
+
+  /** The probability of {@link #wideRequest}, from the stated coefficients. */
+  public static double wideProbability(int features, int every, double value) {
+    double z = INTERCEPT;
+    for (int i = 0; i < features; i += every) {
+      z += wideCoefficient(i) * value;
+    }
+    return 1 / (1 + Math.exp(-z));
+  }
+
   /**
    * A bundle named after {@code engine}, for a test engine that ignores its model file ({@link
    * FaultyEngine}, or another registered for tests), with three golden cases of probability 0.1.

@@ -157,7 +157,7 @@ final class TorchScriptModel implements ScoringModel {
     lifecycle.readLock().lock();
     try {
       if (closed) {
-        throw new IllegalStateException("the PyTorch model " + file + " is closed");
+        throw new EngineException("the PyTorch model " + file + " is closed");
       }
       try {
         permits.acquire();

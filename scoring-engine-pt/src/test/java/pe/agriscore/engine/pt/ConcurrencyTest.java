@@ -18,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import pe.agriscore.bundle.ModelBundle;
+import pe.agriscore.engine.EngineException;
 import pe.agriscore.engine.EngineOptions;
 import pe.agriscore.engine.ScoringModel;
 import pe.agriscore.preprocessing.Encoder;
@@ -130,8 +131,7 @@ class ConcurrencyTest {
     assertEquals(model.predict(row, 1)[0], before);
     other.close();
     other.close();
-    IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> other.predict(row, 1));
+    EngineException e = assertThrows(EngineException.class, () -> other.predict(row, 1));
     assertEquals("the PyTorch model model/mlp.pt is closed", e.getMessage());
     // The shared runtime and the other model are unaffected.
     assertEquals(before, model.predict(row, 1)[0]);

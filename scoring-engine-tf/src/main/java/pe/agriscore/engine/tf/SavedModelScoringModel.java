@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.tensorflow.proto.ConfigProto;
 import pe.agriscore.bundle.BundleException;
 import pe.agriscore.engine.EngineException;
@@ -33,6 +34,10 @@ import pe.agriscore.engine.ScoringModel;
  * {@value TensorFlowEngine#PREDICTOR_POOL_SIZE}) and returns it afterwards. Calls beyond the
  * pool size wait for a free predictor. Each call's tensors live in the predictor's per-call
  * NDManager, which DJL closes when the call ends, so nothing accumulates on the model's manager.
+ *
+ * <p><b>Closing</b> takes a read-write lock exclusively that every call holds shared: it waits
+ * for running calls, since freeing the session under a running {@code TF_SessionRun} crashes
+ * the JVM; calls that start afterwards throw an {@link EngineException}.
  */
 final class SavedModelScoringModel implements ScoringModel {
 
@@ -41,7 +46,9 @@ final class SavedModelScoringModel implements ScoringModel {
   private final SavedModelSignature signature;
   private final List<Predictor<Batch, double[]>> predictors;
   private final BlockingQueue<Predictor<Batch, double[]>> idle;
-  private volatile boolean closed;
+  private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+  /** Guarded by {@link #lifecycle}. */
+  private boolean closed;
 
   private SavedModelScoringModel(String description, Model model,
       SavedModelSignature signature, int poolSize) {
@@ -118,31 +125,44 @@ final class SavedModelScoringModel implements ScoringModel {
     if (rowCount == 0) {
       return new double[0];
     }
-    if (closed) {
-      throw new EngineException(description + " is closed");
-    }
-    Predictor<Batch, double[]> predictor = borrow();
+    lifecycle.readLock().lock();
     try {
-      return predictor.predict(new Batch(rows, rowCount));
-    } catch (TranslateException | RuntimeException e) {
-      throw new EngineException("TensorFlow failed to score " + rowCount + " rows with "
-          + description + ": " + e.getMessage(), e);
+      if (closed) {
+        throw new EngineException(description + " is closed");
+      }
+      Predictor<Batch, double[]> predictor = borrow();
+      try {
+        return predictor.predict(new Batch(rows, rowCount));
+      } catch (TranslateException | RuntimeException e) {
+        throw new EngineException("TensorFlow failed to score " + rowCount + " rows with "
+            + description + ": " + e.getMessage(), e);
+      } finally {
+        idle.add(predictor);
+      }
     } finally {
-      idle.add(predictor);
+      lifecycle.readLock().unlock();
     }
   }
 
-  /** Releases every predictor and the TensorFlow session with its graph and variables. */
+  /**
+   * Waits for running calls, then releases every predictor and the TensorFlow session with its
+   * graph and variables; closing again does nothing.
+   */
   @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
+  public void close() {
+    lifecycle.writeLock().lock();
     try {
-      predictors.forEach(Predictor::close);
+      if (closed) {
+        return;
+      }
+      closed = true;
+      try {
+        predictors.forEach(Predictor::close);
+      } finally {
+        model.close();
+      }
     } finally {
-      model.close();
+      lifecycle.writeLock().unlock();
     }
   }
 
@@ -184,13 +204,14 @@ final class SavedModelScoringModel implements ScoringModel {
     @Override
     public NDList processInput(TranslatorContext ctx, Batch batch) {
       rowCount = batch.rowCount();
-      int floats = rowCount * signature.width();
-      if (scratch.capacity() < floats * Float.BYTES) {
-        scratch = ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder());
+      int floats = rowCount * signature.width(); // at most rows.length, checked by predict
+      int bytes = Math.multiplyExact(floats, Float.BYTES);
+      if (scratch.capacity() < bytes) {
+        scratch = ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
       }
       scratch.clear();
       scratch.asFloatBuffer().put(batch.rows(), 0, floats);
-      scratch.limit(floats * Float.BYTES);
+      scratch.limit(bytes);
       // ctx's manager is per call: DJL closes it, and the tensor, when the call ends.
       NDArray x = ctx.getNDManager().create(scratch,
           new Shape(batch.rowCount(), signature.width()), DataType.FLOAT32);

@@ -60,6 +60,11 @@ final class Mlp {
 
   /** The probability of default for one encoded row, in double precision. */
   double forward(float[] x, int offset) {
+    return 1 / (1 + Math.exp(-logOdds(x, offset)));
+  }
+
+  /** The log-odds of default for one encoded row, in double precision. */
+  double logOdds(float[] x, int offset) {
     double z = b2[0];
     for (int j = 0; j < HIDDEN; j++) {
       double h = b1[j];
@@ -68,7 +73,7 @@ final class Mlp {
       }
       z += Math.max(0, h) * w2[j][0];
     }
-    return 1 / (1 + Math.exp(-z));
+    return z;
   }
 
   double forward(ScoringRequest request) {
