@@ -320,6 +320,12 @@ public final class ModelBundle implements AutoCloseable {
   }
 
   private List<GoldenCase> parseGolden(GoldenFile golden) {
+    // A golden request carries every feature of the schema, which may be far more than a wire
+    // request's default limits allow; golden.json itself is already size-capped.
+    ScoringJson.Limits requestLimits = ScoringJson.Limits.builder()
+        .maxFields(Math.max(ScoringJson.Limits.DEFAULT_MAX_FIELDS, schema.size()))
+        .maxRequestBytes((int) Math.min(Integer.MAX_VALUE - 8, limits.maxJsonFileBytes()))
+        .build();
     List<GoldenCase> result = new ArrayList<>();
     Set<String> ids = new HashSet<>();
     for (GoldenEntry c : golden.cases()) {
@@ -327,7 +333,7 @@ public final class ModelBundle implements AutoCloseable {
         throw new BundleException(GOLDEN, "case id '" + c.id() + "' is used twice");
       }
       try {
-        var request = ScoringJson.readRequest(Json.writeCompact(c.request()));
+        var request = ScoringJson.readRequest(Json.writeCompact(c.request()), requestLimits);
         encoder.encode(request);
         result.add(new GoldenCase(c.id(), request, c.probability()));
       } catch (InvalidRequestException | IllegalArgumentException | IOException e) {
