@@ -136,15 +136,22 @@ public final class ModelBundle implements AutoCloseable {
     }
     Path dir;
     try {
-      dir = (tempParent == null ? Files.createTempDirectory("agriscore-bundle-")
-          : Files.createTempDirectory(tempParent, "agriscore-bundle-")).toRealPath();
+      dir = tempParent == null ? Files.createTempDirectory("agriscore-bundle-")
+          : Files.createTempDirectory(tempParent, "agriscore-bundle-");
     } catch (IOException e) {
       throw new BundleException(path.getFileName().toString(),
           "cannot create a directory to extract the zip bundle into: " + e.getMessage(), e);
     }
     try {
-      ZipBundles.extract(path, dir, limits);
-      return new ModelBundle(dir, true, limits);
+      Path real;
+      try {
+        real = dir.toRealPath();
+      } catch (IOException e) {
+        throw new BundleException(path.getFileName().toString(),
+            "cannot resolve the extraction directory " + dir + ": " + e.getMessage(), e);
+      }
+      ZipBundles.extract(path, real, limits);
+      return new ModelBundle(real, true, limits);
     } catch (RuntimeException | Error e) {
       try {
         deleteTree(dir);
