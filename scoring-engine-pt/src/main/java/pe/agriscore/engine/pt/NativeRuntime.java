@@ -106,7 +106,7 @@ final class NativeRuntime {
    * and {@code mkl_set_num_threads_local} are per thread). libtorch applies the count to another
    * thread lazily, when that thread first reaches a parallel ATen loop, which the small tensors of
    * a tabular model never do. Without this, every other caller thread runs MKL's {@code sgemm}
-   * with OpenMP's default team (one thread per core), whose different split of a batch rounds
+   * with OpenMP's default team (one thread per CPU), whose different split of a batch rounds
    * differently, so the same row could score a few ULPs apart depending on the calling thread.
    */
   static void prepareCallingThread() {
