@@ -33,7 +33,10 @@ final class NativeRuntime {
 
   private static final String JAVA_LIBRARY_PATH = "java.library.path";
 
-  private static Running running;
+  private static volatile Running running;
+
+  /** Whether {@link #prepareCallingThread} ran on this thread. */
+  private static final ThreadLocal<Boolean> THREAD_PREPARED = new ThreadLocal<>();
 
   private NativeRuntime() {}
 
@@ -92,6 +95,25 @@ final class NativeRuntime {
         natives.version(), running.libtorchDir(), running.intraOpThreads(),
         running.interOpThreads(), requested.graphOptimizer() ? "on" : "off");
     return running;
+  }
+
+  /**
+   * Gives the calling thread libtorch's intra-op thread count; once per thread, before its first
+   * forward call.
+   *
+   * <p>{@code at::set_num_threads}, which DJL calls once on the thread that starts the engine, sets
+   * OpenMP's {@code nthreads-var} and MKL's thread count only for the calling thread (OpenMP ICVs
+   * and {@code mkl_set_num_threads_local} are per thread). libtorch applies the count to another
+   * thread lazily, when that thread first reaches a parallel ATen loop, which the small tensors of
+   * a tabular model never do. Without this, every other caller thread runs MKL's {@code sgemm}
+   * with OpenMP's default team (one thread per CPU), whose different split of a batch rounds
+   * differently, so the same row could score a few ULPs apart depending on the calling thread.
+   */
+  static void prepareCallingThread() {
+    if (THREAD_PREPARED.get() == null) {
+      JniUtils.setNumThreads(running.settings().numThreads());
+      THREAD_PREPARED.set(Boolean.TRUE);
+    }
   }
 
   /** What runs, or empty before the first load. */

@@ -168,6 +168,7 @@ final class TorchScriptModel implements ScoringModel {
       Slot slot = null;
       try {
         slot = borrow();
+        NativeRuntime.prepareCallingThread();
         double[] result =
             slot.predictor.predict(new Batch(rows, rowCount, width, slot.input(rowCount * width)));
         if (result.length != rowCount) {
