@@ -12,11 +12,30 @@ import java.util.Arrays;
  * double ratio = model / oracle;
  * }</pre>
  *
- * <p>{@code O(n log n)}; no sampling, no binning.
+ * <p>{@code O(n log n)}; no sampling, no binning. The samples' one AUC: the generator's oracle, the
+ * training pipeline's metrics and its early stopping all use it.
  */
 public final class Auc {
 
   private Auc() {}
+
+  /**
+   * The AUC of {@code scores} against outcomes {@code 1} (positive, e.g. a default) and {@code 0}.
+   *
+   * @throws IllegalArgumentException if the lengths differ, a score is NaN, an outcome is neither
+   *     0 nor 1, or one class is empty
+   */
+  public static double of(double[] scores, int[] outcome) {
+    boolean[] positive = new boolean[outcome.length];
+    for (int i = 0; i < outcome.length; i++) {
+      if (outcome[i] != 0 && outcome[i] != 1) {
+        throw new IllegalArgumentException("outcome " + i + " is " + outcome[i]
+            + "; expected 0 or 1");
+      }
+      positive[i] = outcome[i] == 1;
+    }
+    return of(scores, positive);
+  }
 
   /**
    * The AUC of {@code scores} (higher means more likely positive) against {@code positive}.

@@ -166,7 +166,7 @@ public final class CalibrationDeriver {
    */
   public static ObjectNode derive(Path dataDir, LocalDate derivedOn) throws IOException {
     Map<String, double[]> regionShares = new LinkedHashMap<>();
-    Csv.Table regions = Csv.Table.read(dataDir.resolve(REGIONS));
+    Csv.Extract regions = Csv.Extract.read(dataDir.resolve(REGIONS));
     for (String[] row : regions.rows) {
       String dept = Names.department(row[regions.column("region")]);
       if (dept.equals("callao")) {
@@ -484,7 +484,7 @@ public final class CalibrationDeriver {
   // ---- ONI -----------------------------------------------------------------------------------
 
   private static double[] readOni(Path file) throws IOException {
-    Csv.Table t = Csv.Table.read(file);
+    Csv.Extract t = Csv.Extract.read(file);
     int year = t.column("year");
     int centre = t.column("center_month");
     int anomaly = t.column("oni_anomaly_c");
@@ -533,7 +533,7 @@ public final class CalibrationDeriver {
 
   // ---- helpers -------------------------------------------------------------------------------
 
-  private static double number(Csv.Table t, String[] row, String column) {
+  private static double number(Csv.Extract t, String[] row, String column) {
     String cell = row[t.column(column)];
     try {
       return Double.parseDouble(cell);
@@ -599,7 +599,7 @@ public final class CalibrationDeriver {
 
     static Monthly read(Path file, String valueColumn, List<String> departments)
         throws IOException {
-      Csv.Table t = Csv.Table.read(file);
+      Csv.Extract t = Csv.Extract.read(file);
       int region = t.column("region");
       int year = t.column("year");
       int month = t.column("month");
@@ -725,7 +725,7 @@ public final class CalibrationDeriver {
         "temp_min_dev"};
 
     static Weather read(Path file, List<String> departments) throws IOException {
-      Csv.Table t = Csv.Table.read(file);
+      Csv.Extract t = Csv.Extract.read(file);
       int dep = t.column("DEPARTAMEN");
       int year = t.column("year");
       int month = t.column("month");

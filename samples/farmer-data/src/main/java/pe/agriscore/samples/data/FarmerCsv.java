@@ -1,10 +1,6 @@
 package pe.agriscore.samples.data;
 
-import java.io.BufferedReader;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -29,7 +25,8 @@ import pe.agriscore.schema.NumericFeature;
  * PE-0000001,2015-03-14,cajamarca,sierra,potato,3420.0,...,,,,...,0,0.0734...
  * </pre>
  *
- * <p>UTF-8, comma separated, one header row; {@code as_of_date} is ISO {@code yyyy-MM-dd};
+ * <p>UTF-8, comma separated (a semicolon, tab or bar is detected when reading; a byte order mark
+ * is skipped), one header row; {@code as_of_date} is ISO {@code yyyy-MM-dd};
  * booleans are {@code true}/{@code false}; a missing value (a thin file's credit history) is an
  * empty cell; numbers are written with {@link Double#toString(double)}, so they read back to the
  * same double; {@code default_12m} is {@code 0} or {@code 1}. {@code true_pd} is written only
@@ -85,34 +82,32 @@ public final class FarmerCsv {
     }
     boolean withPd = known > 0;
     List<Feature> features = schema.features();
-    StringBuilder line = new StringBuilder(512);
-    try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      out.write(String.join(",", header(schema, withPd)));
-      out.write('\n');
-      for (FarmerRecord r : records) {
-        line.setLength(0);
-        line.append(Csv.quote(r.applicantId())).append(',').append(r.asOfDate());
-        for (Feature f : features) {
-          line.append(',');
-          Object v = r.request().get(f.name());
-          if (v instanceof Double d) {
-            line.append(Double.toString(d));
-          } else if (v instanceof String s) {
-            line.append(Csv.quote(s));
-          } else if (v instanceof Boolean b) {
-            line.append(b ? "true" : "false");
-          } else if (v != null) {
-            throw new IllegalArgumentException(r.applicantId() + ": " + f.name()
-                + " holds a " + v.getClass().getSimpleName() + ", which CSV cannot carry");
-          }
+    Iterable<List<String>> rows = () -> records.stream().map(r -> {
+      List<String> cells = new ArrayList<>(features.size() + 4);
+      cells.add(r.applicantId());
+      cells.add(r.asOfDate().toString());
+      for (Feature f : features) {
+        Object v = r.request().get(f.name());
+        if (v instanceof Double d) {
+          cells.add(Double.toString(d));
+        } else if (v instanceof String str) {
+          cells.add(str);
+        } else if (v instanceof Boolean bool) {
+          cells.add(bool ? "true" : "false");
+        } else if (v == null) {
+          cells.add("");
+        } else {
+          throw new IllegalArgumentException(r.applicantId() + ": " + f.name()
+              + " holds a " + v.getClass().getSimpleName() + ", which CSV cannot carry");
         }
-        line.append(',').append(r.defaulted() ? '1' : '0');
-        if (withPd) {
-          line.append(',').append(Double.toString(r.truePd()));
-        }
-        out.append(line).append('\n');
       }
-    }
+      cells.add(r.defaulted() ? "1" : "0");
+      if (withPd) {
+        cells.add(Double.toString(r.truePd()));
+      }
+      return cells;
+    }).iterator();
+    Csv.write(file, header(schema, withPd), rows);
   }
 
   /**
@@ -128,16 +123,15 @@ public final class FarmerCsv {
     FeatureSchema schema = FarmerSchema.schema();
     Encoder validator = FarmerSchema.validator();
     List<FarmerRecord> records = new ArrayList<>();
-    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      String headerLine = in.readLine();
-      if (headerLine == null) {
+    try (Csv.Table in = Csv.open(file, null)) {
+      List<String> header = in.header();
+      if (header.isEmpty()) {
         throw new IOException(file + ": empty file, expected a header row");
       }
-      String[] header = Csv.split(headerLine, file + ":1");
       Map<String, Integer> column = new HashMap<>();
-      for (int i = 0; i < header.length; i++) {
-        if (column.put(header[i], i) != null) {
-          throw new IOException(file + ":1: column '" + header[i] + "' appears twice");
+      for (int i = 0; i < header.size(); i++) {
+        if (column.put(header.get(i), i) != null) {
+          throw new IOException(file + ":1: column '" + header.get(i) + "' appears twice");
         }
       }
       List<String> required = header(schema, false);
@@ -153,29 +147,27 @@ public final class FarmerCsv {
       }
       Integer pdColumn = column.get(TRUE_PD);
       List<Feature> features = schema.features();
-      String line;
-      int lineNo = 1;
-      while ((line = in.readLine()) != null) {
-        lineNo++;
-        if (line.isEmpty()) {
+      for (Csv.Row row = in.next(); row != null; row = in.next()) {
+        List<String> cells = row.fields();
+        if (cells.size() == 1 && cells.get(0).isEmpty()) {
           continue;
         }
-        String where = file + ":" + lineNo;
-        String[] cells = Csv.split(line, where);
-        if (cells.length != header.length) {
-          throw new IOException(where + ": " + cells.length + " fields, header has "
-              + header.length);
+        String where = file + ":" + row.line();
+        if (cells.size() != header.size()) {
+          throw new IOException(where + ": " + cells.size() + " fields, header has "
+              + header.size());
         }
         LocalDate asOf;
         try {
-          asOf = LocalDate.parse(cells[column.get(AS_OF_DATE)]);
+          asOf = LocalDate.parse(cells.get(column.get(AS_OF_DATE)));
         } catch (DateTimeParseException e) {
-          throw new IOException(where + ": as_of_date '" + cells[column.get(AS_OF_DATE)]
+          throw new IOException(where + ": as_of_date '" + cells.get(column.get(AS_OF_DATE))
               + "' is not an ISO date yyyy-MM-dd", e);
         }
-        ScoringRequest.Builder b = ScoringRequest.builder(cells[column.get(APPLICANT_ID)], asOf);
+        ScoringRequest.Builder b =
+            ScoringRequest.builder(cells.get(column.get(APPLICANT_ID)), asOf);
         for (Feature f : features) {
-          String cell = cells[column.get(f.name())];
+          String cell = cells.get(column.get(f.name()));
           if (cell.isEmpty()) {
             b.setMissing(f.name());
           } else if (f instanceof NumericFeature) {
@@ -195,19 +187,21 @@ public final class FarmerCsv {
         if (!violations.isEmpty()) {
           throw new IOException(where + ": invalid row " + violations);
         }
-        String outcome = cells[column.get(DEFAULT_12M)];
+        String outcome = cells.get(column.get(DEFAULT_12M));
         if (!outcome.equals("0") && !outcome.equals("1")) {
           throw new IOException(where + ": default_12m must be 0 or 1, got '" + outcome + "'");
         }
         double pd = Double.NaN;
-        if (pdColumn != null && !cells[pdColumn].isEmpty()) {
-          pd = parseNumber(cells[pdColumn], where, TRUE_PD);
+        if (pdColumn != null && !cells.get(pdColumn).isEmpty()) {
+          pd = parseNumber(cells.get(pdColumn), where, TRUE_PD);
           if (!(pd >= 0 && pd <= 1)) {
             throw new IOException(where + ": true_pd " + pd + " is outside [0, 1]");
           }
         }
         records.add(FarmerRecord.of(request, outcome.equals("1"), pd));
       }
+    } catch (Csv.SyntaxException e) {
+      throw new IOException(file + ": " + e.getMessage(), e);
     }
     return records;
   }

@@ -64,4 +64,20 @@ class AucTest {
     assertThrows(IllegalArgumentException.class,
         () -> Auc.of(new double[] {0.1}, new boolean[] {true, false}));
   }
+
+  @Test
+  void zeroOneOutcomesCountConcordantPairs() {
+    // Bad 0.35 beats good 0.1 but not good 0.4; bad 0.8 beats both: 3 of 4 pairs.
+    assertEquals(0.75, Auc.of(new double[] {0.1, 0.4, 0.35, 0.8}, new int[] {0, 0, 1, 1}), 1e-12);
+    assertEquals(0.5, Auc.of(new double[] {0.5, 0.5}, new int[] {0, 1}), 1e-12);
+    // Bad 0.5 beats good 0.2 and ties good 0.5 (a half); bad 0.9 beats both: 3.5 of 4 pairs.
+    assertEquals(0.875, Auc.of(new double[] {0.2, 0.5, 0.5, 0.9}, new int[] {0, 0, 1, 1}),
+        1e-12);
+    assertThrows(IllegalArgumentException.class,
+        () -> Auc.of(new double[] {0.1, 0.2}, new int[] {0, 0}));
+    assertThrows(IllegalArgumentException.class,
+        () -> Auc.of(new double[] {0.1, 0.2}, new int[] {0, 2}));
+    assertThrows(IllegalArgumentException.class,
+        () -> Auc.of(new double[] {0.1}, new int[] {0, 1}));
+  }
 }

@@ -9,8 +9,9 @@ import java.util.Objects;
  * {@link pe.agriscore.request.Violation.Rule} name ({@code OUT_OF_RANGE}, {@code
  * UNKNOWN_CATEGORY}, {@code WRONG_TYPE}, {@code MISSING}, {@code NOT_FINITE}); problems with the
  * file's shape use {@code MISSING_COLUMN}, {@code UNKNOWN_COLUMN}, {@code DUPLICATE_COLUMN},
- * {@code FIELD_COUNT}, {@code BAD_QUOTING}, {@code BAD_DATE}, {@code BAD_LABEL} and {@code
- * BAD_TRUE_PD}.
+ * {@code UNSPLIT_HEADER} (the header is one column: a wrong delimiter), {@code
+ * IGNORED_REQUIRED_COLUMN}, {@code FIELD_COUNT}, {@code BAD_QUOTING}, {@code BAD_DATE}, {@code
+ * DECIMAL_COMMA}, {@code BAD_LABEL} and {@code BAD_TRUE_PD}.
  *
  * <pre>{@code
  * line 17, column 'farm_size_ha': OUT_OF_RANGE (value -3.0 is outside [0.05, 500.0] ha)

@@ -8,9 +8,11 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import pe.agriscore.preprocessing.Encoder;
 import pe.agriscore.request.ScoringRequest;
@@ -26,11 +28,18 @@ import pe.agriscore.schema.NumericFeature;
  * Reads labelled training data from CSV, driven by a {@link FeatureSchema}: the generated farmer
  * data, or a bank's own export with a schema written by hand.
  *
- * <p>The file is UTF-8 with a header line naming {@code applicant_id}, {@code as_of_date} (ISO
- * {@code yyyy-MM-dd}), one column per schema feature, {@code default_12m} ({@code 0} or {@code 1})
- * and optionally {@code true_pd} (generated data only), conventionally in that order. Numbers use
- * a dot as decimal separator, booleans are {@code true}/{@code false}, an empty cell is a missing
- * value, and fields may be quoted as in RFC 4180 (without line breaks inside).
+ * <p>The file is UTF-8 (a byte order mark is skipped) with a header line naming {@code
+ * applicant_id}, {@code as_of_date} (ISO {@code yyyy-MM-dd}), one column per schema feature,
+ * {@code default_12m} ({@code 0}/{@code 1}, also {@code 0.0}/{@code 1.0}) and optionally {@code
+ * true_pd} (generated data only), in any order. The delimiter (comma, semicolon, tab or bar) is
+ * detected from the header unless given. Numbers use a dot as decimal separator unless {@link
+ * #decimalComma} is set, booleans are {@code true}/{@code false}, an empty cell (or one of the
+ * {@link #missingValues} tokens) is a missing value, and fields may be quoted as in RFC 4180.
+ *
+ * <p>A bank's own export rarely has these names: {@link #label} names the outcome column and the
+ * value that means a default, {@link #idColumn} the applicant id column, {@link #ignoreColumns}
+ * columns that are not features; without an as-of date column ({@link #requireAsOfDate} false)
+ * every row is as of {@link #asOfDefault}.
  *
  * <p>Every value goes through the same validation as a scoring request ({@link
  * Encoder#validate}), so data the model will refuse at scoring time is refused at training time.
@@ -63,20 +72,29 @@ public final class LabeledCsvReader {
   private static final Pattern NUMBER =
       Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
 
+  /** A number written with a decimal comma (Spanish-locale Excel): {@code 2,5}, {@code -0,75}. */
+  private static final Pattern DECIMAL_COMMA = Pattern.compile("[+-]?\\d*,\\d+");
+
   private final FeatureSchema schema;
   private final Encoder validator;
-  private final int maxReportedProblems;
+  private final Options o;
 
-  private LabeledCsvReader(FeatureSchema schema, int maxReportedProblems) {
+  /** Everything but the schema; the defaults read the generated farmer CSV. */
+  private record Options(int maxReportedProblems, Character delimiter, String label,
+      String positive, String idColumn, Set<String> ignore, Set<String> missing,
+      boolean decimalComma, boolean requireAsOfDate, LocalDate asOfDefault) {}
+
+  private LabeledCsvReader(FeatureSchema schema, Options o) {
     this.schema = schema;
     // Validation does not depend on fitted values, so any preprocessing of the schema will do.
     this.validator = Encoder.validating(schema);
-    this.maxReportedProblems = maxReportedProblems;
+    this.o = o;
   }
 
-  /** A reader for {@code schema} that reports up to 20 problems. */
+  /** A reader for {@code schema} with the defaults: up to 20 problems, the farmer CSV's names. */
   public static LabeledCsvReader forSchema(FeatureSchema schema) {
-    return new LabeledCsvReader(schema, 20);
+    return new LabeledCsvReader(schema, new Options(20, null, DEFAULT_12M, null, APPLICANT_ID,
+        Set.of(), Set.of(), false, true, null));
   }
 
   /** This reader reporting at most {@code max} problems in detail (all are counted). */
@@ -84,7 +102,77 @@ public final class LabeledCsvReader {
     if (max < 1) {
       throw new IllegalArgumentException("maxReportedProblems must be at least 1");
     }
-    return new LabeledCsvReader(schema, max);
+    return with(new Options(max, o.delimiter, o.label, o.positive, o.idColumn, o.ignore,
+        o.missing, o.decimalComma, o.requireAsOfDate, o.asOfDefault));
+  }
+
+  /** This reader with a fixed delimiter (null: detect it from the header, the default). */
+  public LabeledCsvReader delimiter(Character delimiter) {
+    if (delimiter != null && (delimiter == '"' || delimiter == '\n' || delimiter == '\r')) {
+      throw new IllegalArgumentException("the delimiter cannot be a quote or a line break");
+    }
+    return with(new Options(o.maxReportedProblems, delimiter, o.label, o.positive, o.idColumn,
+        o.ignore, o.missing, o.decimalComma, o.requireAsOfDate, o.asOfDefault));
+  }
+
+  /**
+   * This reader taking the outcome from {@code column}, where {@code positive} marks a default and
+   * the column's one other value a repayment (e.g. {@code bad} and {@code good}). With {@code
+   * positive} null (the default) the outcome is {@code 1}/{@code 0} (or {@code 1.0}/{@code 0.0}).
+   */
+  public LabeledCsvReader label(String column, String positive) {
+    requireName(column, "label column");
+    return with(new Options(o.maxReportedProblems, o.delimiter, column,
+        positive == null || positive.isBlank() ? null : positive.trim(), o.idColumn, o.ignore,
+        o.missing, o.decimalComma, o.requireAsOfDate, o.asOfDefault));
+  }
+
+  /** This reader taking applicant ids from {@code column} (default {@code applicant_id}). */
+  public LabeledCsvReader idColumn(String column) {
+    requireName(column, "id column");
+    return with(new Options(o.maxReportedProblems, o.delimiter, o.label, o.positive, column,
+        o.ignore, o.missing, o.decimalComma, o.requireAsOfDate, o.asOfDefault));
+  }
+
+  /** This reader skipping {@code columns} (e.g. a branch code that is not a feature). */
+  public LabeledCsvReader ignoreColumns(Collection<String> columns) {
+    return with(new Options(o.maxReportedProblems, o.delimiter, o.label, o.positive, o.idColumn,
+        Set.copyOf(columns), o.missing, o.decimalComma, o.requireAsOfDate, o.asOfDefault));
+  }
+
+  /** This reader treating cells equal to one of {@code tokens} (e.g. {@code NA}, {@code ?}) as missing. */
+  public LabeledCsvReader missingValues(Collection<String> tokens) {
+    return with(new Options(o.maxReportedProblems, o.delimiter, o.label, o.positive, o.idColumn,
+        o.ignore, Set.copyOf(tokens), o.decimalComma, o.requireAsOfDate, o.asOfDefault));
+  }
+
+  /** This reader reading numbers with a decimal comma ({@code 2,5}); refused with a hint otherwise. */
+  public LabeledCsvReader decimalComma(boolean decimalComma) {
+    return with(new Options(o.maxReportedProblems, o.delimiter, o.label, o.positive, o.idColumn,
+        o.ignore, o.missing, decimalComma, o.requireAsOfDate, o.asOfDefault));
+  }
+
+  /**
+   * This reader with the {@code as_of_date} column required (the default, and what an
+   * out-of-time split needs) or optional; without the column every row is as of {@code
+   * asOfDefault}.
+   */
+  public LabeledCsvReader requireAsOfDate(boolean required, LocalDate asOfDefault) {
+    if (!required && asOfDefault == null) {
+      throw new IllegalArgumentException("an optional as_of_date needs a default date");
+    }
+    return with(new Options(o.maxReportedProblems, o.delimiter, o.label, o.positive, o.idColumn,
+        o.ignore, o.missing, o.decimalComma, required, asOfDefault));
+  }
+
+  private LabeledCsvReader with(Options options) {
+    return new LabeledCsvReader(schema, options);
+  }
+
+  private static void requireName(String name, String what) {
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException("the " + what + " needs a name");
+    }
   }
 
   /**
@@ -106,32 +194,37 @@ public final class LabeledCsvReader {
    * @throws DataFileException listing the first problems by line and column
    */
   public LabeledData read(BufferedReader in, String source) throws IOException {
-    Problems problems = new Problems(maxReportedProblems);
-    String headerLine = in.readLine();
-    if (headerLine == null) {
+    Problems problems = new Problems(o.maxReportedProblems);
+    // The table is not closed here: closing it would close the caller's reader.
+    Csv.Table table = Csv.open(in, o.delimiter);
+    if (table.header().isEmpty()) {
       problems.add(new DataProblem(1, "*", "MISSING_COLUMN",
           "the file is empty; expected a header"));
       throw problems.exception(source);
     }
-    if (headerLine.startsWith("\uFEFF")) {
-      headerLine = headerLine.substring(1);
-    }
-    Layout layout = layout(headerLine, problems);
+    Layout layout = layout(table, problems);
     if (layout == null) {
       throw problems.exception(source);
     }
     List<LabeledRow> rows = new ArrayList<>();
     long line = 1;
-    for (String text = in.readLine(); text != null; text = in.readLine()) {
-      line++;
-      if (text.isEmpty()) {
-        problems.add(new DataProblem(line, "*", "FIELD_COUNT", "empty line"));
-        continue;
+    String[] negative = new String[1];
+    try {
+      for (Csv.Row r = table.next(); r != null; r = table.next()) {
+        line = r.line();
+        if (r.fields().size() == 1 && r.fields().get(0).isEmpty()) {
+          problems.add(new DataProblem(line, "*", "FIELD_COUNT", "empty line"));
+          continue;
+        }
+        LabeledRow row = parseRow(r.fields(), line, layout, problems, negative);
+        if (row != null) {
+          rows.add(row);
+        }
       }
-      LabeledRow row = parseRow(text, line, layout, problems);
-      if (row != null) {
-        rows.add(row);
-      }
+    } catch (Csv.SyntaxException e) {
+      problems.add(new DataProblem(e.line(), "*", "BAD_QUOTING",
+          e.getMessage().substring(e.getMessage().indexOf(": ") + 2)
+              + "; nothing after it was read"));
     }
     if (problems.total > 0) {
       throw problems.exception(source);
@@ -143,12 +236,19 @@ public final class LabeledCsvReader {
     return new LabeledData(schema, rows);
   }
 
-  /** Column positions; null when the header is unusable. */
+  /** Column positions (-1: absent); null when the header is unusable. */
   private record Layout(int columns, int id, int date, int label, int truePd, int[] feature) {}
 
-  private Layout layout(String headerLine, Problems problems) {
-    List<String> header = split(headerLine, 1, problems);
-    if (header == null) {
+  private Layout layout(Csv.Table table, Problems problems) {
+    List<String> header = table.header();
+    if (header.size() == 1 && schema.size() > 0) {
+      String only = header.get(0);
+      char likely = Csv.detectDelimiter(only);
+      problems.add(new DataProblem(1, "*", "UNSPLIT_HEADER", "the header is one column ("
+          + abbreviate(only) + ") split on the " + Csv.describe(table.delimiter())
+          + (only.indexOf(likely) >= 0 ? "; the file looks " + Csv.describe(likely)
+              + "-separated: pass --delimiter '" + likely + "'" : "")
+          + "; columns are separated by a comma, semicolon, tab or bar"));
       return null;
     }
     Map<String, Integer> position = new HashMap<>();
@@ -159,9 +259,13 @@ public final class LabeledCsvReader {
             "column appears at positions " + (position.get(name) + 1) + " and " + (i + 1)));
       }
     }
-    List<String> required = new ArrayList<>(List.of(APPLICANT_ID, AS_OF_DATE));
+    List<String> required = new ArrayList<>();
+    required.add(o.idColumn);
+    if (o.requireAsOfDate) {
+      required.add(AS_OF_DATE);
+    }
     required.addAll(schema.featureNames());
-    required.add(DEFAULT_12M);
+    required.add(o.label);
     for (String name : required) {
       if (!position.containsKey(name)) {
         problems.add(new DataProblem(1, name, "MISSING_COLUMN",
@@ -170,10 +274,17 @@ public final class LabeledCsvReader {
       }
     }
     for (String name : position.keySet()) {
-      if (!required.contains(name) && !name.equals(TRUE_PD)) {
+      if (!required.contains(name) && !name.equals(TRUE_PD) && !name.equals(AS_OF_DATE)
+          && !o.ignore.contains(name)) {
         problems.add(new DataProblem(1, name, "UNKNOWN_COLUMN",
             "schema '" + schema.name() + "' has no feature of this name (position "
-                + (position.get(name) + 1) + ")"));
+                + (position.get(name) + 1) + "); name it in --ignore-columns if it is not one"));
+      }
+    }
+    for (String name : o.ignore) {
+      if (required.contains(name)) {
+        problems.add(new DataProblem(1, name, "IGNORED_REQUIRED_COLUMN",
+            "an ignored column cannot also be the id, the label or a feature"));
       }
     }
     if (problems.total > 0) {
@@ -183,15 +294,13 @@ public final class LabeledCsvReader {
     for (int i = 0; i < feature.length; i++) {
       feature[i] = position.get(schema.features().get(i).name());
     }
-    return new Layout(header.size(), position.get(APPLICANT_ID), position.get(AS_OF_DATE),
-        position.get(DEFAULT_12M), position.getOrDefault(TRUE_PD, -1), feature);
+    return new Layout(header.size(), position.get(o.idColumn),
+        position.getOrDefault(AS_OF_DATE, -1), position.get(o.label),
+        position.getOrDefault(TRUE_PD, -1), feature);
   }
 
-  private LabeledRow parseRow(String text, long line, Layout layout, Problems problems) {
-    List<String> fields = split(text, line, problems);
-    if (fields == null) {
-      return null;
-    }
+  private LabeledRow parseRow(List<String> fields, long line, Layout layout, Problems problems,
+      String[] negative) {
     if (fields.size() != layout.columns) {
       problems.add(new DataProblem(line, "*", "FIELD_COUNT",
           fields.size() + " fields but the header has " + layout.columns));
@@ -199,8 +308,8 @@ public final class LabeledCsvReader {
     }
     int before = problems.total;
     String id = fields.get(layout.id);
-    LocalDate asOf = null;
-    String date = fields.get(layout.date).trim();
+    LocalDate asOf = layout.date < 0 ? o.asOfDefault : null;
+    String date = layout.date < 0 ? "" : fields.get(layout.date).trim();
     if (!date.isEmpty()) {
       try {
         asOf = LocalDate.parse(date);
@@ -211,15 +320,27 @@ public final class LabeledCsvReader {
     }
     ScoringRequest.Builder b = ScoringRequest.builder(id.isBlank() ? null : id, asOf);
     List<Feature> features = schema.features();
+    boolean decimalCommas = false;
     for (int i = 0; i < features.size(); i++) {
       Feature f = features.get(i);
-      Object value = parseValue(f, fields.get(layout.feature[i]));
-      b.setRaw(f.name(), value);
+      String cell = fields.get(layout.feature[i]);
+      if (f instanceof NumericFeature && !o.decimalComma
+          && DECIMAL_COMMA.matcher(cell.trim()).matches()) {
+        problems.add(new DataProblem(line, f.name(), "DECIMAL_COMMA", "'" + abbreviate(cell)
+            + "' has a decimal comma; export numbers with a dot, or pass --decimal-comma"));
+        decimalCommas = true;
+        continue;
+      }
+      b.setRaw(f.name(), parseValue(f, o.missing.contains(cell.trim()) ? "" : cell));
+    }
+    if (decimalCommas) {
+      // The request lacks those values; validating it would only repeat them as MISSING.
+      return null;
     }
     ScoringRequest request = b.build();
     for (Violation v : validator.validate(request)) {
       String column = switch (v.field()) {
-        case "applicantId" -> APPLICANT_ID;
+        case "applicantId" -> o.idColumn;
         case "asOfDate" -> AS_OF_DATE;
         default -> v.field();
       };
@@ -228,12 +349,7 @@ public final class LabeledCsvReader {
         problems.add(new DataProblem(line, column, v.rule().name(), v.message()));
       }
     }
-    String label = fields.get(layout.label).trim();
-    int defaulted = label.equals("1") ? 1 : label.equals("0") ? 0 : -1;
-    if (defaulted < 0) {
-      problems.add(new DataProblem(line, DEFAULT_12M, "BAD_LABEL",
-          "expected 0 or 1, got '" + abbreviate(label) + "'"));
-    }
+    int defaulted = outcome(fields.get(layout.label).trim(), line, problems, negative);
     double truePd = Double.NaN;
     if (layout.truePd >= 0) {
       String t = fields.get(layout.truePd).trim();
@@ -249,15 +365,49 @@ public final class LabeledCsvReader {
   }
 
   /**
+   * 1 for a default, 0 for a repayment, -1 (and a problem) otherwise. With a positive value, the
+   * first other value seen is the repayment and any third value is refused.
+   */
+  private int outcome(String label, long line, Problems problems, String[] negative) {
+    if (o.positive == null) {
+      if (NUMBER.matcher(label).matches()) {
+        double v = Double.parseDouble(label);
+        if (v == 0 || v == 1) {
+          return (int) v;
+        }
+      }
+      problems.add(new DataProblem(line, o.label, "BAD_LABEL", "expected 0 or 1, got '"
+          + abbreviate(label) + "'" + (label.isEmpty() ? ""
+              : "; name the value that means a default with --positive")));
+      return -1;
+    }
+    if (label.equals(o.positive)) {
+      return 1;
+    }
+    if (!label.isEmpty() && !o.missing.contains(label)
+        && (negative[0] == null || negative[0].equals(label))) {
+      negative[0] = label;
+      return 0;
+    }
+    problems.add(new DataProblem(line, o.label, "BAD_LABEL", "expected '" + o.positive
+        + "' (a default)" + (negative[0] == null ? "" : " or '" + negative[0] + "'")
+        + ", got '" + abbreviate(label) + "'"));
+    return -1;
+  }
+
+  /**
    * The raw value for the request: null for an empty cell, a Double, a String or a Boolean. A
    * cell of the wrong type is kept as text so that validation names it (rule WRONG_TYPE).
    */
-  private static Object parseValue(Feature f, String cell) {
+  private Object parseValue(Feature f, String cell) {
     if (cell.isEmpty()) {
       return null;
     }
     if (f instanceof NumericFeature) {
       String t = cell.trim();
+      if (o.decimalComma && DECIMAL_COMMA.matcher(t).matches()) {
+        t = t.replace(',', '.');
+      }
       if (NUMBER.matcher(t).matches()) {
         return Double.parseDouble(t);
       }
@@ -282,16 +432,6 @@ public final class LabeledCsvReader {
       return cell;
     }
     throw new IllegalStateException("unknown feature type " + f);
-  }
-
-  /** RFC 4180 fields of one line; null (and a problem) when the quoting is broken. */
-  static List<String> split(String text, long line, Problems problems) {
-    try {
-      return List.of(Csv.split(text, "line " + line));
-    } catch (IllegalArgumentException e) {
-      problems.add(new DataProblem(line, "*", "BAD_QUOTING", e.getMessage()));
-      return null;
-    }
   }
 
   private static String abbreviate(String s) {

@@ -5,11 +5,12 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Discrimination and calibration measures of predicted probabilities of default against observed
- * outcomes ({@code 1} = default). All methods are pure functions of their arguments.
+ * Discrimination (KS, ROC) and calibration measures of predicted probabilities of default against
+ * observed outcomes ({@code 1} = default); the AUC is {@link pe.agriscore.samples.data.Auc}. All
+ * methods are pure functions of their arguments.
  *
  * <pre>{@code
- * double auc = Metrics.auc(pd, defaulted);
+ * double auc = Auc.of(pd, defaulted);   // pe.agriscore.samples.data.Auc
  * Metrics.Calibration c = Metrics.calibration(pd, defaulted, 10);
  * System.out.printf("AUC %.3f  Gini %.3f  KS %.3f  ECE %.4f%n",
  *     auc, 2 * auc - 1, Metrics.ks(pd, defaulted), c.ece());
@@ -18,37 +19,6 @@ import java.util.List;
 public final class Metrics {
 
   private Metrics() {}
-
-  /**
-   * The area under the ROC curve: the probability that a random defaulter gets a higher score
-   * than a random non-defaulter, ties counting one half (Mann-Whitney).
-   *
-   * @return NaN when either outcome is absent
-   */
-  public static double auc(double[] score, int[] defaulted) {
-    check(score, defaulted);
-    Integer[] order = order(score);
-    long bad = defaults(defaulted);
-    long good = defaulted.length - bad;
-    if (bad == 0 || good == 0) {
-      return Double.NaN;
-    }
-    // Sum of the (average) ranks of the defaulters, ties sharing their mean rank.
-    double rankSum = 0;
-    int i = 0;
-    while (i < order.length) {
-      int j = i;
-      while (j + 1 < order.length && score[order[j + 1]] == score[order[i]]) {
-        j++;
-      }
-      double meanRank = (i + j) / 2.0 + 1;
-      for (int k = i; k <= j; k++) {
-        rankSum += defaulted[order[k]] * meanRank;
-      }
-      i = j + 1;
-    }
-    return (rankSum - bad * (bad + 1) / 2.0) / ((double) bad * good);
-  }
 
   private static long defaults(int[] defaulted) {
     long bad = 0;

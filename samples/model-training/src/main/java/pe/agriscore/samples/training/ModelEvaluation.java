@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import pe.agriscore.samples.data.Auc;
 import pe.agriscore.schema.CategoricalFeature;
 import pe.agriscore.schema.FeatureSchema;
 
@@ -61,7 +62,7 @@ public record ModelEvaluation(
       y[i] = test.get(i).defaulted();
       mean += pd[i];
     }
-    double auc = Metrics.auc(pd, y);
+    double auc = Auc.of(pd, y);
     Metrics.Calibration cal = Metrics.calibration(pd, y, CALIBRATION_BINS);
     Map<String, List<SegmentAuc>> segments = new LinkedHashMap<>();
     for (String feature : segmentBy) {
@@ -88,7 +89,9 @@ public record ModelEvaluation(
           yy[k] = y[idx.get(k)];
           bad += yy[k];
         }
-        list.add(new SegmentAuc(level, idx.size(), bad, Metrics.auc(p, yy)));
+        // A segment with one outcome only has no AUC: recorded as NaN, shown as a dash.
+        double segmentAuc = bad == 0 || bad == idx.size() ? Double.NaN : Auc.of(p, yy);
+        list.add(new SegmentAuc(level, idx.size(), bad, segmentAuc));
       }
       segments.put(feature, list);
     }

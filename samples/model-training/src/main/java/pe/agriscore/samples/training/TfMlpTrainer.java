@@ -22,6 +22,7 @@ import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.op.core.Variable;
 import org.tensorflow.proto.ConfigProto;
 import org.tensorflow.types.TFloat32;
+import pe.agriscore.samples.data.Auc;
 
 /**
  * Trains a multilayer perceptron for the probability of default with the TensorFlow Java graph
@@ -272,7 +273,7 @@ public final class TfMlpTrainer {
           progress.accept(String.format(
               "  tensorflow epoch %2d/%d  train log-loss %.5f  validation log-loss %.5f  AUC %.4f"
                   + "%s  (%.0f s)", epoch, settings.maxEpochs(), lossSum / batches, valLoss,
-              Metrics.auc(pd, validation.y()), improved ? "  *" : "",
+              Auc.of(pd, validation.y()), improved ? "  *" : "",
               (System.nanoTime() - started) / 1e9));
           if (epoch - bestEpoch >= settings.patience()) {
             progress.accept("  tensorflow: stopping early, best epoch " + bestEpoch);

@@ -15,17 +15,6 @@ class MetricsTest {
   private static final int[] Y = {0, 0, 1, 1};
 
   @Test
-  void aucCountsConcordantPairs() {
-    // Bad 0.35 beats good 0.1 but not good 0.4; bad 0.8 beats both: 3 of 4 pairs.
-    assertEquals(0.75, Metrics.auc(SCORE, Y), 1e-12);
-    assertEquals(0.5, Metrics.auc(new double[] {0.5, 0.5}, new int[] {0, 1}), 1e-12);
-    // Bad 0.5 beats good 0.2 and ties good 0.5 (a half); bad 0.9 beats both: 3.5 of 4 pairs.
-    assertEquals(0.875, Metrics.auc(new double[] {0.2, 0.5, 0.5, 0.9}, new int[] {0, 0, 1, 1}),
-        1e-12);
-    assertTrue(Double.isNaN(Metrics.auc(new double[] {0.1, 0.2}, new int[] {0, 0})));
-  }
-
-  @Test
   void ksIsTheLargestGapBetweenTheRates() {
     // From the top: 0.8 bad (tpr .5, fpr 0), 0.4 good (.5, .5), 0.35 bad (1, .5), 0.1 good.
     assertEquals(0.5, Metrics.ks(SCORE, Y), 1e-12);
@@ -75,7 +64,7 @@ class MetricsTest {
   @Test
   void badInputIsRefused() {
     assertThrows(IllegalArgumentException.class,
-        () -> Metrics.auc(new double[] {0.1}, new int[] {0, 1}));
+        () -> Metrics.ks(new double[] {0.1}, new int[] {0, 1}));
     assertThrows(IllegalArgumentException.class,
         () -> Metrics.brier(new double[] {Double.NaN}, new int[] {0}));
     assertThrows(IllegalArgumentException.class,
