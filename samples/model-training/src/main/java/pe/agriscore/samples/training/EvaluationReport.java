@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The evaluation of a training run: every model on the same test rows beside the oracle (the
@@ -64,6 +65,12 @@ public record EvaluationReport(
   public record ModelReport(String name, String engine, String modelFormat, String bundle,
       long bundleBytes, int inputWidth, double trainingSeconds, Double aucShareOfOracle,
       String details, ModelEvaluation test, List<MlpEpoch> history) {}
+
+  /** A training time for people: milliseconds below a second (a scorecard), else seconds. */
+  static String duration(double seconds) {
+    return seconds < 1 ? String.format(Locale.ROOT, "%.0f ms", seconds * 1000)
+        : String.format(Locale.ROOT, "%.1f s", seconds);
+  }
 
   /** Writes {@code evaluation.json} and {@code evaluation.html} into {@code dir}. */
   public void write(Path dir) throws IOException {

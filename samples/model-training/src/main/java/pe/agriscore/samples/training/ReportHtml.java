@@ -17,7 +17,7 @@ final class ReportHtml {
   static String render(EvaluationReport r) {
     StringBuilder h = new StringBuilder(64 * 1024);
     h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n")
-        .append("<title>AgriScore evaluation</title>\n<style>\n")
+        .append("<title>").append(esc(title(r))).append("</title>\n<style>\n")
         .append("body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;")
         .append("margin:2em auto;")
         .append("max-width:1100px;color:#222;padding:0 1em}\n")
@@ -26,7 +26,8 @@ final class ReportHtml {
         .append("td.l,th.l{text-align:left}\n")
         .append(".charts{display:flex;flex-wrap:wrap;gap:2em}.note{color:#555;font-size:.92em}\n")
         .append("svg text{font-size:11px;fill:#333}\n</style></head><body>\n");
-    h.append("<h1>AgriScore reference models: evaluation</h1>\n");
+    h.append("<h1>").append(esc(title(r))).append("</h1>\n");
+    boolean oracle = r.oracle() != null;
     EvaluationReport.DataSummary d = r.data();
     h.append("<p>").append(esc(d.source())).append("<br>Schema <b>").append(esc(d.schema()))
         .append("</b> (").append(d.features()).append(" features), ").append(d.rows())
@@ -36,14 +37,15 @@ final class ReportHtml {
         .append(" test rows.<br>Generated ").append(esc(r.generatedAt())).append(".</p>\n");
 
     h.append("<h2>Test set</h2>\n<table><tr><th class=\"l\">model</th><th>engine</th><th>AUC</th>")
-        .append("<th>% of oracle AUC</th><th>Gini</th><th>KS</th><th>Brier</th><th>log-loss</th>")
+        .append(oracle ? "<th>% of oracle AUC</th>" : "").append("<th>Gini</th><th>KS</th><th>Brier</th><th>log-loss</th>")
         .append("<th>ECE</th><th>mean PD</th><th>training time</th><th>bundle</th></tr>\n");
     for (EvaluationReport.ModelReport m : r.models()) {
       ModelEvaluation e = m.test();
       h.append("<tr><td class=\"l\">").append(esc(m.name())).append("</td><td>")
-          .append(esc(m.engine())).append("</td>").append(metricCells(e,
-              m.aucShareOfOracle() == null ? "&ndash;" : pct(m.aucShareOfOracle())))
-          .append("<td>").append(fmt("%.1f s", m.trainingSeconds())).append("</td><td>")
+          .append(esc(m.engine())).append("</td>").append(metricCells(e, !oracle ? null
+              : m.aucShareOfOracle() == null ? "&ndash;" : pct(m.aucShareOfOracle())))
+          .append("<td>").append(EvaluationReport.duration(m.trainingSeconds()))
+          .append("</td><td>")
           .append(fmt("%.1f KB", m.bundleBytes() / 1024.0)).append("</td></tr>\n");
     }
     if (r.oracle() != null) {
@@ -59,8 +61,8 @@ final class ReportHtml {
     h.append("<div class=\"charts\">\n").append(rocChart(r)).append(calibrationChart(r))
         .append("</div>\n");
 
-    h.append("<h2>AUC by segment</h2>\n");
-    if (!r.models().isEmpty()) {
+    if (!r.models().isEmpty() && !r.models().get(0).test().segments().isEmpty()) {
+      h.append("<h2>AUC by segment</h2>\n");
       for (String feature : r.models().get(0).test().segments().keySet()) {
         h.append("<h3>").append(esc(feature)).append("</h3>\n<table><tr><th class=\"l\">level</th>")
             .append("<th>rows</th><th>defaults</th>");
@@ -116,8 +118,21 @@ final class ReportHtml {
     return h.toString();
   }
 
+  /**
+   * The page title: the reference models on generated farmer data, else the schema's models
+   * (a bank's own data).
+   */
+  private static String title(EvaluationReport r) {
+    return (r.oracle() != null && r.data().schema().startsWith(
+        pe.agriscore.samples.data.FarmerSchema.schema().name() + " ")
+        ? "AgriScore reference models" : "Models of schema " + r.data().schema())
+        + ": evaluation";
+  }
+
+  /** {@code shareOfOracle} null: no oracle column. */
   private static String metricCells(ModelEvaluation e, String shareOfOracle) {
-    return "<td>" + fmt("%.4f", e.auc()) + "</td><td>" + shareOfOracle + "</td><td>"
+    return "<td>" + fmt("%.4f", e.auc()) + "</td>"
+        + (shareOfOracle == null ? "" : "<td>" + shareOfOracle + "</td>") + "<td>"
         + fmt("%.4f", e.gini()) + "</td><td>" + fmt("%.4f", e.ks()) + "</td><td>"
         + fmt("%.4f", e.brier()) + "</td><td>" + fmt("%.4f", e.logLoss()) + "</td><td>"
         + fmt("%.4f", e.ece()) + "</td><td>" + fmt("%.4f", e.meanPd()) + "</td>";

@@ -2,49 +2,166 @@ package pe.agriscore.samples.training;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import pe.agriscore.schema.FeatureSchema;
+import pe.agriscore.scoring.ScoreScale;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * The training command line: trains the reference models on a labelled CSV and writes verified
  * bundles and an evaluation report, printing progress as it goes.
  *
  * <pre>
- * TrainCli --data farmers.csv --schema schema.json --out models
+ * TrainCli --data bank.csv --schema schema.json --out models
+ *          [--delimiter ';'] [--label estado --positive malo] [--id-column nro_credito]
+ *          [--ignore-columns agencia,fecha_alta] [--na NA,?] [--decimal-comma]
  *          [--split random|out-of-time] [--as-of-cutoff 2016-01-01]
- *          [--generate 60000] [--seed 42] [--models scorecard,tf,pt] [--epochs 60]
- *          [--python /usr/bin/python3] [--prefix farmer] [--segment-by natural_region,main_crop]
- *          [--max-problems 20]
+ *          [--models scorecard,tf,pt] [--epochs 60] [--segment-by natural_region]
+ *          [--base-points 600 --base-odds 20 --pdo 20 --grades A=660,B=620,C=580,D=540,E=300]
  * </pre>
  *
  * <p>With {@code --generate N}, N Peru farmers are generated first (seeded by {@code --seed})
  * and written to {@code --data} and {@code --schema}; otherwise both are read, e.g. a bank's own
- * export with its hand-written schema. Exit code 0 on success, 1 when the data is rejected (the
- * problems are listed by line and column) or training fails, 2 for a usage error. See {@code
- * docs/training.md}.
+ * export with its hand-written schema. Every option is checked before anything is trained. Exit
+ * code 0 on success, 1 when the data is rejected (the problems are listed by line and column) or
+ * training fails, 2 for a usage error. See {@code docs/training.md}.
  */
-public final class TrainCli {
+@Command(name = "TrainCli", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "Trains a scorecard, a TensorFlow MLP and a PyTorch MLP on a labelled CSV and "
+        + "writes verified bundles with an evaluation report (docs/training.md).")
+public final class TrainCli implements Callable<Integer> {
 
-  private static final String USAGE = String.join(System.lineSeparator(),
-      "usage: TrainCli --data FILE.csv --schema FILE.json --out DIR [options]",
-      "  --split random|out-of-time   how to hold out the test set (default random)",
-      "  --as-of-cutoff YYYY-MM-DD    out-of-time: test = rows as of this date or later",
-      "  --generate N                 first generate N farmers into --data and --schema",
-      "  --seed S                     generator, split and network seed (default 42)",
-      "  --models LIST                scorecard,tf,pt (default all)",
-      "  --epochs N                   most MLP epochs (default 60, early stopping)",
-      "  --python PATH                Python with PyTorch (default /usr/bin/python3)",
-      "  --prefix NAME                bundle names NAME-scorecard, ... (default farmer)",
-      "  --segment-by LIST            categorical features to break AUC down by",
-      "  --max-problems N             data problems to list before failing (default 20)");
+  @Option(names = "--data", required = true, paramLabel = "FILE",
+      description = "the labelled CSV (written there first with --generate)")
+  Path data;
+
+  @Option(names = "--schema", required = true, paramLabel = "FILE",
+      description = "the feature schema the CSV follows")
+  Path schemaFile;
+
+  @Option(names = "--out", required = true, paramLabel = "DIR",
+      description = "where the bundles and the report go")
+  Path out;
+
+  @Option(names = "--delimiter", paramLabel = "CHAR",
+      description = "the column separator: , ; tab | (default: detected from the header)")
+  String delimiter;
+
+  @Option(names = "--label", paramLabel = "COLUMN", defaultValue = LabeledCsvReader.DEFAULT_12M,
+      description = "the outcome column (default ${DEFAULT-VALUE})")
+  String label;
+
+  @Option(names = "--positive", paramLabel = "VALUE",
+      description = "the label value that means a default, e.g. bad (default: 1 or 1.0, with 0 "
+          + "or 0.0 for a repayment)")
+  String positive;
+
+  @Option(names = "--id-column", paramLabel = "COLUMN",
+      defaultValue = LabeledCsvReader.APPLICANT_ID,
+      description = "the applicant id column (default ${DEFAULT-VALUE})")
+  String idColumn;
+
+  @Option(names = "--ignore-columns", paramLabel = "LIST", split = ",",
+      description = "columns that are neither features, id nor label")
+  List<String> ignoreColumns = new ArrayList<>();
+
+  @Option(names = "--na", paramLabel = "LIST", split = ",",
+      description = "cell values that mean missing besides an empty cell, e.g. NA,?")
+  List<String> na = new ArrayList<>();
+
+  @Option(names = "--decimal-comma",
+      description = "numbers are written 2,5 (Spanish-locale Excel); refused otherwise")
+  boolean decimalComma;
+
+  @Option(names = "--split", paramLabel = "random|out-of-time", defaultValue = "random",
+      description = "how to hold out test rows (default ${DEFAULT-VALUE})")
+  String split;
+
+  @Option(names = "--as-of-cutoff", paramLabel = "YYYY-MM-DD",
+      description = "out-of-time: test = rows as of this date or later")
+  LocalDate cutoff;
+
+  @Option(names = "--as-of", paramLabel = "YYYY-MM-DD",
+      description = "the as-of date of every row when the CSV has no as_of_date column "
+          + "(random split only; default today)")
+  LocalDate asOf;
+
+  @Option(names = "--generate", paramLabel = "N",
+      description = "first generate N farmers into --data and --schema (at least 100)")
+  Integer generate;
+
+  @Option(names = "--seed", defaultValue = "42",
+      description = "generator, split and network seed (default ${DEFAULT-VALUE})")
+  long seed;
+
+  @Option(names = "--models", paramLabel = "LIST", split = ",",
+      description = "scorecard,tf,pt (default all; pt is then skipped without PyTorch, while a "
+          + "model asked for by name that cannot be trained fails the run)")
+  List<String> models;
+
+  @Option(names = "--epochs", paramLabel = "N",
+      description = "most MLP epochs (default 60, early stopping)")
+  Integer epochs;
+
+  @Option(names = "--python", paramLabel = "PATH",
+      defaultValue = PyTorchMlpTrainer.DEFAULT_PYTHON,
+      description = "Python with PyTorch (default ${DEFAULT-VALUE})")
+  String python;
+
+  @Option(names = "--prefix", paramLabel = "NAME", defaultValue = "farmer",
+      description = "bundle names NAME-scorecard, ... (default ${DEFAULT-VALUE})")
+  String prefix;
+
+  @Option(names = "--segment-by", paramLabel = "LIST", split = ",",
+      description = "categorical features to break AUC down by")
+  List<String> segmentBy;
+
+  @Option(names = "--fit-imputation",
+      description = "fill each missing value with the training rows' median (numbers) or most "
+          + "frequent level (categories, booleans) instead of the schema's missing policy")
+  boolean fitImputation;
+
+  @Option(names = "--base-points", paramLabel = "P", defaultValue = "600",
+      description = "points at the base odds (default ${DEFAULT-VALUE})")
+  double basePoints;
+
+  @Option(names = "--base-odds", paramLabel = "ODDS", defaultValue = "20",
+      description = "good:bad odds that score the base points (default ${DEFAULT-VALUE})")
+  double baseOdds;
+
+  @Option(names = "--pdo", paramLabel = "P", defaultValue = "20",
+      description = "points to double the odds (default ${DEFAULT-VALUE})")
+  double pdo;
+
+  @Option(names = "--min-points", defaultValue = "300",
+      description = "lowest score (default ${DEFAULT-VALUE})")
+  int minPoints;
+
+  @Option(names = "--max-points", defaultValue = "850",
+      description = "highest score (default ${DEFAULT-VALUE})")
+  int maxPoints;
+
+  @Option(names = "--grades", paramLabel = "LIST", split = ",",
+      defaultValue = "A=660,B=620,C=580,D=540,E=300",
+      description = "grade=lowest points, best first (default ${DEFAULT-VALUE})")
+  List<String> grades;
+
+  @Option(names = "--max-problems", paramLabel = "N", defaultValue = "20",
+      description = "data problems to list before failing (default ${DEFAULT-VALUE})")
+  int maxProblems;
+
+  private PrintStream stdout = System.out;
+  private PrintStream stderr = System.err;
 
   private TrainCli() {}
 
@@ -62,133 +179,149 @@ public final class TrainCli {
    * @return 0 on success, 1 when the data is rejected or training fails, 2 for a usage error
    */
   public static int run(String[] args, PrintStream out, PrintStream err) {
-    Map<String, String> opts;
+    TrainCli cli = new TrainCli();
+    cli.stdout = out;
+    cli.stderr = err;
+    CommandLine cl = new CommandLine(cli)
+        .setOut(new PrintWriter(out, true, StandardCharsets.UTF_8))
+        .setErr(new PrintWriter(err, true, StandardCharsets.UTF_8))
+        .setParameterExceptionHandler((e, a) -> {
+          err.println(e.getMessage());
+          e.getCommandLine().usage(err);
+          return 2;
+        });
+    return cl.execute(args);
+  }
+
+  /** Every option checked and turned into a pipeline configuration; nothing is trained yet. */
+  @Override
+  public Integer call() {
+    TrainingPipeline.Builder b;
     try {
-      opts = parse(args);
+      b = configure();
     } catch (IllegalArgumentException e) {
-      err.println(e.getMessage());
-      err.println(USAGE);
-      return 2;
-    }
-    if (opts.containsKey("help")) {
-      out.println(USAGE);
-      return 0;
-    }
-    TrainingPipeline.Builder b = TrainingPipeline.builder();
-    Path data;
-    Path schemaFile;
-    Path outDir;
-    long seed;
-    Integer generate = null;
-    try {
-      data = Path.of(require(opts, "data"));
-      schemaFile = Path.of(require(opts, "schema"));
-      outDir = Path.of(require(opts, "out"));
-      seed = Long.parseLong(opts.getOrDefault("seed", "42"));
-      b.data(data).out(outDir).seed(seed).progress(out::println);
-      String split = opts.getOrDefault("split", "random");
-      if (split.equals("out-of-time")) {
-        b.outOfTime(LocalDate.parse(require(opts, "as-of-cutoff")));
-      } else if (!split.equals("random")) {
-        throw new IllegalArgumentException("--split must be random or out-of-time, got " + split);
-      } else if (opts.containsKey("as-of-cutoff")) {
-        throw new IllegalArgumentException("--as-of-cutoff needs --split out-of-time");
-      }
-      if (opts.containsKey("models")) {
-        Set<TrainingPipeline.ModelKind> kinds = EnumSet.noneOf(TrainingPipeline.ModelKind.class);
-        for (String m : opts.get("models").split(",")) {
-          kinds.add(TrainingPipeline.ModelKind.parse(m));
-        }
-        b.models(kinds);
-      }
-      if (opts.containsKey("epochs")) {
-        b.mlp(MlpSettings.defaults().withSeed(seed)
-            .withMaxEpochs(Integer.parseInt(opts.get("epochs"))));
-      }
-      if (opts.containsKey("python")) {
-        b.python(opts.get("python"));
-      }
-      if (opts.containsKey("prefix")) {
-        b.prefix(opts.get("prefix"));
-      }
-      if (opts.containsKey("segment-by")) {
-        b.segmentBy(List.of(opts.get("segment-by").split(",")));
-      }
-      if (opts.containsKey("max-problems")) {
-        b.maxReportedProblems(Integer.parseInt(opts.get("max-problems")));
-      }
-      if (opts.containsKey("generate")) {
-        generate = Integer.parseInt(opts.get("generate"));
-        if (generate < 100) {
-          throw new IllegalArgumentException("--generate needs at least 100 rows");
-        }
-      }
-    } catch (IllegalArgumentException | DateTimeParseException e) {
-      err.println(e.getMessage());
-      err.println(USAGE);
+      stderr.println(e.getMessage());
       return 2;
     }
     try {
       if (generate != null) {
-        out.println("generating " + generate + " farmers (seed " + seed + ") into " + data);
-        b.sourceDescription(FarmerData.generate(generate, seed, data, schemaFile, out::println));
+        stdout.println("generating " + generate + " farmers (seed " + seed + ") into " + data);
+        b.sourceDescription(FarmerData.generate(generate, seed, data, schemaFile,
+            stdout::println));
       }
       FeatureSchema schema;
       try {
         schema = FeatureSchema.read(schemaFile);
       } catch (IllegalArgumentException e) {
-        err.println("schema rejected: " + schemaFile + ": " + e.getMessage());
+        stderr.println("schema rejected: " + schemaFile + ": " + e.getMessage());
         return 1;
       }
-      TrainingPipeline.Outcome outcome = b.schema(schema).build().run();
-      out.println("done: " + outcome.bundles().size() + " bundle(s) in " + outDir
+      TrainingPipeline pipeline;
+      try {
+        pipeline = b.schema(schema).build();
+      } catch (IllegalArgumentException e) {
+        stderr.println(e.getMessage());
+        return 2;
+      }
+      TrainingPipeline.Outcome outcome = pipeline.run();
+      stdout.println("done: " + outcome.bundles().size() + " bundle(s) in " + out
           + (outcome.report().skipped().isEmpty() ? ""
               : "; skipped: " + String.join("; ", outcome.report().skipped())));
       return 0;
     } catch (DataFileException e) {
-      err.println("training data rejected: " + e.getMessage());
+      stderr.println("training data rejected: " + e.getMessage());
+      return 1;
+    } catch (TrainingPipeline.UnusableDataException e) {
+      stderr.println("training data rejected: " + e.getMessage());
       return 1;
     } catch (IOException | RuntimeException e) {
-      err.println("training failed: " + e);
+      stderr.println("training failed: " + e);
       return 1;
     }
   }
 
-  private static Map<String, String> parse(String[] args) {
-    Map<String, String> opts = new HashMap<>();
-    List<String> rest = new ArrayList<>();
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      if (a.equals("--help") || a.equals("-h")) {
-        opts.put("help", "");
-      } else if (a.startsWith("--")) {
-        if (i + 1 >= args.length) {
-          throw new IllegalArgumentException(a + " needs a value");
+  private TrainingPipeline.Builder configure() {
+    TrainingPipeline.Builder b = TrainingPipeline.builder()
+        .data(data).out(out).seed(seed).progress(stdout::println).prefix(prefix)
+        .python(python).maxReportedProblems(maxProblems).fitImputation(fitImputation);
+    switch (split) {
+      case "random" -> requireNo(cutoff, "--as-of-cutoff needs --split out-of-time");
+      case "out-of-time" -> {
+        if (cutoff == null) {
+          throw new IllegalArgumentException("--split out-of-time needs --as-of-cutoff");
         }
-        if (opts.put(a.substring(2), args[++i]) != null) {
-          throw new IllegalArgumentException(a + " is given twice");
-        }
-      } else {
-        rest.add(a);
+        requireNo(asOf, "--as-of is for a CSV without as_of_date; out-of-time needs the column");
+        b.outOfTime(cutoff);
       }
+      default -> throw new IllegalArgumentException(
+          "--split must be random or out-of-time, got " + split);
     }
-    if (!rest.isEmpty()) {
-      throw new IllegalArgumentException("unexpected argument(s) " + rest);
-    }
-    for (String k : opts.keySet()) {
-      if (!List.of("help", "data", "schema", "out", "split", "as-of-cutoff", "generate", "seed",
-          "models", "epochs", "python", "prefix", "segment-by", "max-problems").contains(k)) {
-        throw new IllegalArgumentException("unknown option --" + k);
+    Character d = null;
+    if (delimiter != null) {
+      String v = delimiter.equals("tab") || delimiter.equals("\\t") ? "\t" : delimiter;
+      if (v.length() != 1) {
+        throw new IllegalArgumentException("--delimiter takes one character (or tab), got '"
+            + delimiter + "'");
       }
+      d = v.charAt(0);
     }
-    return opts;
+    Character delim = d;
+    boolean outOfTime = split.equals("out-of-time");
+    LocalDate defaultAsOf = asOf != null ? asOf : LocalDate.now();
+    b.reader(r -> r.delimiter(delim).label(label, positive).idColumn(idColumn)
+        .ignoreColumns(ignoreColumns).missingValues(na).decimalComma(decimalComma)
+        .requireAsOfDate(outOfTime, outOfTime ? null : defaultAsOf));
+    if (models != null) {
+      Set<TrainingPipeline.ModelKind> kinds = EnumSet.noneOf(TrainingPipeline.ModelKind.class);
+      for (String m : models) {
+        kinds.add(TrainingPipeline.ModelKind.parse(m));
+      }
+      b.models(kinds);
+    }
+    if (epochs != null) {
+      if (epochs < 1) {
+        throw new IllegalArgumentException("--epochs must be at least 1, got " + epochs);
+      }
+      b.mlp(MlpSettings.defaults().withSeed(seed).withMaxEpochs(epochs));
+    }
+    if (segmentBy != null) {
+      b.segmentBy(segmentBy);
+    }
+    if (maxProblems < 1) {
+      throw new IllegalArgumentException("--max-problems must be at least 1");
+    }
+    if (generate != null && generate < 100) {
+      throw new IllegalArgumentException("--generate needs at least 100 rows");
+    }
+    b.scoreScale(scale());
+    return b;
   }
 
-  private static String require(Map<String, String> opts, String key) {
-    String v = opts.get(key);
-    if (v == null) {
-      throw new IllegalArgumentException("--" + key + " is required");
+  private ScoreScale scale() {
+    List<ScoreScale.Grade> g = new ArrayList<>();
+    for (String spec : grades) {
+      int eq = spec.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException("--grades takes GRADE=POINTS, got '" + spec + "'");
+      }
+      try {
+        g.add(new ScoreScale.Grade(spec.substring(0, eq).trim(),
+            Integer.parseInt(spec.substring(eq + 1).trim())));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("--grades: '" + spec + "' has no whole number of "
+            + "points");
+      }
     }
-    return v;
+    try {
+      return new ScoreScale(basePoints, baseOdds, pdo, minPoints, maxPoints, g);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("score scale refused: " + e.getMessage(), e);
+    }
+  }
+
+  private static void requireNo(Object value, String message) {
+    if (value != null) {
+      throw new IllegalArgumentException(message);
+    }
   }
 }

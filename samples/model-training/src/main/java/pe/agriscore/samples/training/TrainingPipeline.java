@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import pe.agriscore.engine.EngineOptions;
 import pe.agriscore.engine.tf.TensorFlowNatives;
 import pe.agriscore.preprocessing.Encoder;
@@ -95,6 +96,21 @@ public final class TrainingPipeline {
   /** Golden cases per bundle. */
   static final int GOLDEN_CASES = 16;
 
+  /**
+   * The fewest rows the pipeline trains on: a 15% test split of 200 rows has 30 rows, enough for
+   * the report's 10 calibration bins and, at a few percent defaults, at least one default.
+   */
+  public static final int MIN_ROWS = 200;
+
+  /** Data that reads cleanly but cannot be trained on (too few rows, one outcome only). */
+  public static final class UnusableDataException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    UnusableDataException(String message) {
+      super(message);
+    }
+  }
+
   private final Builder b;
 
   private TrainingPipeline(Builder b) {
@@ -126,17 +142,42 @@ public final class TrainingPipeline {
     Consumer<String> log = line -> b.progress.accept(
         String.format(Locale.ROOT, "[%6.1f s] %s", (System.nanoTime() - runStart) / 1e9, line));
     FeatureSchema schema = b.schema;
+    if (b.models.contains(ModelKind.PYTORCH) && b.modelsRequested) {
+      var why = PyTorchMlpTrainer.unavailable(b.python);
+      if (why.isPresent()) {
+        throw new IllegalArgumentException("--models asks for pt, but PyTorch cannot train: "
+            + why.get());
+      }
+    }
     log.accept("reading " + b.data + " (schema '" + schema.name() + "' v" + schema.version() + ", "
         + schema.size() + " features)");
-    LabeledData data = LabeledCsvReader.forSchema(schema).maxReportedProblems(b.maxProblems)
-        .read(b.data);
+    // With fitted imputation every feature reads missing values; the values are fitted below.
+    FeatureSchema readSchema = b.fitImputation ? Imputation.placeholders(schema) : schema;
+    LabeledData data = b.reader.apply(
+        LabeledCsvReader.forSchema(readSchema).maxReportedProblems(b.maxProblems)).read(b.data);
     log.accept(String.format(Locale.ROOT, "%d rows, default rate %.2f%%%s", data.size(),
         100 * data.defaultRate(), data.hasTruePd() ? ", with true_pd" : ""));
+    if (data.size() < MIN_ROWS) {
+      throw new UnusableDataException(b.data.getFileName() + " has " + data.size()
+          + " data rows; the pipeline needs at least " + MIN_ROWS + " (the 15% test split must"
+          + " fill 10 calibration bins and hold both outcomes)");
+    }
     DataSplit split = b.cutoff == null
         ? DataSplit.random(data, 0.15, 0.15, b.seed)
         : DataSplit.outOfTime(data, b.cutoff, 0.15, b.seed);
     log.accept("split " + split.description() + ": " + split.train().size() + " / "
         + split.validation().size() + " / " + split.test().size());
+    requireBothOutcomes("training", split.train());
+    requireBothOutcomes("validation", split.validation());
+    requireBothOutcomes("test", split.test());
+    if (split.test().size() < ModelEvaluation.CALIBRATION_BINS) {
+      throw new UnusableDataException("the test split has " + split.test().size()
+          + " rows; it needs at least " + ModelEvaluation.CALIBRATION_BINS);
+    }
+    if (b.fitImputation) {
+      schema = Imputation.fit(schema, split.train());
+      log.accept("imputation fitted on the training rows: " + Imputation.describe(schema));
+    }
     List<String> segmentBy = b.segmentBy != null ? b.segmentBy : defaultSegments(schema);
     List<LabeledRow> golden = goldenRows(schema, split.test());
 
@@ -153,6 +194,7 @@ public final class TrainingPipeline {
     Path work = Files.createTempDirectory("agriscore-training-");
     List<EvaluationReport.ModelReport> reports = new ArrayList<>();
     List<String> skipped = new ArrayList<>();
+    List<String> warnings = new ArrayList<>();
     Map<String, Path> bundles = new TreeMap<>();
     ModelEvaluation oracle = null;
     if (LabeledData.hasTruePd(split.test())) {
@@ -175,8 +217,16 @@ public final class TrainingPipeline {
         if (t == null) {
           continue;
         }
-        log.accept(String.format(Locale.ROOT, "%s trained in %.1f s; packaging %s", name,
-            t.seconds, dir));
+        log.accept(String.format(Locale.ROOT, "%s trained in %s; packaging %s", name,
+            EvaluationReport.duration(t.seconds), dir));
+        if (!t.history.isEmpty() && t.bestEpoch == t.history.size()
+            && t.history.size() == b.mlp.maxEpochs()) {
+          String warning = name + ": the best validation epoch is the last one ("
+              + b.mlp.maxEpochs() + "): the network stopped at the epoch cap and may improve"
+              + " with more epochs (--epochs)";
+          log.accept("WARNING " + warning);
+          warnings.add(warning);
+        }
         BundleAssembler assembler = BundleAssembler.builder()
             .name(name).version(b.version)
             .description(t.description + "; trained on " + split.train().size() + " rows of "
@@ -220,7 +270,7 @@ public final class TrainingPipeline {
             : b.data.getFileName().toString(), schema.name() + " v" + schema.version(),
             schema.size(), data.size(), data.defaultRate(), split.description(),
             split.train().size(), split.validation().size(), split.test().size()),
-        reports, skipped, oracle, environment(), notes());
+        reports, skipped, oracle, environment(), notes(oracle != null, warnings));
     report.write(b.out);
     log.accept("wrote " + b.out.resolve("evaluation.json") + " and evaluation.html");
     return new Outcome(report, bundles);
@@ -230,7 +280,7 @@ public final class TrainingPipeline {
   private record Trained(String engine, String format, Path modelSource, String modelTarget,
       Map<String, String> properties, Preprocessing preprocessing, double tolerance,
       double seconds, String description, String details, double[] externalGolden,
-      double[] externalTest, List<MlpEpoch> history) {}
+      double[] externalTest, List<MlpEpoch> history, int bestEpoch) {}
 
   private Trained scorecard(FeatureSchema schema, DataSplit split, Path work,
       Consumer<String> log) throws IOException {
@@ -263,7 +313,7 @@ public final class TrainingPipeline {
             + " shape); WoE per level for categoricals, booleans as 0/1; L2 (lambda 1) logistic"
             + " regression by Newton's method, " + fit.iterations() + " iterations. Information"
             + " value: " + iv,
-        null, null, List.of());
+        null, null, List.of(), 0);
   }
 
   private Trained tensorflow(Preprocessing standard, EncodedRows train, EncodedRows validation,
@@ -283,7 +333,7 @@ public final class TrainingPipeline {
             + " graph API (Adam via tf.gradients and ApplyAdam ops); best epoch "
             + model.bestEpoch() + " of " + model.history().size()
             + "; exported as a SavedModel (signature serving_default)",
-        null, null, model.history());
+        null, null, model.history(), model.bestEpoch());
   }
 
   private Trained pytorch(Preprocessing standard, Encoder encoder, EncodedRows train,
@@ -307,7 +357,7 @@ public final class TrainingPipeline {
             + " with PyTorch " + r.torchVersion() + " on the rows Java encoded; best epoch "
             + r.bestEpoch() + " of " + r.history().size()
             + "; TorchScript (torch.jit.script); golden cases are PyTorch's own outputs",
-        r.goldenPd(), r.testPd(), r.history());
+        r.goldenPd(), r.testPd(), r.history(), r.bestEpoch());
   }
 
   /** Opens every bundle as a bank would and scores one applicant with it. */
@@ -379,15 +429,29 @@ public final class TrainingPipeline {
 
   private static String environment() {
     Runtime rt = Runtime.getRuntime();
+    java.lang.management.OperatingSystemMXBean os =
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    double load = os.getSystemLoadAverage();
     return String.format(Locale.ROOT, "Measured on %s %s, %d available processors, Java %s, max"
-        + " heap %d MB. Training times are wall-clock and include exporting the model, not"
-        + " evaluating it; they were measured while other work shared the machine, so they are"
-        + " pessimistic.", System.getProperty("os.name"), System.getProperty("os.arch"),
-        rt.availableProcessors(), System.getProperty("java.version"), rt.maxMemory() >> 20);
+        + " heap %d MB%s. Training times are wall-clock and include exporting the model, not"
+        + " evaluating it.", System.getProperty("os.name"), System.getProperty("os.arch"),
+        rt.availableProcessors(), System.getProperty("java.version"), rt.maxMemory() >> 20,
+        load < 0 ? "" : String.format(Locale.ROOT, ", system load average %.2f at the end of"
+            + " training (above %d means other work shared the processors)", load,
+            rt.availableProcessors()));
   }
 
-  private static List<String> notes() {
-    return List.of(
+  private static void requireBothOutcomes(String part, List<LabeledRow> rows) {
+    long bad = rows.stream().filter(r -> r.defaulted() == 1).count();
+    if (bad == 0 || bad == rows.size()) {
+      throw new UnusableDataException("the " + part + " split (" + rows.size() + " rows) has "
+          + (bad == 0 ? "no default" : "only defaults") + "; every split needs both outcomes");
+    }
+  }
+
+  private static List<String> notes(boolean withOracle, List<String> warnings) {
+    List<String> notes = new ArrayList<>(warnings);
+    notes.addAll(List.of(
         "Every probability here was computed by the model running in its AgriScore engine (the"
             + " bundle as a bank loads it), on test rows that no fitting step saw.",
         "AUC: area under the ROC curve (Mann-Whitney, ties counted half). Gini = 2 AUC - 1. KS:"
@@ -398,10 +462,13 @@ public final class TrainingPipeline {
             + " predicted PD - observed default rate|. Equal-frequency, not equal-width, because"
             + " most predicted PDs are small and equal-width bins would leave the upper bins"
             + " nearly empty.",
-        "Oracle: the generator's true probability of default for each test row (column true_pd),"
-            + " the best any model could do on this data; '% of oracle AUC' = model AUC / oracle"
-            + " AUC. Absent for a bank's own data.",
-        "Segment AUCs are computed within each level; small segments have wide sampling error.");
+        "Segment AUCs are computed within each level; small segments have wide sampling error."));
+    if (withOracle) {
+      notes.add("Oracle: the generator's true probability of default for each test row (column"
+          + " true_pd), the best any model could do on this data; '% of oracle AUC' = model AUC /"
+          + " oracle AUC.");
+    }
+    return notes;
   }
 
   /** Configures a {@link TrainingPipeline}. */
@@ -422,6 +489,9 @@ public final class TrainingPipeline {
     private ScoreScale scoreScale = defaultScale();
     private String sourceDescription;
     private Consumer<String> progress = line -> { };
+    private UnaryOperator<LabeledCsvReader> reader = UnaryOperator.identity();
+    private boolean modelsRequested;
+    private boolean fitImputation;
 
     private Builder() {}
 
@@ -462,6 +532,26 @@ public final class TrainingPipeline {
         throw new IllegalArgumentException("choose at least one model");
       }
       this.models = EnumSet.copyOf(value);
+      this.modelsRequested = true;
+      return this;
+    }
+
+    /**
+     * Adjusts the CSV reader to the file (delimiter, label, id column...); the default reads the
+     * generated farmer CSV. The reader gets the schema and {@link #maxReportedProblems} first.
+     */
+    public Builder reader(UnaryOperator<LabeledCsvReader> value) {
+      this.reader = Objects.requireNonNull(value);
+      return this;
+    }
+
+    /**
+     * Fits the value that fills a missing cell on the training rows, for every feature: the
+     * median of a numeric feature, the most frequent level of a categorical or boolean one. The
+     * schema's own policy is then replaced (default: off, the schema's policy holds).
+     */
+    public Builder fitImputation(boolean value) {
+      this.fitImputation = value;
       return this;
     }
 
@@ -528,11 +618,29 @@ public final class TrainingPipeline {
       return this;
     }
 
-    /** The pipeline. */
+    /**
+     * The pipeline, every option checked against the schema first.
+     *
+     * @throws IllegalArgumentException naming the option that does not fit
+     */
     public TrainingPipeline build() {
       Objects.requireNonNull(data, "data");
       Objects.requireNonNull(schema, "schema");
       Objects.requireNonNull(out, "out");
+      if (segmentBy != null) {
+        for (String f : segmentBy) {
+          if (!(schema.feature(f).orElse(null) instanceof CategoricalFeature)) {
+            throw new IllegalArgumentException("--segment-by " + f + ": schema '"
+                + schema.name() + "' has no categorical feature of that name; categorical: "
+                + schema.features().stream().filter(x -> x instanceof CategoricalFeature)
+                    .map(Feature::name).toList());
+          }
+        }
+      }
+      if (prefix == null || !prefix.matches("[a-z0-9][a-z0-9._-]*")) {
+        throw new IllegalArgumentException("--prefix must be lower-case letters, digits, '.',"
+            + " '_' or '-', got '" + prefix + "'");
+      }
       return new TrainingPipeline(this);
     }
 

@@ -158,4 +158,92 @@ class LabeledCsvReaderTest {
     assertProblem(rejected("").problems().get(0), 1, "*", "MISSING_COLUMN");
     assertProblem(rejected(HEADER + "\n").problems().get(0), 1, "*", "FIELD_COUNT");
   }
+
+  private static LabeledData read(LabeledCsvReader reader, String csv) throws IOException {
+    return reader.read(new BufferedReader(new StringReader(csv)), "bank.csv");
+  }
+
+  @Test
+  void aSemicolonFileWithAByteOrderMarkIsDetected() throws IOException {
+    LabeledData data = read("\uFEFF" + HEADER.replace(',', ';') + "\n"
+        + GOOD.replace(',', ';') + "\n");
+    assertEquals(1, data.size());
+    assertEquals("PE-1", data.rows().get(0).request().applicantId());
+    assertEquals(0.9, data.rows().get(0).request().get("yield_ratio"));
+  }
+
+  @Test
+  void aHeaderThatIsOneUnsplitColumnIsOneProblemNamingTheDelimiter() {
+    DataFileException e = assertThrows(DataFileException.class,
+        () -> read(LabeledCsvReader.forSchema(SCHEMA).delimiter(','),
+            HEADER.replace(',', ';') + "\n" + GOOD.replace(',', ';') + "\n"));
+    assertEquals(1, e.totalProblems(), e.getMessage());
+    assertProblem(e.problems().get(0), 1, "*", "UNSPLIT_HEADER");
+    assertTrue(e.getMessage().contains("semicolon-separated: pass --delimiter ';'"),
+        e.getMessage());
+  }
+
+  @Test
+  void decimalCommasAreRefusedWithAHintOrReadWhenAskedFor() throws IOException {
+    String csv = HEADER.replace(',', ';') + "\n"
+        + "PE-1;2016-03-01;2,5;0,9;-1,2;potato;false;0,75;0\n";
+    DataFileException e = assertThrows(DataFileException.class, () -> read(csv));
+    assertProblem(e.problems().get(0), 2, "farm_size_ha", "DECIMAL_COMMA");
+    assertTrue(e.problems().get(0).message().contains("--decimal-comma"), e.getMessage());
+    assertEquals(4, e.totalProblems(), "one per numeric cell, nothing repeated: " + e.getMessage());
+    LabeledData data = read(LabeledCsvReader.forSchema(SCHEMA).decimalComma(true), csv);
+    assertEquals(2.5, data.rows().get(0).request().get("farm_size_ha"));
+    assertEquals(-1.2, data.rows().get(0).request().get("drought_index"));
+  }
+
+  @Test
+  void labelsMayBeZeroPointZeroAndOnePointZero() throws IOException {
+    LabeledData data = read(HEADER + "\n" + GOOD + ".0\n"
+        + GOOD.replace("PE-1", "PE-2").substring(0, GOOD.length() - 1) + "1.0\n");
+    assertEquals(0, data.rows().get(0).defaulted());
+    assertEquals(1, data.rows().get(1).defaulted());
+  }
+
+  @Test
+  void aBanksOwnNamesLabelsIdsExtraColumnsAndMissingTokens() throws IOException {
+    String header = "nro,farm_size_ha,yield_ratio,drought_index,main_crop,irrigated,"
+        + "prior_loans_repaid_share,agencia,estado";
+    LabeledCsvReader reader = LabeledCsvReader.forSchema(SCHEMA)
+        .label("estado", "malo").idColumn("nro").ignoreColumns(List.of("agencia"))
+        .missingValues(List.of("NA", "?")).requireAsOfDate(false, LocalDate.of(2026, 1, 31));
+    LabeledData data = read(reader, header + "\n"
+        + "B-1,2.5,0.9,-1.2,potato,false,NA,Juliaca,bueno\n"
+        + "B-2,2.5,0.9,-1.2,rice,true,?,Puno,malo\n"
+        + "B-3,2.5,0.9,-1.2,rice,true,0.5,Puno,bueno\n");
+    assertEquals(3, data.size());
+    LabeledRow first = data.rows().get(0);
+    assertEquals("B-1", first.request().applicantId());
+    assertEquals(LocalDate.of(2026, 1, 31), first.request().asOfDate());
+    assertNull(first.request().get("prior_loans_repaid_share"), "NA is missing");
+    assertNull(data.rows().get(1).request().get("prior_loans_repaid_share"), "? is missing");
+    assertEquals(List.of(0, 1, 0), data.rows().stream().map(LabeledRow::defaulted).toList());
+
+    DataFileException e = assertThrows(DataFileException.class, () -> read(reader,
+        header + "\nB-1,2.5,0.9,-1.2,potato,false,0.5,Juliaca,bueno\n"
+            + "B-2,2.5,0.9,-1.2,rice,true,0.5,Puno,regular\n"));
+    assertProblem(e.problems().get(0), 3, "estado", "BAD_LABEL");
+    assertTrue(e.problems().get(0).message().contains("expected 'malo' (a default) or 'bueno'"),
+        e.getMessage());
+  }
+
+  @Test
+  void withoutAPositiveValueATextLabelSaysHowToNameIt() {
+    DataFileException e = rejected(HEADER + "\n" + GOOD.substring(0, GOOD.length() - 1)
+        + "bad\n");
+    assertProblem(e.problems().get(0), 2, "default_12m", "BAD_LABEL");
+    assertTrue(e.problems().get(0).message().contains("--positive"), e.getMessage());
+  }
+
+  @Test
+  void anIgnoredColumnCannotBeAFeature() {
+    DataFileException e = assertThrows(DataFileException.class, () -> read(
+        LabeledCsvReader.forSchema(SCHEMA).ignoreColumns(List.of("main_crop")),
+        HEADER + "\n" + GOOD + "\n"));
+    assertProblem(e.problems().get(0), 1, "main_crop", "IGNORED_REQUIRED_COLUMN");
+  }
 }
