@@ -119,14 +119,14 @@ class TrainingPipelineTest {
   }
 
   @Test
-  void aMissingPythonSkipsThePyTorchStepAndSaysWhy(@TempDir Path out) throws IOException {
-    TrainingPipeline.Outcome outcome = pipeline(out, TrainingPipeline.ModelKind.SCORECARD,
-        TrainingPipeline.ModelKind.PYTORCH).python("/nonexistent/python3").build().run();
-    assertEquals(List.of("farmer-scorecard"), List.copyOf(outcome.bundles().keySet()));
-    assertEquals(1, outcome.report().skipped().size());
-    String skipped = outcome.report().skipped().get(0);
-    assertTrue(skipped.contains("farmer-mlp-pt") && skipped.contains("PyTorch step skipped")
-        && skipped.contains("/nonexistent/python3"), skipped);
+  void aRequestedPyTorchModelWithoutPyTorchFailsBeforeAnythingIsTrained(@TempDir Path dir) {
+    Path out = dir.resolve("out");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> pipeline(out, TrainingPipeline.ModelKind.SCORECARD,
+            TrainingPipeline.ModelKind.PYTORCH).python("/nonexistent/python3").build().run());
+    assertTrue(e.getMessage().contains("pt") && e.getMessage().contains("/nonexistent/python3"),
+        e.getMessage());
+    assertFalse(Files.exists(out), "nothing is written");
   }
 
   @Test
@@ -165,7 +165,8 @@ class TrainingPipelineTest {
     PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     assertEquals(2, TrainCli.run(new String[] {"--data", "x.csv"}, quiet, errStream));
-    assertTrue(err.toString(StandardCharsets.UTF_8).contains("--schema is required"));
+    String usage = err.toString(StandardCharsets.UTF_8);
+    assertTrue(usage.contains("Missing required option") && usage.contains("--schema"), usage);
     assertEquals(2, TrainCli.run(new String[] {"--data", "x.csv", "--schema", "s.json", "--out",
         "o", "--split", "sideways"}, quiet, errStream));
 
@@ -179,5 +180,29 @@ class TrainingPipelineTest {
     String message = err.toString(StandardCharsets.UTF_8);
     assertTrue(message.contains("line 1, column 'farm_size_ha': MISSING_COLUMN"), message);
     assertTrue(message.contains("line 1, column 'farm_size': UNKNOWN_COLUMN"), message);
+  }
+
+  @Test
+  void aNetworkStoppedAtTheEpochCapIsWarnedAboutAndNoEmptySegmentTableIsShown(@TempDir Path out)
+      throws IOException {
+    List<String> log = new java.util.ArrayList<>();
+    TrainingPipeline.Outcome outcome = TrainingPipeline.builder().data(csv).schema(schema)
+        .out(out).seed(11).models(EnumSet.of(TrainingPipeline.ModelKind.TENSORFLOW))
+        .mlp(MlpSettings.defaults().withSeed(11).withMaxEpochs(1)).segmentBy(List.of())
+        .progress(log::add).build().run();
+    String warning = "farmer-mlp-tf: the best validation epoch is the last one (1)";
+    assertTrue(log.stream().anyMatch(l -> l.contains("WARNING " + warning)), log.toString());
+    assertTrue(outcome.report().notes().stream().anyMatch(n -> n.startsWith(warning)),
+        outcome.report().notes().toString());
+    String html = Files.readString(out.resolve("evaluation.html"), StandardCharsets.UTF_8);
+    assertFalse(html.contains("AUC by segment"), "no heading without segments");
+    assertTrue(html.contains("AgriScore reference models"), "generated farmers are ours");
+  }
+
+  @Test
+  void subSecondTrainingTimesAreMilliseconds() {
+    assertEquals("12 ms", EvaluationReport.duration(0.0123));
+    assertEquals("0 ms", EvaluationReport.duration(0.0001));
+    assertEquals("2.3 s", EvaluationReport.duration(2.34));
   }
 }
