@@ -56,4 +56,20 @@ class LogisticRegressionTest {
     double rate = (double) bad / n;
     assertEquals(Math.log(rate / (1 - rate)), tight.intercept(), 1e-3);
   }
+
+  /**
+   * Pinned to coefficients computed independently, in plain Python by gradient ascent polished
+   * with Gauss-Jordan Newton steps ({@code src/test/python/logistic_fixture.py}, gradient norm
+   * 2e-16 at the optimum), not by this class.
+   */
+  @Test
+  void matchesTheIndependentlyComputedOptimumOfASmallCase() {
+    float[] x = {0.5f, -1.25f, 1.5f, 0.25f, -0.75f, 2.0f, 2.25f, -0.5f, 0.0f, 0.0f, -1.5f, -1.0f,
+        1.0f, 1.75f, -0.25f, 0.5f, 3.0f, -2.0f, -2.0f, 1.25f, 0.75f, -0.75f, 1.25f, 1.0f};
+    int[] y = {0, 1, 0, 1, 0, 0, 1, 1, 1, 0, 0, 1};
+    LogisticRegression.Fit fit = LogisticRegression.fit(x, y, 2, 1.0);
+    assertEquals(-0.739520352232805, fit.intercept(), 1e-9);
+    assertEquals(1.259938036286956, fit.coefficients()[0], 1e-9);
+    assertEquals(0.552667297457036, fit.coefficients()[1], 1e-9);
+  }
 }
