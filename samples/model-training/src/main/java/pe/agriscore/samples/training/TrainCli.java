@@ -211,7 +211,7 @@ public final class TrainCli implements Callable<Integer> {
       }
       FeatureSchema schema;
       try {
-        schema = FeatureSchema.read(schemaFile);
+        schema = SchemaFile.read(schemaFile);
       } catch (IllegalArgumentException e) {
         stderr.println("schema rejected: " + schemaFile + ": " + e.getMessage());
         return 1;

@@ -208,4 +208,26 @@ class TrainCliTest {
           .allMatch(f -> f.missing().imputes()), "every feature imputes a fitted value");
     }
   }
+
+  @Test
+  void schemaMistakesAreNamedInTheSchemasOwnTerms(@TempDir Path dir) throws IOException {
+    Path integer = dir.resolve("integer.json");
+    Files.writeString(integer, "{\"name\":\"t\",\"version\":\"1\",\"features\":[{\"type\":"
+        + "\"integer\",\"name\":\"age\",\"unit\":\"y\",\"min\":0,\"max\":99}]}");
+    Run r = cli("--data", farmers.toString(), "--schema", integer.toString(), "--out",
+        dir.resolve("out").toString());
+    assertEquals(1, r.code());
+    assertTrue(r.err().contains("features[0] ('age'): type 'integer' is not a feature type")
+        && r.err().contains("'numeric'"), r.err());
+    assertFalse(r.err().contains("Could not resolve type id"), r.err());
+
+    Path level = dir.resolve("level.json");
+    Files.writeString(level, "{\"name\":\"t\",\"version\":\"1\",\"features\":[{\"type\":"
+        + "\"categorical\",\"name\":\"crop\",\"level\":[\"rice\"]}]}");
+    r = cli("--data", farmers.toString(), "--schema", level.toString(), "--out",
+        dir.resolve("out").toString());
+    assertEquals(1, r.code());
+    assertTrue(r.err().contains("features[0] ('crop'): unknown property 'level' (did you mean"
+        + " 'levels'?)"), r.err());
+  }
 }
