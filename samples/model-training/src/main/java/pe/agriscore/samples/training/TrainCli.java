@@ -36,10 +36,13 @@ import picocli.CommandLine.Option;
  * code 0 on success, 1 when the data is rejected (the problems are listed by line and column) or
  * training fails, 2 for a usage error. See {@code docs/training.md}.
  */
-@Command(name = "TrainCli", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "TrainCli", sortOptions = false,
     description = "Trains a scorecard, a TensorFlow MLP and a PyTorch MLP on a labelled CSV and "
         + "writes verified bundles with an evaluation report (docs/training.md).")
 public final class TrainCli implements Callable<Integer> {
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
+  boolean help;
 
   @Option(names = "--data", required = true, paramLabel = "FILE",
       description = "the labelled CSV (written there first with --generate)")
@@ -143,11 +146,11 @@ public final class TrainCli implements Callable<Integer> {
       description = "points to double the odds (default ${DEFAULT-VALUE})")
   double pdo;
 
-  @Option(names = "--min-points", defaultValue = "300",
+  @Option(names = "--min-points", paramLabel = "P", defaultValue = "300",
       description = "lowest score (default ${DEFAULT-VALUE})")
   int minPoints;
 
-  @Option(names = "--max-points", defaultValue = "850",
+  @Option(names = "--max-points", paramLabel = "P", defaultValue = "850",
       description = "highest score (default ${DEFAULT-VALUE})")
   int maxPoints;
 
