@@ -80,6 +80,65 @@ public record DataSplit(
             100 * (1 - validationShare), 100 * validationShare));
   }
 
+  /**
+   * Stratified {@code k}-fold splits: defaults and repayments are each shuffled (seeded) and dealt
+   * round-robin into {@code k} folds, so every fold has the data's default rate to within one row;
+   * split {@code i} tests on fold {@code i} and trains on the others, {@code validationShare} of
+   * them held out for early stopping.
+   */
+  public static List<DataSplit> stratifiedFolds(LabeledData data, int k, double validationShare,
+      long seed) {
+    checkShare(validationShare);
+    List<List<LabeledRow>> folds = deal(data.rows(), k, seed);
+    List<DataSplit> splits = new ArrayList<>(k);
+    for (int i = 0; i < k; i++) {
+      List<LabeledRow> rest = new ArrayList<>();
+      for (int j = 0; j < k; j++) {
+        if (j != i) {
+          rest.addAll(folds.get(j));
+        }
+      }
+      List<LabeledRow> shuffled = shuffled(rest, seed + i + 1);
+      int nVal = (int) Math.round(shuffled.size() * validationShare);
+      splits.add(new DataSplit(shuffled.subList(nVal, shuffled.size()), shuffled.subList(0, nVal),
+          folds.get(i), String.format("stratified %d-fold cross-validation (seed %d), fold %d:"
+              + " %.0f%% of the other folds train, %.0f%% validate", k, seed, i + 1,
+              100 * (1 - validationShare), 100 * validationShare)));
+    }
+    return splits;
+  }
+
+  /**
+   * Every row trains; a stratified {@code sampleShare} of them (also training rows) steers the
+   * networks' early stopping and is the "test" part that golden cases are drawn from. For the
+   * final bundles after cross-validation, whose out-of-sample figures are the folds'.
+   */
+  public static DataSplit allRows(LabeledData data, double sampleShare, long seed) {
+    checkShare(sampleShare);
+    int k = (int) Math.round(1 / sampleShare);
+    List<LabeledRow> sample = deal(data.rows(), k, seed).get(0);
+    return new DataSplit(data.rows(), sample, sample, String.format("all rows train (after"
+        + " cross-validation); a stratified %.0f%% sample of them (seed %d) steers early stopping"
+        + " and gives in-sample figures", 100 * sampleShare, seed));
+  }
+
+  /** Defaults and repayments shuffled separately and dealt round-robin into {@code k} folds. */
+  private static List<List<LabeledRow>> deal(List<LabeledRow> rows, int k, long seed) {
+    List<List<LabeledRow>> folds = new ArrayList<>(k);
+    for (int i = 0; i < k; i++) {
+      folds.add(new ArrayList<>());
+    }
+    int next = 0;
+    for (int outcome = 1; outcome >= 0; outcome--) {
+      int o = outcome;
+      for (LabeledRow r : shuffled(rows.stream().filter(x -> x.defaulted() == o).toList(),
+          seed)) {
+        folds.get(next++ % k).add(r);
+      }
+    }
+    return folds;
+  }
+
   private static List<LabeledRow> shuffled(List<LabeledRow> rows, long seed) {
     List<LabeledRow> copy = new ArrayList<>(rows);
     Collections.shuffle(copy, new Random(seed));

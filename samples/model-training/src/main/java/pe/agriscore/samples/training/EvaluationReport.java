@@ -6,7 +6,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -26,10 +29,66 @@ import java.util.Locale;
  * @param oracle the true probability's performance on the test rows, or null when unknown
  * @param environment machine and versions, for reading the times
  * @param notes definitions and caveats shown with the numbers
+ * @param crossValidation per model, every metric's mean and spread over the folds; empty
+ *     without cross-validation (then {@code models} carry out-of-sample test figures)
  */
 public record EvaluationReport(
     String generatedAt, DataSummary data, List<ModelReport> models, List<String> skipped,
-    ModelEvaluation oracle, String environment, List<String> notes) {
+    ModelEvaluation oracle, String environment, List<String> notes,
+    List<CrossValidation> crossValidation) {
+
+  /**
+   * One model's cross-validated figures.
+   *
+   * @param model the bundle name
+   * @param folds the fold count
+   * @param metrics metric name to its statistics over the folds
+   */
+  public record CrossValidation(String model, int folds, Map<String, Spread> metrics) {
+
+    /** The statistics of {@code evals}, one per fold. */
+    static CrossValidation of(String model, List<ModelEvaluation> evals) {
+      Map<String, Spread> m = new LinkedHashMap<>();
+      m.put("auc", Spread.of(evals.stream().mapToDouble(ModelEvaluation::auc).toArray()));
+      m.put("gini", Spread.of(evals.stream().mapToDouble(ModelEvaluation::gini).toArray()));
+      m.put("ks", Spread.of(evals.stream().mapToDouble(ModelEvaluation::ks).toArray()));
+      m.put("brier", Spread.of(evals.stream().mapToDouble(ModelEvaluation::brier).toArray()));
+      m.put("logLoss", Spread.of(evals.stream().mapToDouble(ModelEvaluation::logLoss).toArray()));
+      m.put("ece", Spread.of(evals.stream().mapToDouble(ModelEvaluation::ece).toArray()));
+      return new CrossValidation(model, evals.size(), m);
+    }
+
+    /** {@code auc 0.7712 ± 0.0123, ...} for the log. */
+    String summary() {
+      StringBuilder s = new StringBuilder();
+      metrics.forEach((k, v) -> s.append(s.length() == 0 ? "" : ", ").append(k)
+          .append(String.format(Locale.ROOT, " %.4f ± %.4f", v.mean(), v.sd())));
+      return s.toString();
+    }
+  }
+
+  /**
+   * A metric over the folds.
+   *
+   * @param mean the mean over the folds
+   * @param sd the sample standard deviation over the folds
+   * @param min the smallest fold value
+   * @param max the largest fold value
+   * @param values the fold values in fold order
+   */
+  public record Spread(double mean, double sd, double min, double max, double[] values) {
+
+    /** The statistics of {@code v} (at least two values). */
+    static Spread of(double[] v) {
+      double mean = Arrays.stream(v).average().orElseThrow();
+      double ss = 0;
+      for (double x : v) {
+        ss += (x - mean) * (x - mean);
+      }
+      return new Spread(mean, Math.sqrt(ss / (v.length - 1)),
+          Arrays.stream(v).min().orElseThrow(), Arrays.stream(v).max().orElseThrow(), v.clone());
+    }
+  }
 
   /**
    * The data and how it was split.

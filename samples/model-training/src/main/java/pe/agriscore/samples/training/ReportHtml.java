@@ -36,8 +36,27 @@ final class ReportHtml {
         .append(d.validationRows()).append(" validation, ").append(d.testRows())
         .append(" test rows.<br>Generated ").append(esc(r.generatedAt())).append(".</p>\n");
 
-    h.append("<h2>Test set</h2>\n<table><tr><th class=\"l\">model</th><th>engine</th><th>AUC</th>")
-        .append(oracle ? "<th>% of oracle AUC</th>" : "").append("<th>Gini</th><th>KS</th><th>Brier</th><th>log-loss</th>")
+    if (!r.crossValidation().isEmpty()) {
+      h.append("<h2>Cross-validation (").append(r.crossValidation().get(0).folds())
+          .append(" stratified folds): mean &plusmn; standard deviation over the folds</h2>\n")
+          .append("<table><tr><th class=\"l\">model</th>");
+      r.crossValidation().get(0).metrics().keySet()
+          .forEach(k -> h.append("<th>").append(esc(k)).append("</th>"));
+      h.append("</tr>\n");
+      for (EvaluationReport.CrossValidation c : r.crossValidation()) {
+        h.append("<tr><td class=\"l\">").append(esc(c.model())).append("</td>");
+        c.metrics().values().forEach(v -> h.append("<td>").append(fmt("%.4f", v.mean()))
+            .append(" &plusmn; ").append(fmt("%.4f", v.sd())).append("</td>"));
+        h.append("</tr>\n");
+      }
+      h.append("</table>\n<p class=\"note\">The bundles below were then trained on all rows;"
+          + " their figures are in-sample, on a 15% sample of their own training rows.</p>\n");
+    }
+    h.append(r.crossValidation().isEmpty() ? "<h2>Test set</h2>\n"
+        : "<h2>Final bundles (in-sample)</h2>\n");
+    h.append("<table><tr><th class=\"l\">model</th><th>engine</th><th>AUC</th>")
+        .append(oracle ? "<th>% of oracle AUC</th>" : "")
+        .append("<th>Gini</th><th>KS</th><th>Brier</th><th>log-loss</th>")
         .append("<th>ECE</th><th>mean PD</th><th>training time</th><th>bundle</th></tr>\n");
     for (EvaluationReport.ModelReport m : r.models()) {
       ModelEvaluation e = m.test();

@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
  * TrainCli --data bank.csv --schema schema.json --out models
  *          [--delimiter ';'] [--label estado --positive malo] [--id-column nro_credito]
  *          [--ignore-columns agencia,fecha_alta] [--na NA,?] [--decimal-comma]
- *          [--split random|out-of-time] [--as-of-cutoff 2016-01-01]
+ *          [--split random|out-of-time|cv] [--as-of-cutoff 2016-01-01] [--folds 5]
  *          [--models scorecard,tf,pt] [--epochs 60] [--segment-by natural_region]
  *          [--base-points 600 --base-odds 20 --pdo 20 --grades A=660,B=620,C=580,D=540,E=300]
  * </pre>
@@ -86,7 +86,7 @@ public final class TrainCli implements Callable<Integer> {
       description = "numbers are written 2,5 (Spanish-locale Excel); refused otherwise")
   boolean decimalComma;
 
-  @Option(names = "--split", paramLabel = "random|out-of-time", defaultValue = "random",
+  @Option(names = "--split", paramLabel = "random|out-of-time|cv", defaultValue = "random",
       description = "how to hold out test rows (default ${DEFAULT-VALUE})")
   String split;
 
@@ -94,9 +94,13 @@ public final class TrainCli implements Callable<Integer> {
       description = "out-of-time: test = rows as of this date or later")
   LocalDate cutoff;
 
+  @Option(names = "--folds", paramLabel = "K", defaultValue = "5",
+      description = "cv: stratified folds, 2 to 20 (default ${DEFAULT-VALUE})")
+  int folds;
+
   @Option(names = "--as-of", paramLabel = "YYYY-MM-DD",
       description = "the as-of date of every row when the CSV has no as_of_date column "
-          + "(random split only; default today)")
+          + "(random or cv split only; default today)")
   LocalDate asOf;
 
   @Option(names = "--generate", paramLabel = "N",
@@ -256,8 +260,12 @@ public final class TrainCli implements Callable<Integer> {
         requireNo(asOf, "--as-of is for a CSV without as_of_date; out-of-time needs the column");
         b.outOfTime(cutoff);
       }
+      case "cv" -> {
+        requireNo(cutoff, "--as-of-cutoff needs --split out-of-time");
+        b.crossValidation(folds);
+      }
       default -> throw new IllegalArgumentException(
-          "--split must be random or out-of-time, got " + split);
+          "--split must be random, out-of-time or cv, got " + split);
     }
     Character d = null;
     if (delimiter != null) {

@@ -162,14 +162,92 @@ public final class TrainingPipeline {
           + " data rows; the pipeline needs at least " + MIN_ROWS + " (the 15% test split must"
           + " fill 10 calibration bins and hold both outcomes)");
     }
-    DataSplit split = b.cutoff == null
+    Instant createdAt = Instant.now();
+    if (b.folds > 0) {
+      return crossValidate(schema, data, createdAt, log);
+    }
+    DataSplit split = split(() -> b.cutoff == null
         ? DataSplit.random(data, 0.15, 0.15, b.seed)
-        : DataSplit.outOfTime(data, b.cutoff, 0.15, b.seed);
+        : DataSplit.outOfTime(data, b.cutoff, 0.15, b.seed));
     log.accept("split " + split.description() + ": " + split.train().size() + " / "
         + split.validation().size() + " / " + split.test().size());
-    requireBothOutcomes("training", split.train());
-    requireBothOutcomes("validation", split.validation());
-    requireBothOutcomes("test", split.test());
+    Trial t = trainOn(schema, split, b.out, createdAt, log);
+    verify(t.bundles, split.test().get(0).request(), log);
+    return report(t, data, split, null, log);
+  }
+
+  /** What training on one split produced. */
+  private record Trial(FeatureSchema schema, List<EvaluationReport.ModelReport> reports,
+      Map<String, Path> bundles, List<String> skipped, List<String> warnings,
+      ModelEvaluation oracle) {}
+
+  /**
+   * Stratified k-fold cross-validation: per fold, the models are trained on the other folds
+   * (15% of them steering early stopping) and evaluated on the fold; then the final bundles are
+   * trained on all rows, a stratified 15% sample of them steering the networks' early stopping
+   * and carrying the golden cases.
+   */
+  private Outcome crossValidate(FeatureSchema schema, LabeledData data, Instant createdAt,
+      Consumer<String> log) throws IOException {
+    List<DataSplit> folds = split(() -> DataSplit.stratifiedFolds(data, b.folds, 0.15, b.seed));
+    Map<String, List<ModelEvaluation>> byModel = new TreeMap<>();
+    Path work = Files.createTempDirectory("agriscore-cv-");
+    try {
+      for (int k = 0; k < folds.size(); k++) {
+        DataSplit fold = folds.get(k);
+        log.accept("cross-validation fold " + (k + 1) + " of " + folds.size() + ": "
+            + fold.train().size() + " / " + fold.validation().size() + " / "
+            + fold.test().size());
+        Trial t = trainOn(schema, fold, work.resolve("fold-" + (k + 1)), createdAt, log);
+        for (EvaluationReport.ModelReport m : t.reports) {
+          byModel.computeIfAbsent(m.name(), n -> new ArrayList<>()).add(m.test());
+        }
+      }
+    } finally {
+      BundleAssembler.deleteTree(work);
+    }
+    List<EvaluationReport.CrossValidation> cv = new ArrayList<>();
+    byModel.forEach((name, evals) -> {
+      EvaluationReport.CrossValidation c = EvaluationReport.CrossValidation.of(name, evals);
+      cv.add(c);
+      log.accept(name + ": " + folds.size() + "-fold " + c.summary());
+    });
+    DataSplit all = split(() -> DataSplit.allRows(data, 0.15, b.seed));
+    log.accept("final bundles on all " + all.train().size() + " rows");
+    Trial t = trainOn(schema, all, b.out, createdAt, log);
+    verify(t.bundles, all.test().get(0).request(), log);
+    return report(t, data, all, cv, log);
+  }
+
+  private Outcome report(Trial t, LabeledData data, DataSplit split,
+      List<EvaluationReport.CrossValidation> cv, Consumer<String> log) throws IOException {
+    FeatureSchema schema = t.schema;
+    EvaluationReport report = new EvaluationReport(Instant.now().toString(),
+        new EvaluationReport.DataSummary(b.sourceDescription != null ? b.sourceDescription
+            : b.data.getFileName().toString(), schema.name() + " v" + schema.version(),
+            schema.size(), data.size(), data.defaultRate(), split.description(),
+            split.train().size(), split.validation().size(), split.test().size()),
+        t.reports, t.skipped, t.oracle, environment(), notes(t.oracle != null, t.warnings),
+        cv == null ? List.of() : cv);
+    report.write(b.out);
+    log.accept("wrote " + b.out.resolve("evaluation.json") + " and evaluation.html");
+    return new Outcome(report, t.bundles);
+  }
+
+  /** A split, or the reason the data cannot be split usefully. */
+  private static <T> T split(java.util.function.Supplier<T> split) {
+    try {
+      return split.get();
+    } catch (UnusableDataException e) {
+      throw e;
+    } catch (IllegalArgumentException e) {
+      throw new UnusableDataException(e.getMessage());
+    }
+  }
+
+  /** Trains, packages into {@code out} and evaluates every model on one split. */
+  private Trial trainOn(FeatureSchema schema, DataSplit split, Path out, Instant createdAt,
+      Consumer<String> log) throws IOException {
     if (split.test().size() < ModelEvaluation.CALIBRATION_BINS) {
       throw new UnusableDataException("the test split has " + split.test().size()
           + " rows; it needs at least " + ModelEvaluation.CALIBRATION_BINS);
@@ -190,7 +268,7 @@ public final class TrainingPipeline {
     log.accept("standard preprocessing fitted on the training rows: " + encoder.width()
         + " columns");
 
-    Files.createDirectories(b.out);
+    Files.createDirectories(out);
     Path work = Files.createTempDirectory("agriscore-training-");
     List<EvaluationReport.ModelReport> reports = new ArrayList<>();
     List<String> skipped = new ArrayList<>();
@@ -202,11 +280,10 @@ public final class TrainingPipeline {
       oracle = ModelEvaluation.of("oracle", split.test(), truePd, schema, segmentBy);
       log.accept(String.format(Locale.ROOT, "oracle (true_pd) test AUC %.4f", oracle.auc()));
     }
-    Instant createdAt = Instant.now();
     try {
       for (ModelKind kind : b.models) {
         String name = kind.bundleName(b.prefix);
-        Path dir = b.out.resolve(name);
+        Path dir = out.resolve(name);
         Trained t = switch (kind) {
           case SCORECARD -> scorecard(schema, split, work.resolve("scorecard"), log);
           case TENSORFLOW ->
@@ -257,23 +334,14 @@ public final class TrainingPipeline {
             share == null ? "" : String.format(Locale.ROOT, " (%.1f%% of oracle)", 100 * share),
             eval.ks(), eval.brier(), eval.ece(), p.bytes() / 1024.0));
         reports.add(new EvaluationReport.ModelReport(name, t.engine, t.format,
-            relativeName(b.out, dir), p.bytes(), Encoder.compile(schema, t.preprocessing).width(),
+            relativeName(out, dir), p.bytes(), Encoder.compile(schema, t.preprocessing).width(),
             t.seconds, share, details, eval, t.history));
         bundles.put(name, dir);
       }
     } finally {
       BundleAssembler.deleteTree(work);
     }
-    verify(bundles, split.test().get(0).request(), log);
-    EvaluationReport report = new EvaluationReport(Instant.now().toString(),
-        new EvaluationReport.DataSummary(b.sourceDescription != null ? b.sourceDescription
-            : b.data.getFileName().toString(), schema.name() + " v" + schema.version(),
-            schema.size(), data.size(), data.defaultRate(), split.description(),
-            split.train().size(), split.validation().size(), split.test().size()),
-        reports, skipped, oracle, environment(), notes(oracle != null, warnings));
-    report.write(b.out);
-    log.accept("wrote " + b.out.resolve("evaluation.json") + " and evaluation.html");
-    return new Outcome(report, bundles);
+    return new Trial(schema, reports, bundles, skipped, warnings, oracle);
   }
 
   /** A trained model before packaging. */
@@ -441,14 +509,6 @@ public final class TrainingPipeline {
             rt.availableProcessors()));
   }
 
-  private static void requireBothOutcomes(String part, List<LabeledRow> rows) {
-    long bad = rows.stream().filter(r -> r.defaulted() == 1).count();
-    if (bad == 0 || bad == rows.size()) {
-      throw new UnusableDataException("the " + part + " split (" + rows.size() + " rows) has "
-          + (bad == 0 ? "no default" : "only defaults") + "; every split needs both outcomes");
-    }
-  }
-
   private static List<String> notes(boolean withOracle, List<String> warnings) {
     List<String> notes = new ArrayList<>(warnings);
     notes.addAll(List.of(
@@ -492,6 +552,7 @@ public final class TrainingPipeline {
     private UnaryOperator<LabeledCsvReader> reader = UnaryOperator.identity();
     private boolean modelsRequested;
     private boolean fitImputation;
+    private int folds;
 
     private Builder() {}
 
@@ -510,6 +571,18 @@ public final class TrainingPipeline {
     /** The output directory for bundles and the report (required). */
     public Builder out(Path value) {
       this.out = value;
+      return this;
+    }
+
+    /**
+     * Stratified {@code k}-fold cross-validation instead of one test split: the report gives
+     * every metric's mean and spread over the folds, and the bundles are trained on all rows.
+     */
+    public Builder crossValidation(int k) {
+      if (k < 2 || k > 20) {
+        throw new IllegalArgumentException("--folds must be between 2 and 20, got " + k);
+      }
+      this.folds = k;
       return this;
     }
 
@@ -636,6 +709,10 @@ public final class TrainingPipeline {
                     .map(Feature::name).toList());
           }
         }
+      }
+      if (folds > 0 && cutoff != null) {
+        throw new IllegalArgumentException("cross-validation and an out-of-time split exclude"
+            + " each other");
       }
       if (prefix == null || !prefix.matches("[a-z0-9][a-z0-9._-]*")) {
         throw new IllegalArgumentException("--prefix must be lower-case letters, digits, '.',"

@@ -58,4 +58,34 @@ class DataSplitTest {
         () -> DataSplit.outOfTime(data(100), LocalDate.of(2030, 1, 1), 0.2, 1));
     assertTrue(e.getMessage().contains("100 rows before and 0"), e.getMessage());
   }
+
+  @Test
+  void stratifiedFoldsPartitionTheRowsAtTheDataDefaultRate() {
+    // 1,000 rows, 200 defaults: 4 folds of 250 rows with exactly 50 defaults each.
+    List<DataSplit> folds = DataSplit.stratifiedFolds(data(1000), 4, 0.15, 3);
+    assertEquals(4, folds.size());
+    Set<String> tested = new HashSet<>();
+    for (DataSplit f : folds) {
+      assertEquals(250, f.test().size());
+      assertEquals(50, f.test().stream().filter(r -> r.defaulted() == 1).count());
+      assertEquals(750, f.train().size() + f.validation().size());
+      assertEquals(113, f.validation().size(), "15% of 750, rounded");
+      Set<String> test = ids(f.test());
+      assertTrue(ids(f.train()).stream().noneMatch(test::contains), "fold rows never train");
+      assertTrue(ids(f.validation()).stream().noneMatch(test::contains));
+      tested.addAll(test);
+    }
+    assertEquals(1000, tested.size(), "every row is tested exactly once");
+    assertEquals(ids(folds.get(2).test()),
+        ids(DataSplit.stratifiedFolds(data(1000), 4, 0.15, 3).get(2).test()), "seeded");
+  }
+
+  @Test
+  void allRowsTrainsOnEveryRow() {
+    DataSplit s = DataSplit.allRows(data(1000), 0.15, 3);
+    assertEquals(1000, s.train().size());
+    // A stratified seventh (1 / 0.15 rounds to 7 folds): 143 rows, 29 defaults.
+    assertEquals(143, s.test().size());
+    assertEquals(29, s.test().stream().filter(r -> r.defaulted() == 1).count());
+  }
 }
