@@ -183,4 +183,24 @@ public final class Topics {
     throw new AssertionError("group " + group + " did not commit " + topic + " to its end "
         + end + " within " + timeout + "; committed " + committed + dump);
   }
+
+  /** Sets a topic's max.message.bytes and waits until the broker reports it. */
+  public static void setMaxMessageBytes(Admin admin, String topic, int bytes) throws Exception {
+    org.apache.kafka.common.config.ConfigResource resource =
+        new org.apache.kafka.common.config.ConfigResource(
+            org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
+    admin.incrementalAlterConfigs(Map.of(resource, List.of(
+        new org.apache.kafka.clients.admin.AlterConfigOp(
+            new org.apache.kafka.clients.admin.ConfigEntry("max.message.bytes",
+                String.valueOf(bytes)),
+            org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET)))).all().get();
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (!String.valueOf(bytes).equals(admin.describeConfigs(List.of(resource)).all().get()
+        .get(resource).get("max.message.bytes").value())) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(topic + " never reported max.message.bytes=" + bytes);
+      }
+      Thread.sleep(20);
+    }
+  }
 }
