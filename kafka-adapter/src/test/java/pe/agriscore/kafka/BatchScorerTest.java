@@ -188,8 +188,10 @@ class BatchScorerTest {
     java.util.Arrays.fill(value, (byte) 'x');
     StringBuilder fields = new StringBuilder("{\"applicantId\":\"A\",\"asOfDate\":"
         + "\"2026-11-01\",\"features\":{}");
-    for (int i = 0; i < 2000; i++) {
-      fields.append(",\"").append("f".repeat(300)).append(i).append("\":1");
+    // Within the parser's name and field limits, so each becomes its own violation: 50 long
+    // reasons (the SDK's cap) outgrow the topic on their own.
+    for (int i = 0; i < 200; i++) {
+      fields.append(",\"").append("f".repeat(120)).append(i).append("\":1");
     }
     byte[] manyReasons = fields.append('}').toString().getBytes(StandardCharsets.UTF_8);
     ScoredBatch out = scorer.score(List.of(record(1, "k1", value, big),
