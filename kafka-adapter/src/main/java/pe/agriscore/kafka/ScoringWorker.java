@@ -171,6 +171,7 @@ final class ScoringWorker implements Runnable {
       closeClients();
     }
     if (failure != null) {
+      failure = ClientFailures.explain(failure, config.consumerConfig(index));
       LOG.error("{} failed", threadName(), failure);
       listener.workerFailed(this, failure);
     }
@@ -478,7 +479,10 @@ final class ScoringWorker implements Runnable {
   private void closeClients() {
     Duration timeout = abandoned ? Duration.ZERO : config.shutdownTimeout;
     try {
-      consumer.close(CloseOptions.timeout(timeout));
+      // A static member (group.instance.id) would otherwise keep its partitions idle until its
+      // session times out; a stopped instance may never come back, so the others take over.
+      consumer.close(CloseOptions.timeout(timeout)
+          .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
     } catch (RuntimeException e) {
       LOG.warn("{}: closing the consumer: {}", threadName(), e.toString());
     }
