@@ -1,12 +1,16 @@
 package pe.agriscore.kafka;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
@@ -34,16 +38,26 @@ final class BatchScorer {
   private static final String INVALID_CLASS = InvalidRequestException.class.getName();
   private static final String ENGINE_CLASS = EngineException.class.getName();
 
+  private static final String TOO_LARGE_KIND = "RECORD_TOO_LARGE";
+  private static final String TOO_LARGE_CLASS =
+      "org.apache.kafka.common.errors.RecordTooLargeException";
+  /** Header texts are summaries: request text quoted in them is cut to this many chars. */
+  private static final int MAX_MESSAGE_CHARS = 2000;
+  private static final int MAX_REASON_CHARS = 500;
+
   private final CreditScorer scorer;
   private final ServiceConfig config;
   private final ServiceMetrics metrics;
+  private final RecordLimits limits;
   private final byte[] modelName;
   private final byte[] modelVersion;
 
-  BatchScorer(CreditScorer scorer, ServiceConfig config, ServiceMetrics metrics) {
+  BatchScorer(CreditScorer scorer, ServiceConfig config, ServiceMetrics metrics,
+      RecordLimits limits) {
     this.scorer = scorer;
     this.config = config;
     this.metrics = metrics;
+    this.limits = limits;
     this.modelName = utf8(scorer.modelName());
     this.modelVersion = utf8(scorer.modelVersion());
   }
@@ -66,18 +80,18 @@ final class BatchScorer {
       ConsumerRecord<byte[], byte[]> record = records.get(i);
       timestamps[i] = record.timestamp();
       try {
-        ScoringRequest request = ScoringJson.readRequest(record.value(), config.maxRequestBytes);
+        ScoringRequest request = read(record.value());
         recordOf[requests.size()] = i;
         requests.add(request);
       } catch (InvalidRequestException e) {
-        out[i] = deadLetter(record, ScoringError.Kind.INVALID_REQUEST,
+        out[i] = deadLetter(record, ScoringError.Kind.INVALID_REQUEST.name(),
             INVALID_CLASS, e.getMessage(), e.violations(), 0);
         deadLettered++;
       } catch (RuntimeException e) {
         // A parser bug must not wedge the partition: the record goes aside with the exception.
         LOG.error("unexpected failure reading the request at {}-{}@{}", record.topic(),
             record.partition(), record.offset(), e);
-        out[i] = deadLetter(record, ScoringError.Kind.INVALID_REQUEST,
+        out[i] = deadLetter(record, ScoringError.Kind.INVALID_REQUEST.name(),
             e.getClass().getName(), String.valueOf(e), List.of(), 0);
         deadLettered++;
       }
@@ -127,12 +141,123 @@ final class BatchScorer {
         boolean engine = e.kind() == ScoringError.Kind.ENGINE_FAILURE;
         String errorClass = e.exceptionClass() != null ? e.exceptionClass()
             : engine ? ENGINE_CLASS : INVALID_CLASS;
-        out[recordOf[j]] = deadLetter(record, e.kind(), errorClass, e.message(), e.violations(),
-            engine ? attempts[j] : 0);
+        out[recordOf[j]] = deadLetter(record, e.kind().name(), errorClass, e.message(),
+            e.violations(), engine ? attempts[j] : 0);
         deadLettered++;
       }
     }
-    return new ScoredBatch(Arrays.asList(out), scored, deadLettered, timestamps);
+    int truncated = 0;
+    for (int i = 0; i < n; i++) {
+      ProducerRecord<byte[], byte[]> r = out[i];
+      int limit = limits.limit(r.topic());
+      if (RecordLimits.sizeOf(r) <= limit) {
+        continue;
+      }
+      ConsumerRecord<byte[], byte[]> record = records.get(i);
+      if (r.topic().equals(config.outputTopic)) {
+        String applicant = ((CreditScore) ScoringJson.readResult(r.value())).applicantId();
+        r = deadLetter(record, TOO_LARGE_KIND, TOO_LARGE_CLASS, "the score of '" + applicant
+            + "' is " + RecordLimits.sizeOf(r) + " bytes with the request's "
+            + length(record.key()) + "-byte key, more than the " + limit + " bytes the output"
+            + " topic " + config.outputTopic + " accepts (its max.message.bytes, or the"
+            + " producer's max.request.size)", List.of(), 0);
+        scored--;
+        deadLettered++;
+      }
+      out[i] = RecordLimits.sizeOf(r) <= limits.limit(r.topic()) ? r
+          : truncated(r, limits.limit(r.topic()));
+      truncated += out[i] == r ? 0 : 1;
+    }
+    return new ScoredBatch(Arrays.asList(out), scored, deadLettered, truncated, timestamps);
+  }
+
+  /** Parses a record value; an empty value is named as such rather than as a non-object. */
+  private ScoringRequest read(byte[] value) {
+    if (value != null && value.length == 0) {
+      throw new InvalidRequestException(null, List.of(new Violation("$", Violation.Rule.MALFORMED,
+          "the payload is empty (0 bytes); a request must be a JSON object")));
+    }
+    return ScoringJson.readRequest(value, config.maxRequestBytes);
+  }
+
+  /**
+   * A dead letter cut to {@code limit} bytes: its agriscore headers, plus the original headers
+   * and key if they fit, and as many first bytes of the value as fit; {@link
+   * DeadLetterHeaders#TRUNCATED} and the original sizes and digests say what was cut.
+   */
+  private ProducerRecord<byte[], byte[]> truncated(ProducerRecord<byte[], byte[]> dl,
+      int limit) {
+    byte[] key = dl.key();
+    byte[] value = dl.value();
+    Headers headers = new RecordHeaders(dl.headers().toArray());
+    set(headers, DeadLetterHeaders.ORIGINAL_VALUE_BYTES, utf8(value == null ? "null"
+        : Integer.toString(value.length)));
+    if (value != null) {
+      set(headers, DeadLetterHeaders.ORIGINAL_VALUE_SHA256, sha256(value));
+    }
+    set(headers, DeadLetterHeaders.ORIGINAL_KEY_BYTES, utf8(key == null ? "null"
+        : Integer.toString(key.length)));
+    if (key != null) {
+      set(headers, DeadLetterHeaders.ORIGINAL_KEY_SHA256, sha256(key));
+    }
+    // Room for the longest TRUNCATED value, set last.
+    set(headers, DeadLetterHeaders.TRUNCATED, utf8("headers,key,value"));
+    List<String> cut = new ArrayList<>();
+    int room = limit - RecordLimits.sizeOf(new ProducerRecord<>(dl.topic(), null, (byte[]) null,
+        (byte[]) null, headers));
+    if (room < 0) {
+      Headers own = new RecordHeaders();
+      int dropped = 0;
+      for (Header h : headers) {
+        if (h.key().startsWith(DeadLetterHeaders.PREFIX)) {
+          own.add(h);
+        } else {
+          dropped++;
+        }
+      }
+      set(own, DeadLetterHeaders.ORIGINAL_HEADERS, utf8(Integer.toString(dropped)));
+      headers = own;
+      cut.add("headers");
+      room = limit - RecordLimits.sizeOf(new ProducerRecord<>(dl.topic(), null, (byte[]) null,
+          (byte[]) null, headers));
+    }
+    if (key != null && key.length > room) {
+      key = null;
+      cut.add("key");
+    }
+    room -= length(key);
+    if (value != null && value.length > Math.max(0, room)) {
+      value = Arrays.copyOf(value, Math.max(0, room));
+      cut.add("value");
+    }
+    set(headers, DeadLetterHeaders.TRUNCATED, utf8(String.join(",", cut)));
+    LOG.warn("the dead letter of {}-{}@{} is larger than the {} bytes {} accepts; written with"
+        + " its {} cut (original value {} bytes)", header(dl, DeadLetterHeaders.SOURCE_TOPIC),
+        header(dl, DeadLetterHeaders.SOURCE_PARTITION), header(dl,
+            DeadLetterHeaders.SOURCE_OFFSET), limit, dl.topic(), String.join(", ", cut),
+        dl.value() == null ? "null" : dl.value().length);
+    return new ProducerRecord<>(dl.topic(), null, key, value, headers);
+  }
+
+  private static String header(ProducerRecord<byte[], byte[]> r, String name) {
+    return DeadLetterHeaders.get(r.headers(), name);
+  }
+
+  private static byte[] sha256(byte[] data) {
+    try {
+      return utf8(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
+  }
+
+  private static int length(byte[] b) {
+    return b == null ? 0 : b.length;
+  }
+
+  private static String cap(String text, int chars) {
+    return text.length() <= chars ? text
+        : text.substring(0, chars) + "... (" + text.length() + " chars)";
   }
 
   /** Scores {@code which} requests in one call; returns those that failed in the engine. */
@@ -172,13 +297,21 @@ final class BatchScorer {
   }
 
   private ProducerRecord<byte[], byte[]> deadLetter(ConsumerRecord<byte[], byte[]> record,
-      ScoringError.Kind kind, String errorClass, String message,
+      String kind, String errorClass, String message,
       List<Violation> violations, int engineAttempts) {
     Headers headers = new RecordHeaders(record.headers().toArray());
-    set(headers, DeadLetterHeaders.ERROR_KIND, utf8(kind.name()));
+    for (String own : DeadLetterHeaders.CUT_HEADERS) {
+      headers.remove(own);
+    }
+    set(headers, DeadLetterHeaders.ERROR_KIND, utf8(kind));
     set(headers, DeadLetterHeaders.ERROR_CLASS, utf8(errorClass));
-    set(headers, DeadLetterHeaders.ERROR_MESSAGE, utf8(message));
-    set(headers, DeadLetterHeaders.ERROR_REASONS, ScoringJson.writeViolations(violations));
+    set(headers, DeadLetterHeaders.ERROR_MESSAGE, utf8(cap(message, MAX_MESSAGE_CHARS)));
+    List<Violation> reasons = new ArrayList<>(violations.size());
+    for (Violation v : violations) {
+      reasons.add(new Violation(cap(v.field(), MAX_REASON_CHARS), v.rule(),
+          cap(v.message(), MAX_REASON_CHARS)));
+    }
+    set(headers, DeadLetterHeaders.ERROR_REASONS, ScoringJson.writeViolations(reasons));
     if (engineAttempts > 0) {
       set(headers, DeadLetterHeaders.ERROR_ATTEMPTS, utf8(Integer.toString(engineAttempts)));
     } else {

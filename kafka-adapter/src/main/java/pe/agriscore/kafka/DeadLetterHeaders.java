@@ -1,6 +1,7 @@
 package pe.agriscore.kafka;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
@@ -8,6 +9,12 @@ import org.apache.kafka.common.header.Headers;
  * The headers {@link KafkaScoringService} adds to a dead-letter record. The record itself keeps
  * the original key, value (byte for byte, also when it is not JSON or is null) and headers; every
  * value added here is a UTF-8 string.
+ *
+ * <p>A dead letter that would be larger than the dead-letter topic (or the producer) accepts is
+ * cut to fit instead of being retried forever: {@link #TRUNCATED} then says which parts were
+ * cut, and the {@code agriscore.original.*} headers give their original sizes and SHA-256
+ * digests, so the request can be found upstream. The value keeps as many of its first bytes as
+ * fit; the key is kept whole or dropped; the original headers are kept whole or dropped.
  *
  * <pre>{@code
  * for (ConsumerRecord<byte[], byte[]> r : dlqConsumer.poll(timeout)) {
@@ -20,7 +27,11 @@ import org.apache.kafka.common.header.Headers;
  */
 public final class DeadLetterHeaders {
 
-  /** {@code INVALID_REQUEST} (the request broke a rule) or {@code ENGINE_FAILURE}. */
+  /**
+   * {@code INVALID_REQUEST} (the request broke a rule), {@code ENGINE_FAILURE}, or {@code
+   * RECORD_TOO_LARGE} (the request was scored but its score, with the request's key, is larger
+   * than the output topic accepts).
+   */
   public static final String ERROR_KIND = "agriscore.error.kind";
   /**
    * The Java class of the failure: {@code pe.agriscore.request.InvalidRequestException} for
@@ -51,6 +62,29 @@ public final class DeadLetterHeaders {
   public static final String MODEL_NAME = "agriscore.model.name";
   /** The version of the model that was asked. */
   public static final String MODEL_VERSION = "agriscore.model.version";
+
+  /**
+   * Present only on a dead letter cut to fit its topic: the parts cut, comma-separated, from
+   * {@code headers} (the original headers were dropped), {@code key} (the key was dropped, the
+   * record has none), {@code value} (only the first bytes of the value are kept).
+   */
+  public static final String TRUNCATED = "agriscore.truncated";
+  /** On a cut dead letter: the original value's length in bytes, or {@code null}. */
+  public static final String ORIGINAL_VALUE_BYTES = "agriscore.original.value.bytes";
+  /** On a cut dead letter with a value: the SHA-256 of the original value, lower-case hex. */
+  public static final String ORIGINAL_VALUE_SHA256 = "agriscore.original.value.sha256";
+  /** On a cut dead letter: the original key's length in bytes, or {@code null}. */
+  public static final String ORIGINAL_KEY_BYTES = "agriscore.original.key.bytes";
+  /** On a cut dead letter with a key: the SHA-256 of the original key, lower-case hex. */
+  public static final String ORIGINAL_KEY_SHA256 = "agriscore.original.key.sha256";
+  /** On a dead letter whose original headers were dropped: how many there were. */
+  public static final String ORIGINAL_HEADERS = "agriscore.original.headers";
+
+  /** The prefix of every header above. */
+  static final String PREFIX = "agriscore.";
+  /** The headers of a cut dead letter, removed when a replayed one is dead-lettered again. */
+  static final List<String> CUT_HEADERS = List.of(TRUNCATED, ORIGINAL_VALUE_BYTES,
+      ORIGINAL_VALUE_SHA256, ORIGINAL_KEY_BYTES, ORIGINAL_KEY_SHA256, ORIGINAL_HEADERS);
 
   private DeadLetterHeaders() {}
 

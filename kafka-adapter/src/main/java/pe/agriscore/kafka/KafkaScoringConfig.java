@@ -104,7 +104,22 @@ public final class KafkaScoringConfig {
   public static final String SHUTDOWN_TIMEOUT_MS = "agriscore.shutdown.timeout.ms";
   private static final String SHUTDOWN_TIMEOUT_MS_DOC = "How long close() lets each consumer"
       + " thread finish and commit the batch in hand before abandoning it (an abandoned batch is"
-      + " not committed, so it is read again later).";
+      + " not committed, so it is read again later). An abandoned thread is interrupted and"
+      + " gets 10 s more to end; close() then names any thread still alive (all are daemon"
+      + " threads, so none keeps the JVM alive).";
+
+  public static final String STARTUP_TIMEOUT_MS = "agriscore.startup.timeout.ms";
+  private static final String STARTUP_TIMEOUT_MS_DOC = "How long start() waits for a broker to"
+      + " answer, for the three topics to be described and for every transactional producer to"
+      + " initialize. Past it start() throws a ServiceStartException saying what did not answer"
+      + " (wrong bootstrap.servers, a controller port, a missing topic, an unavailable"
+      + " transaction coordinator) and the service is FAILED.";
+
+  public static final String STALL_TIMEOUT_MS = "agriscore.stall.timeout.ms";
+  private static final String STALL_TIMEOUT_MS_DOC = "A write, transaction commit or"
+      + " transaction initialization still waiting for the brokers after this long makes the"
+      + " service DEGRADED (health() names the thread, what it waits for and since when) until"
+      + " it completes.";
 
   private static final ConfigDef DEFINITION = new ConfigDef()
       .define(INPUT_TOPIC, Type.STRING, ConfigDef.NO_DEFAULT_VALUE,
@@ -136,7 +151,11 @@ public final class KafkaScoringConfig {
               EngineFailurePolicy.FAIL.configValue()), Importance.MEDIUM,
           ENGINE_FAILURE_POLICY_DOC)
       .define(SHUTDOWN_TIMEOUT_MS, Type.LONG, 30_000L, Range.atLeast(0), Importance.LOW,
-          SHUTDOWN_TIMEOUT_MS_DOC);
+          SHUTDOWN_TIMEOUT_MS_DOC)
+      .define(STARTUP_TIMEOUT_MS, Type.LONG, 30_000L, Range.atLeast(1), Importance.LOW,
+          STARTUP_TIMEOUT_MS_DOC)
+      .define(STALL_TIMEOUT_MS, Type.LONG, 15_000L, Range.atLeast(1), Importance.LOW,
+          STALL_TIMEOUT_MS_DOC);
 
   private KafkaScoringConfig() {}
 

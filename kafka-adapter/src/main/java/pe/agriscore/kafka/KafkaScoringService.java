@@ -1,6 +1,7 @@
 package pe.agriscore.kafka;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,19 +39,26 @@ import pe.agriscore.scoring.CreditScorer;
  * record, byte for byte, on the dead-letter topic with {@link DeadLetterHeaders} saying why.
  * Polled records are scored as one batch through {@link CreditScorer#scoreAll}.
  *
- * <p><b>Lifecycle.</b> {@link #build()} checks the configuration and refuses unsafe combinations
- * with a {@link ConfigException}; {@link #start()} creates the clients and starts the threads;
+ * <p><b>Lifecycle.</b> {@link Builder#build()} checks the configuration and refuses unsafe
+ * combinations with a {@link ConfigException}; {@link #start()} checks that the brokers answer
+ * and the topics exist, creates the clients, initializes the transactions and starts the threads,
+ * or throws a {@link ServiceStartException} within {@value KafkaScoringConfig#STARTUP_TIMEOUT_MS};
  * {@link #close()} lets each thread finish and commit the batch in hand, then closes its
- * clients. The scorer belongs to the caller, who closes it after the service. If a thread fails
- * (for example it was fenced by a newer instance, or the engine failure policy is {@code fail}),
- * the whole service stops: {@link #state()} becomes {@link State#FAILED} and {@link #failure()}
- * says why.
+ * clients, and returns within {@value KafkaScoringConfig#SHUTDOWN_TIMEOUT_MS} plus 10 s. The
+ * threads are daemon threads: a host whose {@code main} returns exits even if one is stuck. The
+ * scorer belongs to the caller, who closes it after the service. If a thread fails (for example
+ * it was fenced by a newer instance, or the engine failure policy is {@code fail}), the whole
+ * service stops: {@link #state()} becomes {@link State#FAILED} and {@link #failure()} says why.
+ * While running, {@link #state()} is {@link State#DEGRADED} when the service waits for the
+ * brokers or keeps failing to write; {@link #health()} says why.
  *
  * <p>Thread-safe.
  */
 public final class KafkaScoringService implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(KafkaScoringService.class);
+  /** How long abandoned threads get to end after being interrupted. */
+  private static final Duration ABANDON_GRACE = Duration.ofSeconds(10);
 
   /** The lifecycle of a service. */
   public enum State {
@@ -58,6 +66,13 @@ public final class KafkaScoringService implements AutoCloseable {
     CREATED,
     /** Threads are consuming and scoring. */
     RUNNING,
+    /**
+     * Running, but a write, commit or transaction initialization has waited for the brokers
+     * longer than {@value KafkaScoringConfig#STALL_TIMEOUT_MS}, or the last write failed and its
+     * batch is being read again. Leaves by itself when the brokers answer again; {@link
+     * #health()} says what is wrong.
+     */
+    DEGRADED,
     /** {@link #close()} was called; threads are finishing their batches. */
     STOPPING,
     /** Every thread finished and closed its clients. */
@@ -70,10 +85,11 @@ public final class KafkaScoringService implements AutoCloseable {
   private final ServiceConfig config;
   private final Object meterRegistry;
   private final List<Thread> threads = new ArrayList<>();
-  private final List<ScoringWorker> workers = new ArrayList<>();
-  private ServiceMetrics metrics;
+  private volatile List<ScoringWorker> workers = List.of();
+  private volatile ServiceMetrics metrics;
   private volatile State state = State.CREATED;
   private volatile Throwable failure;
+  private boolean started;
 
   private KafkaScoringService(CreditScorer scorer, ServiceConfig config, Object meterRegistry) {
     this.scorer = scorer;
@@ -87,44 +103,120 @@ public final class KafkaScoringService implements AutoCloseable {
   }
 
   /**
-   * Creates the Kafka clients and starts consuming. Returns once the threads run; joining the
-   * group and initializing transactions happen on them.
+   * Checks the brokers and topics, creates the Kafka clients, initializes the transactions and
+   * starts consuming. Returns once every thread is ready to poll (joining the group happens on
+   * the threads), or throws within {@value KafkaScoringConfig#STARTUP_TIMEOUT_MS} (default 30 s)
+   * with the service {@link State#FAILED} and everything it created released.
    *
    * @throws IllegalStateException if already started
+   * @throws ServiceStartException if no broker answers {@code bootstrap.servers} (or it is a
+   *     controller), a topic is missing or may not be described, or a transactional producer
+   *     cannot initialize in time; the message names what to change
    * @throws org.apache.kafka.common.KafkaException if a Kafka client refuses its configuration
    */
-  public synchronized void start() {
-    if (state != State.CREATED) {
-      throw new IllegalStateException("a service starts once; it is " + state);
-    }
-    Map<String, String> tags = new LinkedHashMap<>();
-    tags.put("group", config.groupId);
-    tags.put("topic", config.inputTopic);
-    tags.put("instance", config.instanceId);
-    metrics = ServiceMetrics.create(meterRegistry, tags);
-    try {
-      for (int i = 0; i < config.threads; i++) {
-        workers.add(new ScoringWorker(i, config, scorer, metrics, this::workerFailed));
+  public void start() {
+    long deadline;
+    List<ScoringWorker> created = new ArrayList<>();
+    synchronized (this) {
+      if (started || state != State.CREATED) {
+        throw new IllegalStateException("a service starts once; it is " + state);
       }
-    } catch (RuntimeException e) {
-      for (ScoringWorker w : workers) {
-        w.closeUnstarted();
+      started = true;
+      deadline = System.nanoTime() + config.startupTimeout.toNanos();
+      StartCheck.Found found;
+      try {
+        found = StartCheck.run(config);
+      } catch (RuntimeException e) {
+        state = State.FAILED;
+        failure = e;
+        throw e;
       }
-      metrics.close();
-      state = State.FAILED;
-      failure = e;
-      throw e;
+      Map<String, String> tags = new LinkedHashMap<>();
+      tags.put("group", config.groupId);
+      tags.put("topic", config.inputTopic);
+      tags.put("instance", config.instanceId);
+      metrics = ServiceMetrics.create(meterRegistry, tags);
+      try {
+        for (int i = 0; i < config.threads; i++) {
+          created.add(new ScoringWorker(i, config, scorer, metrics, found.limits(),
+              found.producerDefaults(), this::workerFailed));
+        }
+      } catch (RuntimeException e) {
+        for (ScoringWorker w : created) {
+          w.closeUnstarted();
+        }
+        metrics.close();
+        state = State.FAILED;
+        failure = e;
+        throw e;
+      }
+      workers = List.copyOf(created);
+      state = State.RUNNING;
+      for (ScoringWorker w : created) {
+        Thread t = new Thread(w, w.threadName());
+        // A worker stuck in a client call must never keep the host's JVM alive.
+        t.setDaemon(true);
+        threads.add(t);
+        t.start();
+      }
     }
-    state = State.RUNNING;
-    for (ScoringWorker w : workers) {
-      Thread t = new Thread(w, w.threadName());
-      threads.add(t);
-      t.start();
-    }
+    // Outside the lock: a worker that fails while starting reports through workerFailed.
+    awaitReady(created, deadline);
     LOG.info("scoring {} into {} ({} dead letters) with model {} {}: {}, {} thread(s), group {}",
         config.inputTopic, config.outputTopic, config.deadLetterTopic, scorer.modelName(),
         scorer.modelVersion(), config.deliveryMode.configValue(), config.threads,
         config.groupId);
+  }
+
+  /** Waits until every worker is ready; on a failure or the deadline, stops them and throws. */
+  private void awaitReady(List<ScoringWorker> created, long deadline) {
+    try {
+      for (ScoringWorker w : created) {
+        while (!w.awaitReady(Duration.ofMillis(50))) {
+          Throwable f = failure;
+          if (f != null) {
+            stopAfterFailedStart();
+            throw new ServiceStartException("the service failed while starting: " + f, f);
+          }
+          if (System.nanoTime() > deadline) {
+            String stalled = w.stalledOn(System.nanoTime(), Duration.ZERO);
+            ServiceStartException e = new ServiceStartException("not ready within "
+                + KafkaScoringConfig.STARTUP_TIMEOUT_MS + "=" + config.startupTimeout.toMillis()
+                + ": " + (stalled != null ? stalled : w.threadName() + " did not start"));
+            synchronized (this) {
+              failure = e;
+              state = State.FAILED;
+            }
+            stopAfterFailedStart();
+            throw e;
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      synchronized (this) {
+        failure = e;
+        state = State.FAILED;
+      }
+      stopAfterFailedStart();
+      throw new ServiceStartException("interrupted while starting", e);
+    }
+  }
+
+  private void stopAfterFailedStart() {
+    for (ScoringWorker w : workers) {
+      w.abandon();
+    }
+    boolean interrupted = Thread.interrupted();
+    try {
+      awaitTermination(ABANDON_GRACE);
+    } catch (InterruptedException e) {
+      interrupted = true;
+    }
+    metrics.close();
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void workerFailed(ScoringWorker worker, Throwable cause) {
@@ -139,9 +231,62 @@ public final class KafkaScoringService implements AutoCloseable {
     }
   }
 
-  /** The current lifecycle state. */
+  /**
+   * The current lifecycle state: {@link State#DEGRADED} rather than {@link State#RUNNING} while
+   * {@link #health()} lists problems.
+   */
   public State state() {
-    return state;
+    State s = state;
+    return s == State.RUNNING && !problems(System.nanoTime()).isEmpty() ? State.DEGRADED : s;
+  }
+
+  /**
+   * How the service is doing now: its state, what keeps it from progressing, the time since
+   * records last arrived and since the last commit, its assigned partitions and live threads.
+   * Cheap enough for a readiness probe.
+   */
+  public ServiceHealth health() {
+    long now = System.nanoTime();
+    State s = state;
+    List<String> problems = s == State.RUNNING ? problems(now) : new ArrayList<>();
+    Throwable f = failure;
+    if (s == State.FAILED && f != null) {
+      problems.add(String.valueOf(f));
+    }
+    ServiceMetrics m = metrics;
+    int assigned = 0;
+    for (ScoringWorker w : workers) {
+      assigned += w.assignedPartitions();
+    }
+    List<String> alive = new ArrayList<>();
+    for (Thread t : threadsSnapshot()) {
+      if (t.isAlive()) {
+        alive.add(t.getName());
+      }
+    }
+    return new ServiceHealth(s == State.RUNNING && !problems.isEmpty() ? State.DEGRADED : s,
+        problems, m == null ? Optional.empty() : since(now, m.lastRecordsNanos.get()),
+        m == null ? Optional.empty() : since(now, m.lastCommitNanos.get()), assigned, alive,
+        Instant.now());
+  }
+
+  private List<String> problems(long now) {
+    List<String> problems = new ArrayList<>();
+    for (ScoringWorker w : workers) {
+      String stalled = w.stalledOn(now, config.stallTimeout);
+      if (stalled != null) {
+        problems.add(stalled);
+      }
+      String failed = w.lastWriteFailure(now);
+      if (failed != null) {
+        problems.add(failed);
+      }
+    }
+    return problems;
+  }
+
+  private static Optional<Duration> since(long now, long nanos) {
+    return nanos == 0 ? Optional.empty() : Optional.of(Duration.ofNanos(now - nanos));
   }
 
   /** Why the service failed, if it did. */
@@ -157,7 +302,7 @@ public final class KafkaScoringService implements AutoCloseable {
   /** The counters so far, summed over the threads; zeros before {@link #start()}. */
   public ScoringMetrics metrics() {
     ServiceMetrics m = metrics;
-    return m == null ? new ScoringMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0) : m.snapshot();
+    return m == null ? new ScoringMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0) : m.snapshot();
   }
 
   /**
@@ -186,13 +331,16 @@ public final class KafkaScoringService implements AutoCloseable {
   /**
    * Stops gracefully: each thread finishes scoring the batch in hand, commits it and closes its
    * clients, within {@value KafkaScoringConfig#SHUTDOWN_TIMEOUT_MS}; a thread still busy then
-   * abandons its batch uncommitted (it is read again later). Idempotent.
+   * abandons its batch uncommitted (it is read again later) and is interrupted, which ends a
+   * send or transaction call waiting for the brokers. Returns at the latest 10 s after that; a
+   * thread still alive then is named in an ERROR log and in {@link ServiceHealth#liveThreads()}
+   * (it is a daemon thread and does not keep the JVM alive). Idempotent.
    */
   @Override
   public void close() {
     synchronized (this) {
-      if (state == State.CREATED) {
-        state = State.STOPPED;
+      if (state == State.CREATED || state == State.FAILED && metrics == null) {
+        state = state == State.CREATED ? State.STOPPED : state;
         return;
       }
       if (state == State.RUNNING) {
@@ -210,7 +358,11 @@ public final class KafkaScoringService implements AutoCloseable {
         for (ScoringWorker w : workers) {
           w.abandon();
         }
-        awaitTermination(Duration.ofSeconds(10));
+        if (!awaitTermination(ABANDON_GRACE)) {
+          List<String> alive = health().liveThreads();
+          LOG.error("close(): threads {} did not end within {} after being interrupted; they are"
+              + " daemon threads and will not keep the JVM from exiting", alive, ABANDON_GRACE);
+        }
       }
     } catch (InterruptedException e) {
       interrupted = true;

@@ -36,6 +36,8 @@ final class MicrometerMetrics implements ServiceMetrics.Distributions {
         s -> s.engineRetries, tags);
     counter("agriscore.kafka.rewinds", "Batches read again after a failed write or commit", m,
         s -> s.rewinds, tags);
+    counter("agriscore.kafka.dead.letters.truncated", "Dead letters cut to fit their topic", m,
+        s -> s.deadLettersTruncated, tags);
     batchSize = DistributionSummary.builder("agriscore.kafka.batch.size")
         .description("Records per polled batch").baseUnit("records").tags(tags)
         .register(registry);

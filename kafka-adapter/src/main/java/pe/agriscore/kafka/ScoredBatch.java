@@ -9,10 +9,12 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * @param records scores for the output topic and dead letters, in the order of their requests
  * @param scored how many of {@code records} are scores
  * @param deadLettered how many are dead letters
+ * @param truncated how many of the dead letters were cut to fit their topic
  * @param sourceTimestamps the input records' timestamps, for the latency metric
  */
 record ScoredBatch(
     List<ProducerRecord<byte[], byte[]>> records,
     int scored,
     int deadLettered,
+    int truncated,
     long[] sourceTimestamps) {}

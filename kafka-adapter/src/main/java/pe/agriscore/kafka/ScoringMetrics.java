@@ -24,6 +24,9 @@ package pe.agriscore.kafka;
  * @param latencyMaxMillis the longest such time
  * @param engineRetries batches (or parts of batches) scored again after an engine failure
  * @param rewinds batches whose write or commit failed and that were read again
+ * @param deadLettersTruncated dead letters (counted in {@code recordsDeadLettered}) that were
+ *     too large for the dead-letter topic and written cut to fit, with {@code
+ *     agriscore.truncated} and {@code agriscore.original.*} headers
  */
 public record ScoringMetrics(
     long recordsIn,
@@ -36,4 +39,5 @@ public record ScoringMetrics(
     double latencyMeanMillis,
     long latencyMaxMillis,
     long engineRetries,
-    long rewinds) {}
+    long rewinds,
+    long deadLettersTruncated) {}

@@ -6,12 +6,14 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -20,11 +22,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthenticationException;
@@ -32,6 +32,7 @@ import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -79,9 +80,23 @@ final class ScoringWorker implements Runnable {
   private final boolean transactional;
   private final Consumer<byte[], byte[]> consumer;
   private final ExecutorService scoringThread;
+  private final RecordLimits limits;
+  private final Map<String, Object> producerDefaults;
+  /** Counted down once transactions are initialized and the consumer subscribed. */
+  private final CountDownLatch ready = new CountDownLatch(1);
   private Producer<byte[], byte[]> producer;
+  private volatile Thread runner;
   private volatile boolean stopRequested;
   private volatile boolean abandoned;
+  /** What the thread waits for from the brokers right now, and since when (nanoTime). */
+  private volatile String waitingFor;
+  private volatile long waitingSince;
+  /** The last failed write, cleared by the next commit; and when it failed (nanoTime). */
+  private volatile String lastWriteFailure;
+  private volatile long lastWriteFailureAt;
+  private volatile int assignedPartitions;
+  /** Failed writes since the last commit; only the first of a run is logged with its trace. */
+  private int failedWrites;
   /** The polled batch on the scoring thread; only touched by the worker thread. */
   private Batch inScoring;
   /** The scored batch waiting to be written while the next one is scored; worker thread only. */
@@ -89,17 +104,23 @@ final class ScoringWorker implements Runnable {
   /** A failure raised inside a rebalance callback, rethrown after the poll that ran it. */
   private RuntimeException callbackFailure;
 
+  /**
+   * @param limits the largest record each topic takes, found at start
+   * @param producerDefaults producer settings found at start, for those the host did not set
+   */
   ScoringWorker(int index, ServiceConfig config, CreditScorer scorer, ServiceMetrics metrics,
-      Listener listener) {
+      RecordLimits limits, Map<String, Object> producerDefaults, Listener listener) {
     this.index = index;
     this.config = config;
     this.metrics = metrics;
     this.listener = listener;
-    this.batchScorer = new BatchScorer(scorer, config, metrics);
+    this.limits = limits;
+    this.producerDefaults = producerDefaults;
+    this.batchScorer = new BatchScorer(scorer, config, metrics, limits);
     this.transactional = config.deliveryMode == DeliveryMode.EXACTLY_ONCE;
     this.consumer = new KafkaConsumer<>(config.consumerConfig(index));
     try {
-      this.producer = new KafkaProducer<>(config.producerConfig(index));
+      this.producer = new KafkaProducer<>(config.producerConfig(index, producerDefaults));
     } catch (RuntimeException e) {
       consumer.close(CloseOptions.timeout(Duration.ZERO));
       throw e;
@@ -120,12 +141,62 @@ final class ScoringWorker implements Runnable {
     stopRequested = true;
   }
 
-  /** Gives up on the batch in hand (it stays uncommitted) and makes blocking calls return. */
+  /**
+   * Gives up on the batch in hand (it stays uncommitted) and makes blocking calls return: the
+   * consumer is woken up and the thread interrupted, which also ends a send or a transaction
+   * call waiting for metadata or a coordinator.
+   */
   void abandon() {
     abandoned = true;
     stopRequested = true;
     consumer.wakeup();
     scoringThread.shutdownNow();
+    Thread t = runner;
+    if (t != null) {
+      t.interrupt();
+    }
+  }
+
+  /**
+   * Waits until transactions are initialized and the consumer subscribed.
+   *
+   * @return false if that did not happen within {@code timeout}
+   */
+  boolean awaitReady(Duration timeout) throws InterruptedException {
+    return ready.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  /** What this thread waits for, if it has waited longer than {@code stall}; else null. */
+  String stalledOn(long nowNanos, Duration stall) {
+    String what = waitingFor;
+    long since = waitingSince;
+    if (what == null || nowNanos - since < stall.toNanos()) {
+      return null;
+    }
+    return threadName() + ": " + what + " for " + (nowNanos - since) / 1_000_000_000L + " s";
+  }
+
+  /** The last write that failed, if no commit followed it; else null. */
+  String lastWriteFailure(long nowNanos) {
+    String failure = lastWriteFailure;
+    if (failure == null) {
+      return null;
+    }
+    return threadName() + ": a write failed " + (nowNanos - lastWriteFailureAt) / 1_000_000_000L
+        + " s ago and nothing was committed since; its batch is read again: " + failure;
+  }
+
+  int assignedPartitions() {
+    return assignedPartitions;
+  }
+
+  private void waiting(String what) {
+    waitingSince = System.nanoTime();
+    waitingFor = what;
+  }
+
+  private void doneWaiting() {
+    waitingFor = null;
   }
 
   /** Releases the clients of a worker whose service failed to start. */
@@ -136,12 +207,14 @@ final class ScoringWorker implements Runnable {
 
   @Override
   public void run() {
+    runner = Thread.currentThread();
     Throwable failure = null;
     try {
       if (transactional) {
         initTransactions();
       }
       consumer.subscribe(List.of(config.inputTopic), new Rebalance());
+      ready.countDown();
       while (!stopRequested) {
         // A scored batch waits for no more than what is already fetched.
         ConsumerRecords<byte[], byte[]> polled = consumer.poll(
@@ -162,13 +235,21 @@ final class ScoringWorker implements Runnable {
       if (!abandoned) {
         failure = e;
       }
+    } catch (UnsupportedVersionException e) {
+      failure = StartCheck.controllerPort(String.valueOf(config.consumerConfig(index)
+          .get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)), e);
     } catch (Throwable t) {
       failure = t;
     } finally {
       // A failed or abandoned batch must not be committed by the revocation that close() runs.
       inScoring = null;
       awaitingWrite = null;
+      if (abandoned) {
+        // The interrupt that ended a blocking call would also cut the clients' close short.
+        Thread.interrupted();
+      }
       closeClients();
+      doneWaiting();
     }
     if (failure != null) {
       failure = ClientFailures.explain(failure, config.consumerConfig(index));
@@ -255,9 +336,17 @@ final class ScoringWorker implements Runnable {
     } catch (ExecutionException e) {
       throw asUnchecked(e.getCause());
     }
-    boolean written = transactional ? writeTransaction(batch, scored) : writeThenCommit(batch,
-        scored);
-    if (!written) {
+    waiting("writing and committing a batch of " + batch.size() + " records");
+    boolean written;
+    try {
+      written = transactional ? writeTransaction(batch, scored) : writeThenCommit(batch, scored);
+    } finally {
+      doneWaiting();
+    }
+    if (written) {
+      failedWrites = 0;
+      lastWriteFailure = null;
+    } else {
       metrics.rewinds.increment();
       rewind(batch);
     }
@@ -284,11 +373,11 @@ final class ScoringWorker implements Runnable {
   }
 
   private boolean writeTransaction(Batch batch, ScoredBatch scored) {
+    SendErrors errors = new SendErrors();
     try {
       producer.beginTransaction();
-      // A failed send fails the commit, so send errors need no callback here.
-      for (ProducerRecord<byte[], byte[]> r : scored.records()) {
-        producer.send(r);
+      if (!sendAll(scored, errors)) {
+        throw new KafkaException("sending a record failed", errors.first);
       }
       producer.sendOffsetsToTransaction(batch.offsets, consumer.groupMetadata());
       commitTransaction();
@@ -308,10 +397,46 @@ final class ScoringWorker implements Runnable {
       if (fencedCause(e) != null) {
         throw fenced(fencedCause(e));
       }
-      LOG.warn("{}: the transaction of {} records failed and is aborted; the batch will be read"
-          + " again", threadName(), batch.size(), e);
+      errors.throwIfFatal();
+      writeFailed("the transaction of " + batch.size() + " records failed and is aborted; the"
+          + " batch will be read again", e, errors);
       abortTransaction();
       return false;
+    }
+  }
+
+  /**
+   * Sends a batch's records, stopping at the first one that fails at once (a missing topic's
+   * metadata wait, a record too large): the batch fails anyway, and each further send would wait
+   * {@code max.block.ms} again.
+   *
+   * @return false if a send failed
+   */
+  private boolean sendAll(ScoredBatch scored, SendErrors errors) {
+    for (ProducerRecord<byte[], byte[]> r : scored.records()) {
+      producer.send(r, (metadata, e) -> errors.failed(r, e));
+      if (errors.first != null) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Records a failed write for health() and the log, and what the broker refused as too large. */
+  private void writeFailed(String what, Exception e, SendErrors errors) {
+    ProducerRecord<byte[], byte[]> refused = errors.tooLarge;
+    if (refused != null && refused.topic().equals(config.deadLetterTopic)) {
+      limits.refused(refused.topic(), RecordLimits.sizeOf(refused));
+    }
+    Throwable cause = errors.first != null ? errors.first : e;
+    lastWriteFailure = cause.toString();
+    lastWriteFailureAt = System.nanoTime();
+    if (++failedWrites == 1) {
+      LOG.warn("{}: {}", threadName(), what, e);
+    } else {
+      // A write failing again and again is one condition, visible in health(); not a log flood.
+      LOG.warn("{}: {} ({} failed writes in a row: {})", threadName(), what, failedWrites,
+          cause.toString());
     }
   }
 
@@ -355,20 +480,17 @@ final class ScoringWorker implements Runnable {
   private boolean writeThenCommit(Batch batch, ScoredBatch scored) {
     SendErrors errors = new SendErrors();
     try {
-      for (ProducerRecord<byte[], byte[]> r : scored.records()) {
-        producer.send(r, errors);
+      if (sendAll(scored, errors)) {
+        producer.flush();
       }
-      producer.flush();
     } catch (KafkaException e) {
-      errors.onCompletion(null, e);
+      errors.failed(null, e);
     }
     Exception error = errors.first;
     if (error != null) {
-      if (error instanceof AuthenticationException || error instanceof AuthorizationException) {
-        throw (KafkaException) error;
-      }
-      LOG.warn("{}: writing a batch of {} records failed; it will be read and written again",
-          threadName(), batch.size(), error);
+      errors.throwIfFatal();
+      writeFailed("writing a batch of " + batch.size() + " records failed; it will be read and"
+          + " written again", error, errors);
       replaceProducer();
       return false;
     }
@@ -400,20 +522,28 @@ final class ScoringWorker implements Runnable {
   }
 
   private void initTransactions() {
-    while (true) {
-      try {
-        producer.initTransactions();
-        return;
-      } catch (org.apache.kafka.common.errors.TimeoutException e) {
-        checkAbandoned();
-        if (stopRequested) {
-          throw new Abandoned();
+    waiting("initializing the transactions of " + config.transactionalId(index)
+        + " (the transaction coordinator does not answer: check that __transaction_state can"
+        + " be created, transaction.state.log.replication.factor and min.isr against the"
+        + " brokers, and the TransactionalId ACL)");
+    try {
+      while (true) {
+        try {
+          producer.initTransactions();
+          return;
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+          checkAbandoned();
+          if (stopRequested) {
+            throw new Abandoned();
+          }
+          LOG.warn("{}: initializing transactions timed out; retrying: {}", threadName(),
+              e.getMessage());
+        } catch (ProducerFencedException e) {
+          throw fenced(e);
         }
-        LOG.warn("{}: initializing transactions timed out; retrying: {}", threadName(),
-            e.getMessage());
-      } catch (ProducerFencedException e) {
-        throw fenced(e);
       }
+    } finally {
+      doneWaiting();
     }
   }
 
@@ -423,7 +553,7 @@ final class ScoringWorker implements Runnable {
     } catch (RuntimeException e) {
       LOG.debug("{}: closing the failed producer: {}", threadName(), e.toString());
     }
-    producer = new KafkaProducer<>(config.producerConfig(index));
+    producer = new KafkaProducer<>(config.producerConfig(index, producerDefaults));
     if (transactional) {
       initTransactions();
     }
@@ -513,14 +643,28 @@ final class ScoringWorker implements Runnable {
     }
   }
 
-  /** Keeps the first failed send of an at-least-once batch. */
-  private static final class SendErrors implements Callback {
+  /** The first failed send of a batch, and the first record refused as too large. */
+  private static final class SendErrors {
     volatile Exception first;
+    volatile ProducerRecord<byte[], byte[]> tooLarge;
 
-    @Override
-    public void onCompletion(RecordMetadata metadata, Exception exception) {
-      if (exception != null && first == null) {
+    void failed(ProducerRecord<byte[], byte[]> record, Exception exception) {
+      if (exception == null) {
+        return;
+      }
+      if (first == null) {
         first = exception;
+      }
+      if (exception instanceof RecordTooLargeException && record != null && tooLarge == null) {
+        tooLarge = record;
+      }
+    }
+
+    /** Authentication and authorization failures do not heal by retrying: the service stops. */
+    void throwIfFatal() {
+      Exception e = first;
+      if (e instanceof AuthenticationException || e instanceof AuthorizationException) {
+        throw (KafkaException) e;
       }
     }
   }
@@ -552,6 +696,7 @@ final class ScoringWorker implements Runnable {
 
     @Override
     public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+      assignedPartitions = Math.max(0, consumer.assignment().size() - partitions.size());
       Batch batch = inScoring != null ? inScoring : awaitingWrite;
       if (batch == null) {
         return;
@@ -574,6 +719,7 @@ final class ScoringWorker implements Runnable {
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
+      assignedPartitions = Math.max(0, consumer.assignment().size() - partitions.size());
       Batch batch = inScoring != null ? inScoring : awaitingWrite;
       if (batch == null) {
         return;
@@ -589,6 +735,7 @@ final class ScoringWorker implements Runnable {
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
       LOG.info("{}: assigned {}", threadName(), partitions);
+      assignedPartitions = consumer.assignment().size();
       if (inScoring != null) {
         consumer.pause(partitions);
       }

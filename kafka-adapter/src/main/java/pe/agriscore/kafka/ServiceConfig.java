@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -40,6 +41,8 @@ final class ServiceConfig {
   final long engineBackoffMaxMs;
   final EngineFailurePolicy engineFailurePolicy;
   final Duration shutdownTimeout;
+  final Duration startupTimeout;
+  final Duration stallTimeout;
   private final String transactionalIdPrefix;
   private final String fixedTransactionalId;
   private final Map<String, Object> consumerBase;
@@ -68,6 +71,8 @@ final class ServiceConfig {
     engineFailurePolicy = EngineFailurePolicy.fromConfigValue(
         s.getString(KafkaScoringConfig.ENGINE_FAILURE_POLICY));
     shutdownTimeout = Duration.ofMillis(s.getLong(KafkaScoringConfig.SHUTDOWN_TIMEOUT_MS));
+    startupTimeout = Duration.ofMillis(s.getLong(KafkaScoringConfig.STARTUP_TIMEOUT_MS));
+    stallTimeout = Duration.ofMillis(s.getLong(KafkaScoringConfig.STALL_TIMEOUT_MS));
     consumerBase = consumer;
     producerBase = producer;
   }
@@ -96,6 +101,11 @@ final class ServiceConfig {
         }
         adapter.put(key, value);
       } else if (key.startsWith(KafkaScoringConfig.CONSUMER_PREFIX)) {
+        if (key.equals(KafkaScoringConfig.CONSUMER_PREFIX + ConsumerConfig.GROUP_ID_CONFIG)) {
+          throw new ConfigException(key, value, "set the group with " + ConsumerConfig
+              .GROUP_ID_CONFIG + " (no prefix): it names the committed offsets, the default"
+              + " transactional ids and the metric tags, which must all agree");
+        }
         consumer.put(key.substring(KafkaScoringConfig.CONSUMER_PREFIX.length()), value);
       } else if (key.startsWith(KafkaScoringConfig.PRODUCER_PREFIX)) {
         producer.put(key.substring(KafkaScoringConfig.PRODUCER_PREFIX.length()), value);
@@ -128,6 +138,9 @@ final class ServiceConfig {
     checkBackoff(settings);
     checkConsumer(c, mode);
     checkProducer(p, mode, settings.getInt(KafkaScoringConfig.CONSUMER_THREADS));
+    // Kafka's own checks (ranges, types, enums) now rather than when start() creates clients.
+    ConsumerConfig.configDef().parse(c);
+    ProducerConfig.configDef().parse(p);
     return new ServiceConfig(settings, c, p);
   }
 
@@ -290,12 +303,47 @@ final class ServiceConfig {
 
   /** The producer properties of thread {@code thread}, transactional under exactly_once. */
   Map<String, Object> producerConfig(int thread) {
+    return producerConfig(thread, Map.of());
+  }
+
+  /** As {@link #producerConfig(int)}, with {@code defaults} for what the host did not set. */
+  Map<String, Object> producerConfig(int thread, Map<String, Object> defaults) {
     Map<String, Object> p = new HashMap<>(producerBase);
+    defaults.forEach(p::putIfAbsent);
     suffix(p, CommonClientConfigs.CLIENT_ID_CONFIG, thread);
     if (deliveryMode == DeliveryMode.EXACTLY_ONCE) {
       p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(thread));
     }
     return p;
+  }
+
+  /** Whether the host set this producer property (directly or {@code producer.}-prefixed). */
+  boolean producerSets(String key) {
+    return producerBase.containsKey(key);
+  }
+
+  /** The producer's value of {@code key} as the host set it, or Kafka's default. */
+  Object producerValue(String key) {
+    return ProducerConfig.configDef().parse(producerBase).get(key);
+  }
+
+  /**
+   * Admin client properties for the start-up checks: the consumer's connection and security
+   * settings, with request timeouts bounded by {@code timeout}.
+   */
+  Map<String, Object> adminConfig(Duration timeout) {
+    Map<String, Object> a = new HashMap<>();
+    Set<String> names = AdminClientConfig.configNames();
+    consumerBase.forEach((k, v) -> {
+      if (names.contains(k) && !k.equals(CommonClientConfigs.CLIENT_ID_CONFIG)) {
+        a.put(k, v);
+      }
+    });
+    int ms = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
+    a.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
+    a.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(ms, 10_000));
+    a.put(CommonClientConfigs.CLIENT_ID_CONFIG, "agriscore-start-check-" + groupId);
+    return a;
   }
 
   /** The transactional.id of thread {@code thread} (exactly_once). */

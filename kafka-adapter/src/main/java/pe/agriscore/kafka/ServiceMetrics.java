@@ -32,6 +32,10 @@ final class ServiceMetrics implements AutoCloseable {
   final LongAdder batches = new LongAdder();
   final LongAdder engineRetries = new LongAdder();
   final LongAdder rewinds = new LongAdder();
+  final LongAdder deadLettersTruncated = new LongAdder();
+  /** System.nanoTime() of the last poll that returned records, and of the last commit; 0: none. */
+  final LongAccumulator lastRecordsNanos = new LongAccumulator(Math::max, 0);
+  final LongAccumulator lastCommitNanos = new LongAccumulator(Math::max, 0);
   private final LongAccumulator maxBatch = new LongAccumulator(Math::max, 0);
   private final LongAdder latencyCount = new LongAdder();
   private final LongAdder latencySum = new LongAdder();
@@ -73,6 +77,7 @@ final class ServiceMetrics implements AutoCloseable {
   }
 
   void polled(int records) {
+    lastRecordsNanos.accumulate(System.nanoTime());
     recordsIn.add(records);
     batches.increment();
     maxBatch.accumulate(records);
@@ -83,8 +88,10 @@ final class ServiceMetrics implements AutoCloseable {
 
   /** A batch's results are committed (exactly_once) or acknowledged (at_least_once). */
   void committed(ScoredBatch batch, long nowMillis) {
+    lastCommitNanos.accumulate(System.nanoTime());
     recordsScored.add(batch.scored());
     recordsDeadLettered.add(batch.deadLettered());
+    deadLettersTruncated.add(batch.truncated());
     for (long timestamp : batch.sourceTimestamps()) {
       long latency = Math.max(0, nowMillis - timestamp);
       latencyCount.increment();
@@ -103,7 +110,7 @@ final class ServiceMetrics implements AutoCloseable {
     return new ScoringMetrics(in, recordsScored.sum(), recordsDeadLettered.sum(), b,
         b == 0 ? 0 : (double) in / b, maxBatch.get(), lc,
         lc == 0 ? 0 : (double) latencySum.sum() / lc, latencyMax.get(), engineRetries.sum(),
-        rewinds.sum());
+        rewinds.sum(), deadLettersTruncated.sum());
   }
 
   /** Removes the service's meters from the registry. */

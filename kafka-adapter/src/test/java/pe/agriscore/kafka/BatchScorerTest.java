@@ -55,7 +55,8 @@ class BatchScorerTest {
     p.put("agriscore.engine.retry.backoff.ms", "1");
     p.putAll(extra);
     ServiceConfig config = ServiceConfig.parse(p);
-    return new BatchScorer(scorer, config, ServiceMetrics.create(null, Map.of()));
+    return new BatchScorer(scorer, config, ServiceMetrics.create(null, Map.of()),
+        new RecordLimits(1024 * 1024, Map.of()));
   }
 
   private static ConsumerRecord<byte[], byte[]> record(long offset, String key, byte[] value,

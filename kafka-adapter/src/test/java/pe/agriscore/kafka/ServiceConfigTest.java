@@ -227,4 +227,28 @@ class ServiceConfigTest {
       assertThrows(IllegalStateException.class, service::start);
     }
   }
+
+  @Test
+  void aConsumerOnlyGroupIdIsRefusedNamingTheKeyToUse() {
+    // Before: accepted; the consumer committed under "other" while the transactional ids and
+    // metric tags used group.id.
+    ConfigException e = refused(with("consumer.group.id", "other"), "consumer.group.id");
+    assertTrue(e.getMessage().contains("set the group with group.id (no prefix)"),
+        e.getMessage());
+    Map<String, Object> p = minimal();
+    p.remove("group.id");
+    p.put("consumer.group.id", "other");
+    refused(p, "consumer.group.id");
+  }
+
+  @Test
+  void kafkasOwnRangesAreCheckedByBuildNotByStart() {
+    // Before: max.poll.records=0 passed build() and failed at start() inside KafkaConsumer.
+    ConfigException e = refused(with("max.poll.records", 0), "max.poll.records");
+    assertTrue(e.getMessage().contains("Value must be at least 1"), e.getMessage());
+    refused(with("consumer.max.poll.records", "0"), "max.poll.records");
+    refused(with("producer.linger.ms", "-1"), "linger.ms");
+    refused(with("compression.type", "brotli"), "compression.type");
+    refused(with("max.poll.records", "many"), "max.poll.records");
+  }
 }

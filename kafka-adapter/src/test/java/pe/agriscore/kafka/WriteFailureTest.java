@@ -1,6 +1,7 @@
 package pe.agriscore.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -49,28 +50,40 @@ class WriteFailureTest {
     try (Admin admin = Topics.admin(broker.bootstrapServers());
         CreditScorer scorer = CreditScorer.open(TestBundles.writeScorecardBundle(tmp))) {
       Topics.create(admin, PARTITIONS, run + "-in", run + "-out", run + "-dlq");
-      // Room for a transaction marker (about 80 bytes), none for a score (over 250).
-      setMaxMessageBytes(admin, run + "-out", 160);
-      try (RequestProducer producer = new RequestProducer(broker.bootstrapServers(),
-          run + "-in", BAD_EVERY)) {
-        producer.send(0, REQUESTS);
-        producer.finish();
-      }
       // About 40 records a partition, 30 a poll: a batch ends inside a partition that the batch
       // behind it goes on with, and that one reaches partitions of its own, which only a rewind
       // of both batches brings back.
       KafkaScoringService service = Services.start(scorer, Services.with(
           Services.properties(broker.bootstrapServers(), run, mode), "max.poll.records", 30));
       try {
+        // Lowered after start(), so the service still takes the topic for a normal one: its
+        // broker refuses each score at run time. Room for a transaction marker (about 80
+        // bytes), none for a score (over 250).
+        setMaxMessageBytes(admin, run + "-out", 160);
+        try (RequestProducer producer = new RequestProducer(broker.bootstrapServers(),
+            run + "-in", BAD_EVERY)) {
+          producer.send(0, REQUESTS);
+          producer.finish();
+        }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (service.metrics().rewinds() < 5 && System.nanoTime() < deadline) {
           Thread.sleep(20);
         }
         assertTrue(service.metrics().rewinds() >= 5, service.metrics().toString());
         assertEquals(0, service.metrics().recordsScored(), "no score fits the output topic yet");
+        // A host sees the stream stuck: DEGRADED, with the refused write named.
+        ServiceHealth health = service.health();
+        assertEquals(KafkaScoringService.State.DEGRADED, health.state(), health.toString());
+        assertTrue(health.problems().stream().anyMatch(p -> p.contains("a write failed")
+            && p.contains("RecordTooLargeException")), health.toString());
+        assertFalse(health.isReady());
+        assertTrue(health.isLive());
 
         setMaxMessageBytes(admin, run + "-out", 1024 * 1024);
         Topics.awaitCommittedToEnd(admin, run + "-group", run + "-in", Duration.ofMinutes(2));
+        // The next commit clears the condition.
+        assertEquals(KafkaScoringService.State.RUNNING, service.state(),
+            service.health().toString());
       } finally {
         service.close();
       }
