@@ -24,38 +24,46 @@ final class ClientFailures {
    * fenced static member (the original is its cause), or {@code failure} itself.
    */
   static Throwable explain(Throwable failure, Map<String, Object> client) {
+    String why = explanation(failure, client);
+    return why == null ? failure : new KafkaException(why, failure);
+  }
+
+  /**
+   * What a TLS or SASL refusal or a fenced static member means, naming the settings of {@code
+   * client} to check; null for other failures.
+   */
+  static String explanation(Throwable failure, Map<String, Object> client) {
     String brokers = String.valueOf(client.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG));
     for (Throwable c = failure; c != null; c = c.getCause()) {
       if (c instanceof FencedInstanceIdException) {
-        return new KafkaException("the consumer with " + ConsumerConfig.GROUP_INSTANCE_ID_CONFIG
-            + "=" + client.get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG) + " was fenced: another"
+        return "the consumer with " + ConsumerConfig.GROUP_INSTANCE_ID_CONFIG + "="
+            + client.get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG) + " was fenced: another"
             + " consumer joined group " + client.get(ConsumerConfig.GROUP_ID_CONFIG) + " with the"
             + " same id. Either this instance was replaced (a restarted instance with the same "
             + KafkaScoringConfig.INSTANCE_ID + "), or two live instances share one; this one"
-            + " stops so it cannot act as a zombie", failure);
+            + " stops so it cannot act as a zombie";
       }
       if (c instanceof SaslAuthenticationException) {
-        return new KafkaException("the brokers at " + brokers + " refused the SASL credentials"
-            + " of this service (" + SaslConfigs.SASL_MECHANISM + "="
+        return "the brokers at " + brokers + " refused the SASL credentials of this service ("
+            + SaslConfigs.SASL_MECHANISM + "="
             + client.getOrDefault(SaslConfigs.SASL_MECHANISM, SaslConfigs.DEFAULT_SASL_MECHANISM)
             + "): check the username and password in " + SaslConfigs.SASL_JAAS_CONFIG
             + ", and that the user exists on the cluster for that mechanism. Kafka said: "
-            + c.getMessage(), failure);
+            + c.getMessage();
       }
       if (c instanceof SslAuthenticationException) {
-        return new KafkaException("the TLS handshake with the brokers at " + brokers
-            + " failed: their certificate is not trusted by "
+        return "the TLS handshake with the brokers at " + brokers + " failed: their"
+            + " certificate is not trusted by "
             + SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG + "="
             + client.getOrDefault(SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG,
                 "(not set: the JVM's default CA certificates)")
             + ", or it does not name the host of " + CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG
             + " (checked unless " + SslConfigs.SSL_ENDPOINT_IDENTIFICATION_ALGORITHM_CONFIG
             + " is empty), or the brokers require a client certificate ("
-            + SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG + "). Kafka said: " + rootMessage(c),
-            failure);
+            + SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG + "). Kafka said: " + rootMessage(c);
       }
     }
-    return failure;
+    return null;
   }
 
   private static String rootMessage(Throwable t) {

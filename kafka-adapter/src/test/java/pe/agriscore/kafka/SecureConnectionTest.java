@@ -1,11 +1,14 @@
 package pe.agriscore.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -112,20 +115,24 @@ class SecureConnectionTest {
 
   /**
    * Starts a service with the given security settings against the SASL_SSL listener, expects
-   * it to fail on its own within a bounded time, and returns its failure's message.
+   * {@code start()} to refuse within its bounded start-up check, and returns the message.
    */
   private static String refusal(String run, Map<String, Object> security) throws Exception {
     try (Admin admin = Topics.admin(broker.plaintextBootstrap());
         CreditScorer scorer = CreditScorer.open(bundle)) {
       Topics.create(admin, 1, run + "-in", run + "-out", run + "-dlq");
       Map<String, Object> props = secured(run, security);
-      props.put("max.block.ms", "10000");
-      KafkaScoringService service = Services.start(scorer, props);
+      props.put(KafkaScoringConfig.STARTUP_TIMEOUT_MS, "10000");
+      KafkaScoringService service = KafkaScoringService.builder(scorer).properties(props)
+          .build();
       try {
-        assertTrue(service.awaitTermination(Duration.ofSeconds(90)),
-            "the service must stop by itself; it is " + service.state());
+        ServiceStartException e = assertThrows(ServiceStartException.class, service::start);
         assertEquals(KafkaScoringService.State.FAILED, service.state());
-        return service.failure().orElseThrow().getMessage();
+        ServiceHealth health = service.health();
+        assertFalse(health.isLive() || health.isReady(), health::toString);
+        assertEquals(List.of(), health.liveThreads(), "a refused service runs no thread");
+        System.out.printf("%s: %s%n", run, e.getMessage());
+        return e.getMessage();
       } finally {
         service.close();
       }
