@@ -3,6 +3,7 @@ package pe.agriscore.kafka.testing;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -10,18 +11,19 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A main class of the test classpath in a child JVM, so that a test can stop it (SIGTERM) or
  * kill it (SIGKILL) like an operator or a crash would. Its output is appended to a log file, and
- * {@link #start} returns once it prints its ready line.
+ * {@link #start} returns once it prints its ready line; {@link #send} writes to its input.
  */
 public final class ChildJvm implements AutoCloseable {
 
   private final Process process;
   private final Path log;
+  private final List<String> lines = new ArrayList<>();
+  private boolean ended;
 
   private ChildJvm(Process process, Path log) {
     this.process = process;
@@ -45,32 +47,70 @@ public final class ChildJvm implements AutoCloseable {
     command.add(mainClass.getName());
     command.addAll(args);
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    CountDownLatch ready = new CountDownLatch(1);
-    Thread pump = new Thread(() -> {
-      try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(),
-          StandardCharsets.UTF_8));
-          PrintWriter out = new PrintWriter(Files.newBufferedWriter(log,
-              StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-              StandardOpenOption.APPEND), true)) {
-        String line;
-        while ((line = in.readLine()) != null) {
-          out.println(line);
-          if (line.startsWith(readyLine)) {
-            ready.countDown();
-          }
-        }
-      } catch (IOException e) {
-        // the child died; start() notices
-      }
-    }, mainClass.getSimpleName() + "-output");
+    ChildJvm child = new ChildJvm(p, log);
+    Thread pump = new Thread(child::pump, mainClass.getSimpleName() + "-output");
     pump.setDaemon(true);
     pump.start();
-    if (!ready.await(90, TimeUnit.SECONDS) || !p.isAlive()) {
-      p.destroyForcibly().waitFor();
-      throw new IllegalStateException(mainClass.getSimpleName() + " did not start; see " + log
-          + ":\n" + (Files.exists(log) ? Files.readString(log) : ""));
+    child.awaitLine(readyLine);
+    return child;
+  }
+
+  /** Copies the child's output to the log and remembers it for {@link #awaitLine}. */
+  private void pump() {
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
+        StandardCharsets.UTF_8));
+        PrintWriter out = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8,
+            StandardOpenOption.CREATE, StandardOpenOption.APPEND), true)) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        out.println(line);
+        synchronized (lines) {
+          lines.add(line);
+          lines.notifyAll();
+        }
+      }
+    } catch (IOException e) {
+      // the child died; awaitLine notices
+    } finally {
+      synchronized (lines) {
+        ended = true;
+        lines.notifyAll();
+      }
     }
-    return new ChildJvm(p, log);
+  }
+
+  /**
+   * Waits until the child prints a line starting with {@code prefix} and returns it.
+   *
+   * @throws IllegalStateException if it ends first or does not print it within 90 s; the child
+   *     is then killed and its log quoted
+   */
+  public String awaitLine(String prefix) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    synchronized (lines) {
+      for (int seen = 0; ; ) {
+        for (; seen < lines.size(); seen++) {
+          if (lines.get(seen).startsWith(prefix)) {
+            return lines.get(seen);
+          }
+        }
+        long left = deadline - System.nanoTime();
+        if (ended || left <= 0) {
+          break;
+        }
+        TimeUnit.NANOSECONDS.timedWait(lines, left);
+      }
+    }
+    process.destroyForcibly().waitFor();
+    throw new IllegalStateException("the child never printed '" + prefix + "'; see " + log
+        + ":\n" + (Files.exists(log) ? Files.readString(log) : ""));
+  }
+
+  /** Writes a line to the child's standard input. */
+  public void send(String line) throws IOException {
+    OutputStream in = process.getOutputStream();
+    in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+    in.flush();
   }
 
   /** Stops the child with SIGTERM (its shutdown hooks run) and returns its exit code. */

@@ -1,6 +1,8 @@
 package pe.agriscore.kafka.testing;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,18 +15,28 @@ import pe.agriscore.kafka.KafkaScoringService;
 import pe.agriscore.scoring.CreditScorer;
 
 /**
- * A scoring service in its own JVM, as a bank deploys it: {@link #launch} starts one on a
- * bundle and a properties file; the child prints {@value #READY} once {@code start()} returned,
- * runs until it is stopped (SIGTERM closes the service) or killed, and exits with status 1 if the
- * service fails.
+ * A scoring service in its own JVM, as a bank deploys it, on a bundle and a properties file.
+ * The child loads the model and builds the service, prints {@value #LOADED}, waits for a line on
+ * its standard input, starts the service and prints {@value #RUNNING}. It then runs until it is
+ * stopped (SIGTERM closes the service) or killed, and exits with status 1 if the service fails.
+ * Waiting for the go-ahead lets a test have a replacement ready before it kills an instance, so
+ * that what it measures is the service's recovery, not a JVM's start on a loaded machine.
+ *
+ * <pre>{@code
+ * try (ChildJvm child = ChildService.launch(bundle, properties, log)) {
+ *   ChildService.start(child);
+ *   child.kill();
+ * }
+ * }</pre>
  */
 public final class ChildService {
 
-  static final String READY = "CHILD-SERVICE RUNNING";
+  static final String LOADED = "CHILD-SERVICE LOADED";
+  static final String RUNNING = "CHILD-SERVICE RUNNING";
 
   private ChildService() {}
 
-  /** Starts a service in a child JVM and returns once it runs; its output goes to {@code log}. */
+  /** Starts a child JVM and returns once its service is built, not yet started. */
   public static ChildJvm launch(Path bundle, Map<String, Object> properties, Path log)
       throws IOException, InterruptedException {
     Properties p = new Properties();
@@ -36,7 +48,13 @@ public final class ChildService {
     return ChildJvm.start(ChildService.class, List.of("-Xmx256m", "-XX:+UseSerialGC",
         "-XX:TieredStopAtLevel=1", "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
         "-Dorg.slf4j.simpleLogger.log.pe.agriscore=info"),
-        List.of(bundle.toString(), file.toString()), log, READY);
+        List.of(bundle.toString(), file.toString()), log, LOADED);
+  }
+
+  /** Lets the child start its service and returns once {@code start()} returned there. */
+  public static void start(ChildJvm child) throws IOException, InterruptedException {
+    child.send("start");
+    child.awaitLine(RUNNING);
   }
 
   public static void main(String[] args) throws Exception {
@@ -50,8 +68,11 @@ public final class ChildService {
       service.close();
       scorer.close();
     }, "child-service-shutdown"));
+    System.out.println(LOADED);
+    System.out.flush();
+    new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
     service.start();
-    System.out.println(READY + " " + props.getProperty("group.id"));
+    System.out.println(RUNNING + " " + props.getProperty("group.id"));
     System.out.flush();
     while (!service.awaitTermination(Duration.ofMinutes(1))) {
       // runs until stopped, killed or failed
