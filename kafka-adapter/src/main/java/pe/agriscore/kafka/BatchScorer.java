@@ -92,7 +92,8 @@ final class BatchScorer {
         LOG.error("unexpected failure reading the request at {}-{}@{}", record.topic(),
             record.partition(), record.offset(), e);
         out[i] = deadLetter(record, ScoringError.Kind.INVALID_REQUEST.name(),
-            e.getClass().getName(), String.valueOf(e), List.of(), 0);
+            e.getClass().getName(), String.valueOf(e), List.of(new Violation("$",
+                Violation.Rule.MALFORMED, "the request could not be read: " + e)), 0);
         deadLettered++;
       }
     }

@@ -6,14 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AlterConfigOp;
-import org.apache.kafka.clients.admin.ConfigEntry;
-import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.config.TopicConfig;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -59,7 +53,7 @@ class WriteFailureTest {
         // Lowered after start(), so the service still takes the topic for a normal one: its
         // broker refuses each score at run time. Room for a transaction marker (about 80
         // bytes), none for a score (over 250).
-        setMaxMessageBytes(admin, run + "-out", 160);
+        Topics.setMaxMessageBytes(admin, run + "-out", 160);
         try (RequestProducer producer = new RequestProducer(broker.bootstrapServers(),
             run + "-in", BAD_EVERY)) {
           producer.send(0, REQUESTS);
@@ -79,7 +73,7 @@ class WriteFailureTest {
         assertFalse(health.isReady());
         assertTrue(health.isLive());
 
-        setMaxMessageBytes(admin, run + "-out", 1024 * 1024);
+        Topics.setMaxMessageBytes(admin, run + "-out", 1024 * 1024);
         Topics.awaitCommittedToEnd(admin, run + "-group", run + "-in", Duration.ofMinutes(2));
         // The next commit clears the condition.
         assertEquals(KafkaScoringService.State.RUNNING, service.state(),
@@ -96,20 +90,6 @@ class WriteFailureTest {
       } else {
         outcome.assertAtLeastOnce("test-scorecard", "1.0.0");
       }
-    }
-  }
-
-  /** Sets the limit and waits until the broker reports it, so that it applies from now on. */
-  private static void setMaxMessageBytes(Admin admin, String topic, int bytes) throws Exception {
-    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-    admin.incrementalAlterConfigs(Map.of(resource, List.of(new AlterConfigOp(
-        new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(bytes)),
-        AlterConfigOp.OpType.SET)))).all().get();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (!String.valueOf(bytes).equals(admin.describeConfigs(List.of(resource)).all().get()
-        .get(resource).get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value())) {
-      assertTrue(System.nanoTime() < deadline, topic + " never reported " + bytes);
-      Thread.sleep(20);
     }
   }
 }

@@ -39,7 +39,9 @@ import pe.agriscore.testing.TestBundles;
  * </pre>
  *
  * <p>System properties: {@code bench.bundle} (a bundle directory or zip; default the scoring-api
- * test scorecard; its engine must be on the test classpath), {@code bench.records} (100000),
+ * test scorecard; its engine must be on the test classpath; a relative path is resolved against
+ * {@code bench.basedir}, which the exec goal sets to the directory Maven runs from), {@code
+ * bench.records} (100000),
  * {@code bench.partitions} (4), {@code bench.maxPollRecords} (500), {@code bench.reasonCodes}
  * (4), {@code bench.threads} (1, consumer threads of the service), {@code bench.modes}
  * ({@code exactly_once,at_least_once}), {@code bench.rounds} (5). Requests are the bundle's
@@ -79,7 +81,7 @@ public final class ThroughputBenchmark {
     }
     Path work = Files.createTempDirectory("agriscore-bench");
     Path bundle = bundleProperty.isBlank() ? TestBundles.writeScorecardBundle(work)
-        : Path.of(bundleProperty);
+        : Path.of(System.getProperty("bench.basedir", "")).resolve(bundleProperty);
     // rates[mode][loop][round]
     double[][][] rates = new double[modes.size()][Loop.values().length][rounds];
     try (KafkaBroker broker = KafkaBroker.create(work.resolve("broker"));

@@ -3,7 +3,9 @@ package pe.agriscore.kafka.testing;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.clients.admin.Admin;
 
@@ -20,15 +22,23 @@ import org.apache.kafka.clients.admin.Admin;
  * </pre>
  *
  * <p>Arguments (each also a system property {@code local-broker.<name>}): {@code --dir}
- * (default {@code target/local-broker}; kept between runs), {@code --port} (9092), {@code
- * --controller-port} (9093), {@code --topics} (comma-separated {@code name:partitions}; default
- * {@code scoring-requests:4,scores:4,scoring-dead-letters:1}).
+ * (default {@code target/local-broker} under the working directory; the exec goal passes {@code
+ * kafka-adapter/target/local-broker}; kept between runs), {@code --port} (9092), {@code
+ * --controller-port} (9093), {@code --topics} (comma-separated {@code
+ * name:partitions[:config=value;config=value]}, e.g. {@code
+ * loan-applications-dlq:1:max.message.bytes=2097152}; default {@code
+ * scoring-requests:4,scores:4,scoring-dead-letters:1}), {@code --log} (the broker's log level on
+ * standard output: {@code warn} by default, {@code info} for its full log, {@code error}).
  */
 public final class LocalKafkaBroker {
 
   private LocalKafkaBroker() {}
 
   public static void main(String[] args) throws Exception {
+    // Before the first logger exists: simplelogger reads system properties over its file.
+    String level = option(args, "log", "warn");
+    System.setProperty("org.slf4j.simpleLogger.log.kafka", level);
+    System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", level);
     Path dir = Path.of(option(args, "dir", "target/local-broker")).toAbsolutePath();
     int port = Integer.parseInt(option(args, "port", "9092"));
     int controllerPort = Integer.parseInt(option(args, "controller-port", "9093"));
@@ -46,9 +56,21 @@ public final class LocalKafkaBroker {
         if (spec.isBlank()) {
           continue;
         }
-        String[] parts = spec.trim().split(":");
+        String[] parts = spec.trim().split(":", 3);
         int partitions = parts.length > 1 ? Integer.parseInt(parts[1]) : 1;
         Topics.create(admin, partitions, parts[0]);
+        if (parts.length > 2) {
+          Map<String, String> configs = new LinkedHashMap<>();
+          for (String c : parts[2].split(";")) {
+            String[] kv = c.split("=", 2);
+            if (kv.length != 2) {
+              throw new IllegalArgumentException("topic config '" + c + "' in --topics is not"
+                  + " config=value");
+            }
+            configs.put(kv[0].trim(), kv[1].trim());
+          }
+          Topics.alterConfigs(admin, parts[0], configs);
+        }
       }
     }
     System.out.println("LOCAL-BROKER READY " + broker.bootstrapServers() + " (storage " + dir

@@ -138,7 +138,12 @@ public final class Outcome {
   private static void checkDeadLetter(ConsumerRecord<byte[], byte[]> in, Requests.Bad bad,
       ConsumerRecord<byte[], byte[]> r, String modelName, String modelVersion) {
     String key = key(in);
-    assertArrayEquals(in.value(), r.value(), key + ": the dead letter must keep the original bytes");
+    if (header(r, DeadLetterHeaders.TRUNCATED) == null) {
+      assertArrayEquals(in.value(), r.value(), key + ": the dead letter must keep the original"
+          + " bytes");
+    } else {
+      assertTruncatedFaithfully(in, r);
+    }
     assertEquals("INVALID_REQUEST", header(r, DeadLetterHeaders.ERROR_KIND), key);
     assertEquals("pe.agriscore.request.InvalidRequestException",
         header(r, DeadLetterHeaders.ERROR_CLASS), key);
@@ -152,6 +157,40 @@ public final class Outcome {
     assertTrue(hasReason(header(r, DeadLetterHeaders.ERROR_REASONS), bad.field, bad.rule.name()),
         key + ": expected a reason " + bad.field + " " + bad.rule + " in "
             + header(r, DeadLetterHeaders.ERROR_REASONS));
+  }
+
+  /**
+   * A dead letter cut to fit its topic: what is left of the value is its beginning, and the
+   * original size and SHA-256 identify the request (computed here from the input record).
+   */
+  public static void assertTruncatedFaithfully(ConsumerRecord<byte[], byte[]> in,
+      ConsumerRecord<byte[], byte[]> r) {
+    String key = in.key() == null ? "null key" : key(in);
+    assertTrue(header(r, DeadLetterHeaders.TRUNCATED).contains("value")
+        || header(r, DeadLetterHeaders.TRUNCATED).contains("key")
+        || header(r, DeadLetterHeaders.TRUNCATED).contains("headers"), key);
+    byte[] original = in.value();
+    assertEquals(original == null ? "null" : String.valueOf(original.length),
+        header(r, DeadLetterHeaders.ORIGINAL_VALUE_BYTES), key);
+    if (original != null) {
+      assertEquals(sha256(original), header(r, DeadLetterHeaders.ORIGINAL_VALUE_SHA256), key);
+      assertNotNull(r.value(), key);
+      assertTrue(r.value().length <= original.length, key);
+      assertArrayEquals(java.util.Arrays.copyOf(original, r.value().length), r.value(),
+          key + ": the cut value must be the original's beginning");
+    }
+    assertEquals(in.key() == null ? "null" : String.valueOf(in.key().length),
+        header(r, DeadLetterHeaders.ORIGINAL_KEY_BYTES), key);
+  }
+
+  /** Lower-case hex SHA-256. */
+  public static String sha256(byte[] data) {
+    try {
+      return java.util.HexFormat.of().formatHex(
+          java.security.MessageDigest.getInstance("SHA-256").digest(data));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new AssertionError(e);
+    }
   }
 
   private static String header(ConsumerRecord<byte[], byte[]> r, String name) {

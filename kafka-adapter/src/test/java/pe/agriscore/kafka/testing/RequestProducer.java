@@ -53,6 +53,24 @@ public final class RequestProducer implements AutoCloseable {
     }
   }
 
+  /** Sends one record with the given key and value (null allowed), without waiting. */
+  public void sendRaw(String key, byte[] value) {
+    sendRaw(key == null ? null : key.getBytes(StandardCharsets.UTF_8), value,
+        new org.apache.kafka.common.header.internals.RecordHeaders());
+  }
+
+  /** Sends one record exactly as given, without waiting. */
+  public void sendRaw(byte[] key, byte[] value, Iterable<org.apache.kafka.common.header.Header>
+      headers) {
+    producer.send(new ProducerRecord<>(topic, null, key, value, headers), (md, e) -> {
+      if (e != null) {
+        error.compareAndSet(null, e);
+      } else {
+        acknowledged.incrementAndGet();
+      }
+    });
+  }
+
   /** Sends {@code count} records in a background thread at about {@code perSecond}. */
   public void startPaced(int count, int perSecond) {
     pacer = new Thread(() -> {

@@ -7,10 +7,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
@@ -182,5 +186,32 @@ public final class Topics {
     }
     throw new AssertionError("group " + group + " did not commit " + topic + " to its end "
         + end + " within " + timeout + "; committed " + committed + dump);
+  }
+
+  /** Sets a topic's max.message.bytes and waits until the broker reports it. */
+  public static void setMaxMessageBytes(Admin admin, String topic, int bytes) throws Exception {
+    alterConfigs(admin, topic, Map.of("max.message.bytes", String.valueOf(bytes)));
+  }
+
+  /** Sets topic configs and waits until the broker reports them, so they apply from now on. */
+  public static void alterConfigs(Admin admin, String topic, Map<String, String> configs)
+      throws Exception {
+    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+    List<AlterConfigOp> ops = new ArrayList<>();
+    configs.forEach((k, v) -> ops.add(new AlterConfigOp(new ConfigEntry(k, v),
+        AlterConfigOp.OpType.SET)));
+    admin.incrementalAlterConfigs(Map.of(resource, ops)).all().get();
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (true) {
+      Config current = admin.describeConfigs(List.of(resource)).all().get().get(resource);
+      if (configs.entrySet().stream().allMatch(e -> e.getValue().equals(
+          current.get(e.getKey()).value()))) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(topic + " never reported " + configs);
+      }
+      Thread.sleep(20);
+    }
   }
 }
