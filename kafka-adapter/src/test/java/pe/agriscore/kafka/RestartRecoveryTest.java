@@ -80,8 +80,14 @@ class RestartRecoveryTest {
       }
       System.out.printf("partitions idle %d ms after the SIGKILL (%d ms after the restarted"
           + " service started); session.timeout.ms %d%n", idleMs, rejoinMs, SESSION_TIMEOUT_MS);
-      // A restart that waited for the dead member's session would be idle about as long as it.
-      assertTrue(idleMs < SESSION_TIMEOUT_MS / 2, "the partitions were idle " + idleMs
+      // A restart that waits for the dead member's session is idle about as long as it: for the
+      // remaining session after start() (54 s of 60 s measured without static membership). How
+      // long start() itself takes after the kill depends on the machine's load, so only the whole
+      // idle time is held to the session timeout.
+      assertTrue(rejoinMs < SESSION_TIMEOUT_MS / 2, "the restarted service took " + rejoinMs
+          + " ms after start() to commit, against a session timeout of " + SESSION_TIMEOUT_MS
+          + " ms");
+      assertTrue(idleMs < SESSION_TIMEOUT_MS, "the partitions were idle " + idleMs
           + " ms after the SIGKILL, against a session timeout of " + SESSION_TIMEOUT_MS + " ms");
       Outcome outcome = Outcome.read(broker.bootstrapServers(), run + "-in", run + "-out",
           run + "-dlq");
