@@ -44,6 +44,8 @@ final class BatchScorer {
   /** Header texts are summaries: request text quoted in them is cut to this many chars. */
   private static final int MAX_MESSAGE_CHARS = 2000;
   private static final int MAX_REASON_CHARS = 500;
+  /** A request can break a rule per field it has: the headers name the first ones. */
+  private static final int MAX_REASONS = 50;
 
   private final CreditScorer scorer;
   private final ServiceConfig config;
@@ -202,7 +204,7 @@ final class BatchScorer {
       set(headers, DeadLetterHeaders.ORIGINAL_KEY_SHA256, sha256(key));
     }
     // Room for the longest TRUNCATED value, set last.
-    set(headers, DeadLetterHeaders.TRUNCATED, utf8("headers,key,value"));
+    set(headers, DeadLetterHeaders.TRUNCATED, utf8("headers,reasons,key,value"));
     List<String> cut = new ArrayList<>();
     int room = limit - RecordLimits.sizeOf(new ProducerRecord<>(dl.topic(), null, (byte[]) null,
         (byte[]) null, headers));
@@ -216,9 +218,21 @@ final class BatchScorer {
           dropped++;
         }
       }
-      set(own, DeadLetterHeaders.ORIGINAL_HEADERS, utf8(Integer.toString(dropped)));
-      headers = own;
-      cut.add("headers");
+      if (dropped > 0) {
+        set(own, DeadLetterHeaders.ORIGINAL_HEADERS, utf8(Integer.toString(dropped)));
+        headers = own;
+        cut.add("headers");
+        room = limit - RecordLimits.sizeOf(new ProducerRecord<>(dl.topic(), null,
+            (byte[]) null, (byte[]) null, headers));
+      }
+    }
+    if (room < 0) {
+      // The reasons themselves are too long (many long field names): keep the gist, so that
+      // the dead letter always fits a topic that takes StartCheck.DEAD_LETTER_HEADROOM bytes.
+      set(headers, DeadLetterHeaders.ERROR_MESSAGE, utf8(cap(header(dl,
+          DeadLetterHeaders.ERROR_MESSAGE), 200)));
+      set(headers, DeadLetterHeaders.ERROR_REASONS, utf8("[]"));
+      cut.add("reasons");
       room = limit - RecordLimits.sizeOf(new ProducerRecord<>(dl.topic(), null, (byte[]) null,
           (byte[]) null, headers));
     }
@@ -307,8 +321,8 @@ final class BatchScorer {
     set(headers, DeadLetterHeaders.ERROR_KIND, utf8(kind));
     set(headers, DeadLetterHeaders.ERROR_CLASS, utf8(errorClass));
     set(headers, DeadLetterHeaders.ERROR_MESSAGE, utf8(cap(message, MAX_MESSAGE_CHARS)));
-    List<Violation> reasons = new ArrayList<>(violations.size());
-    for (Violation v : violations) {
+    List<Violation> reasons = new ArrayList<>(Math.min(violations.size(), MAX_REASONS));
+    for (Violation v : violations.subList(0, Math.min(violations.size(), MAX_REASONS))) {
       reasons.add(new Violation(cap(v.field(), MAX_REASON_CHARS), v.rule(),
           cap(v.message(), MAX_REASON_CHARS)));
     }

@@ -65,8 +65,10 @@ public final class DeadLetterHeaders {
 
   /**
    * Present only on a dead letter cut to fit its topic: the parts cut, comma-separated, from
-   * {@code headers} (the original headers were dropped), {@code key} (the key was dropped, the
-   * record has none), {@code value} (only the first bytes of the value are kept).
+   * {@code headers} (the original headers were dropped), {@code reasons} (the reasons were too
+   * long even alone: {@link #ERROR_REASONS} is {@code []} and the message is cut to 200
+   * characters), {@code key} (the key was dropped, the record has none), {@code value} (only the
+   * first bytes of the value are kept).
    */
   public static final String TRUNCATED = "agriscore.truncated";
   /** On a cut dead letter: the original value's length in bytes, or {@code null}. */

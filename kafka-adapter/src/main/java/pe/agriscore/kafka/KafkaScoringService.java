@@ -29,8 +29,11 @@ import pe.agriscore.scoring.CreditScorer;
  *     .outputTopic("loan-scores")
  *     .deadLetterTopic("loan-applications-dlq")
  *     .build();
- * service.start();
+ * service.start();                                    // ServiceStartException if it cannot run
  * Runtime.getRuntime().addShutdownHook(new Thread(service::close));
+ * ...
+ * ServiceHealth health = service.health();            // for readiness and liveness probes
+ * if (!health.isReady()) log.warn("scoring {}: {}", health.state(), health.problems());
  * }</pre>
  *
  * <p><b>Records.</b> Input values are requests in the format of {@code

@@ -53,10 +53,14 @@ final class RecordLimits {
    * The broker refused a record of {@code size} bytes for {@code topic} although it was within
    * the limit found at start (the topic's limit was lowered since, or compression made it
    * larger): later records for it must be smaller. Lowered by a quarter each time so that a
-   * batch read again fits after a few attempts, whatever the real limit; restored at restart.
+   * batch read again fits after a few attempts, whatever the real limit, down to {@link
+   * StartCheck#DEAD_LETTER_HEADROOM}; restored at restart.
    */
   void refused(String topic, int size) {
-    int lowered = limits.merge(topic, Math.max(1, size / 4 * 3), Math::min);
+    // Never below what a cut dead letter needs: a topic refusing that is misconfigured, and
+    // the service stays DEGRADED on it rather than cutting dead letters to nothing.
+    int lowered = limits.merge(topic, Math.max(StartCheck.DEAD_LETTER_HEADROOM, size / 4 * 3),
+        Math::min);
     LOG.warn("{} refused a record of {} bytes for its size; records for it are now cut to {}"
         + " bytes until the service restarts. Check the topic's max.message.bytes and the"
         + " producer's max.request.size", topic, size, lowered);

@@ -166,6 +166,13 @@ final class StartCheck {
     RecordLimits limits = new RecordLimits(producerMax, maxMessageBytes);
     Integer inputMax = maxMessageBytes.get(config.inputTopic);
     int dlqLimit = limits.limit(config.deadLetterTopic);
+    if (dlqLimit < DEAD_LETTER_HEADROOM) {
+      throw new ServiceStartException("the dead-letter topic " + config.deadLetterTopic
+          + " takes records up to " + dlqLimit + " bytes (its max.message.bytes "
+          + maxMessageBytes.getOrDefault(config.deadLetterTopic, -1) + ", the producer's"
+          + " max.request.size " + producerMax + "), less than the " + DEAD_LETTER_HEADROOM
+          + " bytes a dead letter's agriscore headers may need: raise them");
+    }
     if (inputMax != null && dlqLimit < inputMax + DEAD_LETTER_HEADROOM) {
       LOG.warn("the input topic {} takes records up to {} bytes (max.message.bytes), but a dead"
           + " letter can only be {} bytes (the dead-letter topic {}'s max.message.bytes {}, the"

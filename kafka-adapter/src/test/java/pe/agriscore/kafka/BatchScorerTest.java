@@ -44,6 +44,10 @@ class BatchScorerTest {
   }
 
   private BatchScorer batchScorer(Path bundle, Map<String, Object> extra) {
+    return batchScorer(bundle, extra, new RecordLimits(1024 * 1024, Map.of()));
+  }
+
+  private BatchScorer batchScorer(Path bundle, Map<String, Object> extra, RecordLimits limits) {
     CreditScorer scorer = CreditScorer.open(bundle);
     scorers.add(scorer);
     Map<String, Object> p = new HashMap<>();
@@ -55,8 +59,7 @@ class BatchScorerTest {
     p.put("agriscore.engine.retry.backoff.ms", "1");
     p.putAll(extra);
     ServiceConfig config = ServiceConfig.parse(p);
-    return new BatchScorer(scorer, config, ServiceMetrics.create(null, Map.of()),
-        new RecordLimits(1024 * 1024, Map.of()));
+    return new BatchScorer(scorer, config, ServiceMetrics.create(null, Map.of()), limits);
   }
 
   private static ConsumerRecord<byte[], byte[]> record(long offset, String key, byte[] value,
@@ -171,5 +174,43 @@ class BatchScorerTest {
 
   private static String header(ProducerRecord<byte[], byte[]> r, String name) {
     return DeadLetterHeaders.get(r.headers(), name);
+  }
+
+  @Test
+  void deadLettersLargerThanTheirTopicAreCutToFitAndSaySo() throws Exception {
+    int limit = 9000;
+    BatchScorer scorer = batchScorer(TestBundles.writeScorecardBundle(tmp),
+        Map.of("agriscore.max.request.bytes", "1000000"), new RecordLimits(1024 * 1024,
+            Map.of("dlq", limit)));
+    RecordHeaders big = new RecordHeaders();
+    big.add("x-trace", new byte[30_000]);
+    byte[] value = new byte[20_000];
+    java.util.Arrays.fill(value, (byte) 'x');
+    StringBuilder fields = new StringBuilder("{\"applicantId\":\"A\",\"asOfDate\":"
+        + "\"2026-11-01\",\"features\":{}");
+    for (int i = 0; i < 2000; i++) {
+      fields.append(",\"").append("f".repeat(300)).append(i).append("\":1");
+    }
+    byte[] manyReasons = fields.append('}').toString().getBytes(StandardCharsets.UTF_8);
+    ScoredBatch out = scorer.score(List.of(record(1, "k1", value, big),
+        record(2, "k2", manyReasons, new RecordHeaders())));
+    assertEquals(2, out.truncated());
+    for (ProducerRecord<byte[], byte[]> r : out.records()) {
+      assertTrue(RecordLimits.sizeOf(r) <= limit, r.toString());
+    }
+    ProducerRecord<byte[], byte[]> first = out.records().get(0);
+    assertEquals("headers,value", DeadLetterHeaders.get(first.headers(),
+        DeadLetterHeaders.TRUNCATED));
+    assertEquals("1", DeadLetterHeaders.get(first.headers(), DeadLetterHeaders.ORIGINAL_HEADERS));
+    assertEquals("20000", DeadLetterHeaders.get(first.headers(),
+        DeadLetterHeaders.ORIGINAL_VALUE_BYTES));
+    assertEquals(pe.agriscore.kafka.testing.Outcome.sha256(value), DeadLetterHeaders.get(
+        first.headers(), DeadLetterHeaders.ORIGINAL_VALUE_SHA256));
+    assertArrayEquals("k1".getBytes(StandardCharsets.UTF_8), first.key());
+    assertArrayEquals(java.util.Arrays.copyOf(value, first.value().length), first.value());
+    ProducerRecord<byte[], byte[]> second = out.records().get(1);
+    assertEquals("reasons,value", DeadLetterHeaders.get(second.headers(),
+        DeadLetterHeaders.TRUNCATED));
+    assertEquals("[]", DeadLetterHeaders.get(second.headers(), DeadLetterHeaders.ERROR_REASONS));
   }
 }

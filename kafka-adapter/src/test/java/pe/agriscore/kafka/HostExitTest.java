@@ -28,7 +28,8 @@ import pe.agriscore.testing.TestBundles;
  * waits {@code max.block.ms} (60 s) for the topic's metadata. The service must report DEGRADED,
  * and after {@code close()} the host's {@code main} returns and the JVM exits. On today's main
  * the service stayed RUNNING, and the JVM never exited: close() returned while a non-daemon
- * worker thread was still inside {@code KafkaProducer.send}.
+ * worker thread was still inside {@code KafkaProducer.send}. The host's log also shows the
+ * start-up warning about the topics' record limits.
  */
 class HostExitTest {
 
@@ -64,6 +65,10 @@ class HostExitTest {
       assertTrue(output.contains("waiting") || output.contains("writing"), output);
       assertTrue(output.contains("HOST CLOSED STOPPED liveThreads=[]"), output);
       assertTrue(output.contains("HOST MAIN RETURNS"), output);
+      // With Kafka's default topic limits, start() warns that the largest input records cannot
+      // keep their bytes in a dead letter, naming the setting to change.
+      assertTrue(output.contains("raise the dead-letter topic's max.message.bytes to at least"
+          + " 1056780"), output);
     } finally {
       if (host.isAlive()) {
         host.destroyForcibly().waitFor();

@@ -151,7 +151,7 @@ class HostileRecordsTest {
   }
 
   private static void checkDeadLetter(Case c, ConsumerRecord<byte[], byte[]> in,
-      List<ConsumerRecord<byte[], byte[]>> found) {
+      List<ConsumerRecord<byte[], byte[]>> found) throws Exception {
     assertNotNull(found, c.name() + ": no dead letter");
     assertEquals(1, found.size(), c.name());
     ConsumerRecord<byte[], byte[]> dl = found.get(0);
@@ -180,7 +180,16 @@ class HostileRecordsTest {
     if (c.expect("max.message.chars") != null) {
       assertTrue(message.length() <= Integer.parseInt(c.expect("max.message.chars")),
           c.name() + ": a message of " + message.length() + " chars");
-      assertTrue(header(dl, DeadLetterHeaders.ERROR_REASONS).length() <= 2000, c.name());
+      assertTrue(header(dl, DeadLetterHeaders.ERROR_REASONS).length() <= 50 * 1100,
+          c.name());
+    }
+    if (c.expect("max.reasons") != null) {
+      int reasons = 0;
+      for (var ignored : new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+          header(dl, DeadLetterHeaders.ERROR_REASONS))) {
+        reasons++;
+      }
+      assertEquals(Integer.parseInt(c.expect("max.reasons")), reasons, c.name());
     }
     assertEquals(c.expect("truncated"), header(dl, DeadLetterHeaders.TRUNCATED), c.name());
     if (c.expect("truncated") == null) {
@@ -256,6 +265,14 @@ class HostileRecordsTest {
         String[] parts = rest.split(":", 3);
         yield parts[2].replace("{{FILL}}", parts[1].repeat(Integer.parseInt(parts[0])))
             .getBytes(StandardCharsets.UTF_8);
+      }
+      case "fields" -> {
+        String[] parts = rest.split(":", 2);
+        StringBuilder fields = new StringBuilder();
+        for (int i = 0; i < Integer.parseInt(parts[0]); i++) {
+          fields.append(",\"u").append(i).append("\":1");
+        }
+        yield parts[1].replace("{{FILL}}", fields).getBytes(StandardCharsets.UTF_8);
       }
       case "nest" -> {
         String[] parts = rest.split(":", 2);

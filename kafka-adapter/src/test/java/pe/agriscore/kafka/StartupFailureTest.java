@@ -102,4 +102,17 @@ class StartupFailureTest {
           + "missing-all-dlq do not exist"), all.getMessage());
     }
   }
+
+  @Test
+  @Timeout(value = 2, unit = TimeUnit.MINUTES)
+  void aDeadLetterTopicTooSmallForTheHeadersIsRefused() throws Exception {
+    KafkaBroker broker = SharedBroker.get();
+    try (Admin admin = Topics.admin(broker.bootstrapServers())) {
+      Topics.create(admin, 1, "tinydlq-in", "tinydlq-out", "tinydlq-dlq");
+      Topics.setMaxMessageBytes(admin, "tinydlq-dlq", 4096);
+      ServiceStartException e = refusedStart(properties(broker.bootstrapServers(), "tinydlq"));
+      assertTrue(e.getMessage().startsWith("the dead-letter topic tinydlq-dlq takes records up"
+          + " to 4096 bytes (its max.message.bytes 4096"), e.getMessage());
+    }
+  }
 }

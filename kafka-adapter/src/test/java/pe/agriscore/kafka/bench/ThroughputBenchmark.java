@@ -33,8 +33,8 @@ import pe.agriscore.testing.TestBundles;
  * {@code max.poll.records}. Not a test.
  *
  * <pre>
- * ./mvnw -pl kafka-adapter test-compile exec:exec@benchmark
- * ./mvnw -pl kafka-adapter test-compile exec:exec@benchmark -Dbench.bundle=/path/to/bundle \
+ * ./mvnw -pl kafka-adapter -am test-compile exec:exec@benchmark
+ * ./mvnw -pl kafka-adapter -am test-compile exec:exec@benchmark -Dbench.bundle=/path/to/bundle \
  *     -Dbench.records=200000
  * </pre>
  *

@@ -16,8 +16,8 @@ import org.apache.kafka.clients.admin.Admin;
  * it cleanly). The tests also run it as a child JVM they can {@code kill -9}.
  *
  * <pre>
- * ./mvnw -pl kafka-adapter test-compile exec:java@local-broker
- * ./mvnw -pl kafka-adapter test-compile exec:java@local-broker -Dlocal-broker.port=19092 \
+ * ./mvnw -pl kafka-adapter -am test-compile exec:java@local-broker
+ * ./mvnw -pl kafka-adapter -am test-compile exec:java@local-broker -Dlocal-broker.port=19092 \
  *     -Dlocal-broker.topics=loan-applications:6,loan-scores:6,loan-applications-dlq:1
  * </pre>
  *
