@@ -1,7 +1,6 @@
 package pe.agriscore.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -76,14 +75,15 @@ class BrokerFailureTest {
               Services.properties(bootstrap, "alos", DeliveryMode.AT_LEAST_ONCE))) {
         try (RequestProducer eosIn = new RequestProducer(bootstrap, "eos-in", BAD_EVERY);
             RequestProducer alosIn = new RequestProducer(bootstrap, "alos-in", BAD_EVERY)) {
-          eosIn.startPaced(REQUESTS, PER_SECOND);
-          alosIn.startPaced(REQUESTS, PER_SECOND);
+          eosIn.startPaced(0, REQUESTS / 2, PER_SECOND);
+          alosIn.startPaced(0, REQUESTS / 2, PER_SECOND);
           awaitScored(eos, REQUESTS / 5);
           awaitScored(alos, REQUESTS / 5);
-          long eosBefore = eos.metrics().recordsScored();
-          long alosBefore = alos.metrics().recordsScored();
-          assertTrue(eosBefore < REQUESTS / 2 && alosBefore < REQUESTS / 2,
-              "the failure must come in the middle of the run");
+          // The second half goes out from now on, through the failure: the failure comes in the
+          // middle of the run however far a loaded machine let the first half get (a check on
+          // the scored counts instead failed when the test thread was starved for seconds).
+          eosIn.startPaced(REQUESTS / 2, REQUESTS, PER_SECOND);
+          alosIn.startPaced(REQUESTS / 2, REQUESTS, PER_SECOND);
           failure.inject();
           eosIn.finish();
           alosIn.finish();
