@@ -62,9 +62,12 @@ public final class KafkaScoringConfig {
 
   public static final String INSTANCE_ID = "agriscore.instance.id";
   private static final String INSTANCE_ID_DOC = "This instance's id in its transactional.id"
-      + " (exactly_once). Default: a random id per start. Set a stable id unique to the instance"
-      + " (e.g. the pod name of a StatefulSet) so a restarted instance fences its previous"
-      + " incarnation at once instead of after transaction.timeout.ms.";
+      + " (exactly_once) and, under the classic group protocol, its group.instance.id (static"
+      + " membership) unless that is set. Default: a random id per start. Set a stable id unique"
+      + " to the instance (e.g. the pod name of a StatefulSet) so that an instance restarted"
+      + " after a crash aborts its predecessor's open transaction at once instead of after"
+      + " transaction.timeout.ms and, under the classic protocol, takes its partitions back at"
+      + " once instead of after session.timeout.ms.";
 
   public static final String TRANSACTIONAL_ID_PREFIX = "agriscore.transactional.id.prefix";
   private static final String TRANSACTIONAL_ID_PREFIX_DOC = "The prefix of the transactional.id"

@@ -252,6 +252,7 @@ final class ScoringWorker implements Runnable {
       doneWaiting();
     }
     if (failure != null) {
+      failure = ClientFailures.explain(failure, config.consumerConfig(index));
       LOG.error("{} failed", threadName(), failure);
       listener.workerFailed(this, failure);
     }
@@ -608,7 +609,10 @@ final class ScoringWorker implements Runnable {
   private void closeClients() {
     Duration timeout = abandoned ? Duration.ZERO : config.shutdownTimeout;
     try {
-      consumer.close(CloseOptions.timeout(timeout));
+      // A static member (group.instance.id) would otherwise keep its partitions idle until its
+      // session times out; a stopped instance may never come back, so the others take over.
+      consumer.close(CloseOptions.timeout(timeout)
+          .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
     } catch (RuntimeException e) {
       LOG.warn("{}: closing the consumer: {}", threadName(), e.toString());
     }

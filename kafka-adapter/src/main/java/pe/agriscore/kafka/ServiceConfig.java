@@ -56,6 +56,9 @@ final class ServiceConfig {
     threads = s.getInt(KafkaScoringConfig.CONSUMER_THREADS);
     String instance = s.getString(KafkaScoringConfig.INSTANCE_ID);
     instanceId = instance == null || instance.isBlank() ? UUID.randomUUID().toString() : instance;
+    if (instance != null && !instance.isBlank()) {
+      deriveGroupInstanceId(consumer, instance);
+    }
     groupId = text(consumer.get(ConsumerConfig.GROUP_ID_CONFIG));
     String prefix = s.getString(KafkaScoringConfig.TRANSACTIONAL_ID_PREFIX);
     transactionalIdPrefix = prefix == null || prefix.isBlank() ? "agriscore-" + groupId : prefix;
@@ -241,6 +244,22 @@ final class ServiceConfig {
     }
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+  }
+
+  /**
+   * Under the classic group protocol a stable instance id is also the consumer's
+   * group.instance.id (KIP-345), unless the host set one: the coordinator then hands a restarted
+   * member its predecessor's partitions at once, where a new dynamic member waits until the
+   * dead one's session.timeout.ms expires. Not under the consumer protocol (KIP-848): its
+   * coordinator refuses a static member whose instance id a live-looking member still holds
+   * (UNRELEASED_INSTANCE_ID, fatal to the new consumer) until that session expires, so a
+   * restart after a crash would fail instead of waiting.
+   */
+  private static void deriveGroupInstanceId(Map<String, Object> consumer, String instance) {
+    String protocol = lower(consumer.get(ConsumerConfig.GROUP_PROTOCOL_CONFIG));
+    if (protocol == null || protocol.equals("classic")) {
+      consumer.putIfAbsent(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instance.trim());
+    }
   }
 
   private static void require(Map<String, Object> props, String key, String who) {

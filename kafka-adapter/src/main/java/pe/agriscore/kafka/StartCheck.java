@@ -202,9 +202,10 @@ final class StartCheck {
       return controllerPort(bootstrap, cause);
     }
     if (cause instanceof AuthenticationException) {
-      return new ServiceStartException("authentication failed at bootstrap.servers=" + bootstrap
-          + ": " + cause.getMessage() + ". Check security.protocol, sasl.mechanism,"
-          + " sasl.jaas.config and the ssl.* settings", cause);
+      String why = ClientFailures.explanation(cause, config.consumerConfig(0));
+      return new ServiceStartException(why != null ? why : "authentication failed at"
+          + " bootstrap.servers=" + bootstrap + ": " + cause.getMessage() + ". Check"
+          + " security.protocol, sasl.mechanism, sasl.jaas.config and the ssl.* settings", cause);
     }
     if (cause instanceof AuthorizationException) {
       return new ServiceStartException("not authorized while " + doing + ": " + cause

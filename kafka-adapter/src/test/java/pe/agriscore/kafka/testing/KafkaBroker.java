@@ -33,12 +33,14 @@ public final class KafkaBroker implements AutoCloseable {
   private final Path dir;
   private final int port;
   private final int controllerPort;
+  private final Map<String, Object> overrides;
   private KafkaRaftServer server;
 
-  private KafkaBroker(Path dir, int port, int controllerPort) {
+  private KafkaBroker(Path dir, int port, int controllerPort, Map<String, Object> overrides) {
     this.dir = dir;
     this.port = port;
     this.controllerPort = controllerPort;
+    this.overrides = Map.copyOf(overrides);
   }
 
   /** A broker storing its logs under {@code dir}, on free ports. Formats the storage once. */
@@ -48,7 +50,17 @@ public final class KafkaBroker implements AutoCloseable {
 
   /** A broker on the given ports; formats {@code dir} unless it already holds a broker. */
   public static KafkaBroker create(Path dir, int port, int controllerPort) throws IOException {
-    KafkaBroker broker = new KafkaBroker(dir, port, controllerPort);
+    return create(dir, port, controllerPort, Map.of());
+  }
+
+  /**
+   * A broker whose settings are {@link #config()} with {@code overrides} replacing or adding
+   * some (further listeners, security settings); {@link #bootstrapServers()} stays the
+   * PLAINTEXT listener on {@code port}.
+   */
+  public static KafkaBroker create(Path dir, int port, int controllerPort,
+      Map<String, Object> overrides) throws IOException {
+    KafkaBroker broker = new KafkaBroker(dir, port, controllerPort, overrides);
     broker.formatIfNeeded();
     return broker;
   }
@@ -96,6 +108,7 @@ public final class KafkaBroker implements AutoCloseable {
     p.put("share.coordinator.state.topic.min.isr", "1");
     p.put("log.cleaner.dedupe.buffer.size", "2097152");
     p.put("log.segment.bytes", String.valueOf(64 * 1024 * 1024));
+    p.putAll(overrides);
     return p;
   }
 

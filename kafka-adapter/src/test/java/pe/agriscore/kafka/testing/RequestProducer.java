@@ -73,20 +73,32 @@ public final class RequestProducer implements AutoCloseable {
 
   /** Sends {@code count} records in a background thread at about {@code perSecond}. */
   public void startPaced(int count, int perSecond) {
+    startPaced(0, count, perSecond);
+  }
+
+  /**
+   * Sends records {@code from} (inclusive) to {@code to} (exclusive) in a background thread at
+   * about {@code perSecond}, after the records of any earlier paced range.
+   */
+  public void startPaced(int from, int to, int perSecond) {
+    Thread before = pacer;
     pacer = new Thread(() -> {
-      int chunk = Math.max(1, perSecond / 20);
-      long start = System.nanoTime();
-      for (int sent = 0; sent < count; sent += chunk) {
-        send(sent, Math.min(count, sent + chunk));
-        long due = start + (long) ((sent + chunk) * 1e9 / perSecond);
-        long wait = due - System.nanoTime();
-        if (wait > 0) {
-          try {
+      try {
+        if (before != null) {
+          before.join();
+        }
+        int chunk = Math.max(1, perSecond / 20);
+        long start = System.nanoTime();
+        for (int sent = from; sent < to; sent += chunk) {
+          send(sent, Math.min(to, sent + chunk));
+          long due = start + (long) ((sent - from + chunk) * 1e9 / perSecond);
+          long wait = due - System.nanoTime();
+          if (wait > 0) {
             Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-          } catch (InterruptedException e) {
-            return;
           }
         }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     }, "paced-request-producer");
     pacer.start();

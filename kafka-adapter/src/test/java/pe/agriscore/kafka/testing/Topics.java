@@ -184,6 +184,12 @@ public final class Topics {
     } catch (ExecutionException e) {
       dump.append("\ntransactions unknown: ").append(e.getCause());
     }
+    // And the coordinator's view of the group: a rebalance in progress, members and what they own.
+    try {
+      dump.append("\ngroup ").append(admin.describeConsumerGroups(List.of(group)).all().get());
+    } catch (ExecutionException e) {
+      dump.append("\ngroup unknown: ").append(e.getCause());
+    }
     throw new AssertionError("group " + group + " did not commit " + topic + " to its end "
         + end + " within " + timeout + "; committed " + committed + dump);
   }
