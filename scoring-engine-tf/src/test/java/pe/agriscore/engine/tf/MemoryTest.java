@@ -30,6 +30,7 @@ class MemoryTest {
     Path bundle = new Mlp(11, 42).writeBundle(tmp, "mlp");
     String out = ChildJvm.start(Main.class, List.of(), bundle.toString(),
         Integer.toString(records)).await();
+    out.lines().filter(l -> l.startsWith("MemoryTest: ")).forEach(System.out::println);
     String[] rss = out.lines().filter(l -> l.startsWith("VMRSS_KB ")).findFirst()
         .orElseThrow(() -> new AssertionError("no VMRSS_KB line in\n" + out)).split(" ");
     long before = Long.parseLong(rss[1]);
