@@ -46,12 +46,18 @@ public final class NativeCache {
    */
   public static final String SKIP_CUDA_PROBE = "agriscore.natives.skip_cuda_probe";
 
+  /** DJL's offline switch; both engines set it to true when {@value #MANAGE} is on. */
+  public static final String DJL_OFFLINE = "ai.djl.offline";
+
   /** DJL's switch: set while its CUDA probe class initialises, it loads no CUDA runtime. */
   private static final String DJL_CUDA_FORK = "ai.djl.util.cuda.fork";
 
   private static final String DJL_CUDA_UTILS = "ai.djl.util.cuda.CudaUtils";
 
   private static final Logger LOG = LoggerFactory.getLogger(NativeCache.class);
+
+  /** Whether {@link #skipCudaProbe} already ran in this JVM (both engines call it). */
+  private static boolean cudaProbeHandled;
 
   private NativeCache() {}
 
@@ -86,9 +92,6 @@ public final class NativeCache {
     return Boolean.parseBoolean(env != null ? env : System.getProperty(DJL_OFFLINE));
   }
 
-  /** DJL's offline switch; both engines set it to true when {@value #MANAGE} is on. */
-  public static final String DJL_OFFLINE = "ai.djl.offline";
-
   /**
    * Refuses to start an engine whose host turned {@value #MANAGE} off but did not make every
    * setting the engine would otherwise have made.
@@ -118,10 +121,11 @@ public final class NativeCache {
    * @param loader the class loader that sees DJL
    */
   public static synchronized void skipCudaProbe(EngineOptions options, ClassLoader loader) {
-    if (!managed(options) || !options.getBoolean(SKIP_CUDA_PROBE, true)
+    if (cudaProbeHandled || !managed(options) || !options.getBoolean(SKIP_CUDA_PROBE, true)
         || System.getProperty(DJL_CUDA_FORK) != null) {
-      return; // the host decides, or already has
+      return; // done, or the host decides, or already has
     }
+    cudaProbeHandled = true;
     LOG.info("initialising DJL's {} with no CUDA runtime (AgriScore's natives are CPU builds;"
         + " {}=false lets DJL probe for GPUs)", DJL_CUDA_UTILS, SKIP_CUDA_PROBE);
     System.setProperty(DJL_CUDA_FORK, "true");

@@ -114,7 +114,8 @@ public final class TensorFlowNatives {
    *     {@value TensorFlowEngine#LOG_LEVEL}; see {@link TensorFlowEngine} for their defaults
    * @return the directory TensorFlow's libraries were loaded from
    * @throws EngineException naming the artifact to add when the natives are missing or the
-   *     platform unsupported, or the directory when extraction or loading fails
+   *     platform unsupported, the directory when extraction or loading fails, or, with {@value
+   *     NativeCache#MANAGE}{@code =false}, each setting the host has not made
    */
   public static synchronized Path ensureLoaded(EngineOptions options) {
     TensorFlowSettings settings = TensorFlowSettings.of(options);
