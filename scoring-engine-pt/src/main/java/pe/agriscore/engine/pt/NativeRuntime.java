@@ -6,6 +6,8 @@ import ai.djl.pytorch.jni.LibUtils;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -19,7 +21,9 @@ import pe.agriscore.engine.NativeCache;
  *
  * <p>DJL reads its settings from system properties when its PyTorch engine starts, and libtorch
  * itself keeps thread pools per process, so everything here is process-wide and decided by the
- * first load. Later loads asking for other values are told so in the log.
+ * first load. Later loads asking for other values are told so in the log. Every process-wide step
+ * is logged once at INFO and listed in {@code docs/natives.md}; with {@value
+ * NativeCache#MANAGE}{@code =false} none is taken and the host's DJL settings are checked instead.
  */
 final class NativeRuntime {
 
@@ -56,7 +60,7 @@ final class NativeRuntime {
    *
    * @throws EngineException if the natives are missing (naming the artifact) or fail to load
    */
-  static synchronized Running start(PyTorchSettings requested) {
+  static synchronized Running start(PyTorchSettings requested, EngineOptions options) {
     if (running != null) {
       warnIfDifferent(requested);
       return running;
@@ -64,7 +68,15 @@ final class NativeRuntime {
     ClassLoader loader = NativeRuntime.class.getClassLoader();
     NativeLibraries natives =
         NativeLibraries.check(loader, NativeLibraries.systemClassifier(), System.getenv());
-    configureDjl(requested);
+    boolean managed = NativeCache.managed(options);
+    if (managed) {
+      configureDjl(requested);
+      NativeCache.skipCudaProbe(options, loader);
+    } else {
+      requireHostSettings(requested);
+      LOG.info("{}=false: libtorch starts as the host set DJL up; the engine changes nothing in"
+          + " the process", NativeCache.MANAGE);
+    }
     // DJL finds natives through the thread context class loader; in containers that loader may
     // not see this module's dependencies, so point it at ours while DJL starts.
     Thread thread = Thread.currentThread();
@@ -75,7 +87,7 @@ final class NativeRuntime {
     // sees the change, and only for these lines.
     String libraryPath = System.getProperty(JAVA_LIBRARY_PATH, "");
     String hidden = NativeLibraries.withoutLibtorch(libraryPath);
-    if (!hidden.equals(libraryPath)) {
+    if (managed && !hidden.equals(libraryPath)) {
       LOG.info("ignoring the libtorch in java.library.path ({}): AgriScore loads libtorch {}"
           + " from the classpath", libraryPath, natives.version());
       System.setProperty(JAVA_LIBRARY_PATH, hidden);
@@ -86,7 +98,9 @@ final class NativeRuntime {
       throw new EngineException("libtorch " + natives.version() + " (" + natives.classifier()
           + ") failed to start: " + rootMessage(e), e);
     } finally {
-      System.setProperty(JAVA_LIBRARY_PATH, libraryPath);
+      if (managed) {
+        System.setProperty(JAVA_LIBRARY_PATH, libraryPath);
+      }
       thread.setContextClassLoader(previous);
     }
     running = new Running(requested, Path.of(LibUtils.getLibtorchPath()),
@@ -121,20 +135,62 @@ final class NativeRuntime {
     return Optional.ofNullable(running);
   }
 
+  /**
+   * With {@value NativeCache#MANAGE}{@code =false}: refuses to start unless the host made every
+   * setting {@link #configureDjl} would otherwise make, with the values this load asks for.
+   */
+  private static void requireHostSettings(PyTorchSettings s) {
+    List<String> missing = new ArrayList<>();
+    if (!NativeCache.djlOffline()) {
+      missing.add("system property " + NativeCache.DJL_OFFLINE + "=true or environment variable"
+          + " DJL_OFFLINE=true (else DJL may download natives)");
+    }
+    requireProperty(missing, PyTorchSettings.DJL_NUM_THREADS, Integer.toString(s.numThreads()));
+    requireProperty(missing, PyTorchSettings.DJL_NUM_INTEROP_THREADS,
+        Integer.toString(s.numInteropThreads()));
+    requireProperty(missing, PyTorchSettings.DJL_GRAPH_OPTIMIZER,
+        Boolean.toString(s.graphOptimizer()));
+    if (s.cacheDir().isPresent()) {
+      String env = System.getenv(DJL_ENGINE_CACHE_DIR);
+      String actual = env != null ? env : System.getProperty(DJL_ENGINE_CACHE_DIR);
+      if (actual == null || !Path.of(actual).toAbsolutePath().normalize()
+          .equals(s.cacheDir().get())) {
+        missing.add(DJL_ENGINE_CACHE_DIR + "=" + s.cacheDir().get() + " as "
+            + PyTorchEngine.CACHE_DIR + " asks" + (actual == null ? "" : " (it is " + actual + ")"));
+      }
+    }
+    String libraryPath = System.getProperty(JAVA_LIBRARY_PATH, "");
+    if (!NativeLibraries.withoutLibtorch(libraryPath).equals(libraryPath)) {
+      missing.add(JAVA_LIBRARY_PATH + " without the directories holding another libtorch (it is "
+          + libraryPath + "; DJL would load that libtorch with a JNI library built for 2.7.1)");
+    }
+    NativeCache.requireHostSettings(PyTorchEngine.NAME, missing);
+  }
+
+  private static void requireProperty(List<String> missing, String key, String value) {
+    String actual = System.getProperty(key);
+    if (!value.equals(actual)) {
+      missing.add("system property " + key + "=" + value
+          + (actual == null ? "" : " (it is " + actual + ")"));
+    }
+  }
+
   private static void configureDjl(PyTorchSettings s) {
     // Models and natives never come from the network; DJL's model zoo and telemetry obey this.
-    System.setProperty("ai.djl.offline", "true");
+    NativeCache.setSystemProperty(NativeCache.DJL_OFFLINE, "true", "DJL never downloads");
     String envOffline = System.getenv("DJL_OFFLINE");
     if (envOffline != null && !Boolean.parseBoolean(envOffline)) {
       LOG.warn("DJL_OFFLINE={} in the environment overrides ai.djl.offline=true for DJL; the"
           + " natives are still taken only from the classpath", envOffline);
     }
-    System.setProperty(PyTorchSettings.DJL_NUM_THREADS, Integer.toString(s.numThreads()));
-    System.setProperty(PyTorchSettings.DJL_NUM_INTEROP_THREADS,
-        Integer.toString(s.numInteropThreads()));
+    NativeCache.setSystemProperty(PyTorchSettings.DJL_NUM_THREADS,
+        Integer.toString(s.numThreads()), PyTorchEngine.NUM_THREADS);
+    NativeCache.setSystemProperty(PyTorchSettings.DJL_NUM_INTEROP_THREADS,
+        Integer.toString(s.numInteropThreads()), PyTorchEngine.NUM_INTEROP_THREADS);
     // DJL re-applies this on every forward call, on the calling thread: libtorch keeps the flag
     // per thread, and the default (true) would otherwise hold on every caller thread.
-    System.setProperty(PyTorchSettings.DJL_GRAPH_OPTIMIZER, Boolean.toString(s.graphOptimizer()));
+    NativeCache.setSystemProperty(PyTorchSettings.DJL_GRAPH_OPTIMIZER,
+        Boolean.toString(s.graphOptimizer()), PyTorchEngine.GRAPH_OPTIMIZER);
 
     Map<String, String> env = System.getenv();
     Path cache = s.cacheDir().orElse(null);
@@ -157,7 +213,8 @@ final class NativeRuntime {
         LOG.warn("{}={} in the environment overrides {}={} for DJL", DJL_ENGINE_CACHE_DIR,
             env.get(DJL_ENGINE_CACHE_DIR), PyTorchEngine.CACHE_DIR, cache);
       }
-      System.setProperty(DJL_ENGINE_CACHE_DIR, cache.toString());
+      NativeCache.setSystemProperty(DJL_ENGINE_CACHE_DIR, cache.toString(),
+          "DJL extracts libtorch under " + PyTorchEngine.CACHE_DIR);
     }
   }
 

@@ -41,7 +41,9 @@ import pe.agriscore.engine.ScoringModel;
  * ai.djl.pytorch:pytorch-jni:2.7.1-0.36.0}, which this module depends on. The first load checks
  * both are present before DJL starts (DJL would otherwise download them) and fails naming the
  * missing artifact; it turns DJL's offline mode on and extracts the libraries once into the
- * cache directory.
+ * cache directory. Every process-wide effect is listed in {@code docs/natives.md}; the option or
+ * system property {@value NativeCache#MANAGE}{@code =false} turns them all off for hosts that set
+ * DJL up themselves.
  *
  * <p><b>Options</b> (string keys, falling back to system properties of the same name):
  *
@@ -126,7 +128,7 @@ public final class PyTorchEngine implements ScoringEngine {
       throw new BundleException(manifest.model(), "a TorchScript model must be one .pt file");
     }
     PyTorchSettings settings = PyTorchSettings.from(options);
-    NativeRuntime.start(settings);
+    NativeRuntime.start(settings, options);
     return TorchScriptModel.load(file, manifest.model(), manifest.name(), width,
         settings.poolSize(), manifest.outputIsLogit());
   }

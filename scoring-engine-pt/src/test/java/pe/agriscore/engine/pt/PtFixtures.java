@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
 import pe.agriscore.bundle.BundleWriter;
 import pe.agriscore.bundle.GoldenCase;
 import pe.agriscore.json.ScoringJson;
@@ -120,6 +122,27 @@ final class PtFixtures {
       }
     }
     throw new IllegalStateException("no VmRSS in /proc/self/status");
+  }
+
+  /**
+   * {@code <repo>/../shared/<folder>}, when it holds {@code file}. Where it does not, the test is
+   * skipped on a developer's machine but fails in CI (environment {@code CI=true}), which always
+   * has the folder: a fixture that went missing there must not pass as a skip.
+   */
+  static Path sharedFixture(String folder, String file) {
+    return sharedFixture(repoRoot().resolveSibling("shared").resolve(folder), file,
+        System.getenv("CI"));
+  }
+
+  static Path sharedFixture(Path dir, String file, String ci) {
+    if (!Files.isRegularFile(dir.resolve(file))) {
+      String missing = "no " + file + " in " + dir + " (the read-only ../shared data folder)";
+      if (Boolean.parseBoolean(ci)) {
+        Assertions.fail(missing + ", and CI=true: CI always has it");
+      }
+      Assumptions.abort(missing);
+    }
+    return dir;
   }
 
   /** The repository root: the module directory's parent. */

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
@@ -54,6 +55,13 @@ import pe.agriscore.engine.NativeCache;
  * may be read-only. Concurrent first starts are safe: extraction holds a file lock, writes each
  * library under a temporary name and renames it atomically into place.
  *
+ * <p><b>Process-wide effects</b> (all listed in {@code docs/natives.md}): the system properties
+ * above, the extraction, libc's {@code setenv} of {@code TF_CPP_MIN_LOG_LEVEL}, and DJL's CUDA
+ * probe skipped (see {@link NativeCache#skipCudaProbe}). Each is logged once at INFO. With the
+ * option or system property {@value NativeCache#MANAGE}{@code =false} none of them happens: the
+ * host sets {@code TENSORFLOW_LIBRARY_PATH}, {@code org.bytedeco.javacpp.pathsFirst=true} and
+ * {@code ai.djl.offline=true} itself, and a missing one is refused by name.
+ *
  * <p><b>Process-wide settings:</b> TensorFlow starts once per process. The options read here
  * ({@value TensorFlowEngine#INTRA_OP_THREADS}, {@value TensorFlowEngine#INTER_OP_THREADS},
  * {@value TensorFlowEngine#LOG_LEVEL}, the cache directory) take effect on the first call;
@@ -81,6 +89,7 @@ public final class TensorFlowNatives {
   private static final String NATIVES = "pe/agriscore/engine/tf/natives.properties";
   private static final String LIBRARY_PATH = "TENSORFLOW_LIBRARY_PATH";
   private static final String LOG_LEVEL_ENV = "TF_CPP_MIN_LOG_LEVEL";
+  private static final String PATHS_FIRST = "org.bytedeco.javacpp.pathsFirst";
   private static final String DJL_ENGINE = "TensorFlow";
 
   private static Started started;
@@ -105,7 +114,8 @@ public final class TensorFlowNatives {
    *     {@value TensorFlowEngine#LOG_LEVEL}; see {@link TensorFlowEngine} for their defaults
    * @return the directory TensorFlow's libraries were loaded from
    * @throws EngineException naming the artifact to add when the natives are missing or the
-   *     platform unsupported, or the directory when extraction or loading fails
+   *     platform unsupported, the directory when extraction or loading fails, or, with {@value
+   *     NativeCache#MANAGE}{@code =false}, each setting the host has not made
    */
   public static synchronized Path ensureLoaded(EngineOptions options) {
     TensorFlowSettings settings = TensorFlowSettings.of(options);
@@ -114,8 +124,16 @@ public final class TensorFlowNatives {
       return started.directory;
     }
     long t0 = System.nanoTime();
-    Path dir = libraryDirectory(settings);
-    configure(dir, settings);
+    Path dir;
+    if (NativeCache.managed(options)) {
+      dir = libraryDirectory(settings);
+      configure(dir, settings);
+      NativeCache.skipCudaProbe(options, classLoader());
+    } else {
+      dir = hostLibraryDirectory();
+      LOG.info("{}=false: TensorFlow starts from {} as the host set it up; the engine changes"
+          + " nothing in the process", NativeCache.MANAGE, dir);
+    }
     try {
       ai.djl.engine.Engine engine = ai.djl.engine.Engine.getEngine(DJL_ENGINE);
       LOG.info("TensorFlow {} started from {} in {} ms (intra-op threads {}, inter-op threads {})",
@@ -234,17 +252,44 @@ public final class TensorFlowNatives {
     return extract(root);
   }
 
+  /**
+   * With {@value NativeCache#MANAGE}{@code =false}: the directory the host named, after checking
+   * that the host made every setting {@link #configure} would otherwise make and that TensorFlow
+   * cannot start without (its log level and thread pools are the host's choice then).
+   */
+  private static Path hostLibraryDirectory() {
+    List<String> missing = new ArrayList<>();
+    String env = System.getenv(LIBRARY_PATH);
+    String dir = env != null ? env : System.getProperty(LIBRARY_PATH);
+    if (dir == null || !Files.isRegularFile(Path.of(dir, JNI_LIBRARY))) {
+      missing.add(LIBRARY_PATH + " (environment variable or system property) naming a directory"
+          + " that holds " + String.join(", ", LIBRARIES) + " from " + artifact()
+          + (dir == null ? "" : "; " + dir + " holds no " + JNI_LIBRARY));
+    }
+    if (!Boolean.getBoolean(PATHS_FIRST)) {
+      missing.add("system property " + PATHS_FIRST + "=true (else JavaCPP extracts a second"
+          + " 630 MB copy of the libraries)");
+    }
+    if (!NativeCache.djlOffline()) {
+      missing.add("system property " + NativeCache.DJL_OFFLINE + "=true or environment variable"
+          + " DJL_OFFLINE=true (else DJL may download natives)");
+    }
+    NativeCache.requireHostSettings(TensorFlowEngine.NAME, missing);
+    return Path.of(dir);
+  }
+
   /** Everything DJL, JavaCPP and TensorFlow read once, when they start. */
   private static void configure(Path dir, TensorFlowSettings settings) {
-    System.setProperty(LIBRARY_PATH, dir.toString());
-    // Without it JavaCPP extracts its own 630 MB copy of the libraries from the jar.
-    System.setProperty("org.bytedeco.javacpp.pathsFirst", "true");
-    System.setProperty("ai.djl.offline", "true");
+    NativeCache.setSystemProperty(LIBRARY_PATH, dir.toString(),
+        "DJL loads TensorFlow from the extracted natives");
+    NativeCache.setSystemProperty(PATHS_FIRST, "true",
+        "JavaCPP loads those files instead of extracting its own 630 MB copy");
+    NativeCache.setSystemProperty(NativeCache.DJL_OFFLINE, "true", "DJL never downloads");
     // DJL creates TensorFlow's first context from these; its thread pools are process-wide.
-    System.setProperty(TensorFlowSettings.DJL_INTRA_OP,
-        Integer.toString(settings.intraOpThreads()));
-    System.setProperty(TensorFlowSettings.DJL_INTER_OP,
-        Integer.toString(settings.interOpThreads()));
+    NativeCache.setSystemProperty(TensorFlowSettings.DJL_INTRA_OP,
+        Integer.toString(settings.intraOpThreads()), TensorFlowEngine.INTRA_OP_THREADS);
+    NativeCache.setSystemProperty(TensorFlowSettings.DJL_INTER_OP,
+        Integer.toString(settings.interOpThreads()), TensorFlowEngine.INTER_OP_THREADS);
     setLogLevel(settings.logLevel());
   }
 
@@ -257,6 +302,8 @@ public final class TensorFlowNatives {
     if (System.getenv(LOG_LEVEL_ENV) != null) {
       return;
     }
+    LOG.info("setting environment variable {}={} through libc's setenv ({}; {}=false turns"
+        + " this off)", LOG_LEVEL_ENV, level, TensorFlowEngine.LOG_LEVEL, NativeCache.MANAGE);
     try {
       Function setenv = NativeLibrary.getInstance(Platform.C_LIBRARY_NAME).getFunction("setenv");
       int rc = setenv.invokeInt(new Object[] {LOG_LEVEL_ENV, Integer.toString(level), 0});

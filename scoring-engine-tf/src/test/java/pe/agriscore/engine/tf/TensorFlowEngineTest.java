@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.ServiceLoader;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,6 +20,7 @@ import pe.agriscore.bundle.ModelBundle;
 import pe.agriscore.engine.EngineException;
 import pe.agriscore.engine.EngineOptions;
 import pe.agriscore.engine.Engines;
+import pe.agriscore.engine.ScoringEngine;
 import pe.agriscore.engine.ScoringModel;
 import pe.agriscore.request.ScoringRequest;
 import pe.agriscore.scoring.CreditScore;
@@ -39,8 +41,19 @@ class TensorFlowEngineTest {
   }
 
   @Test
-  void isFoundByName() {
+  void theNameBundlesCarryFindsThisEngineAndNoOtherProviderClaimsIt() throws Exception {
+    // "tensorflow" as manifests spell it, not the constant: renaming the engine breaks bundles.
     assertInstanceOf(TensorFlowEngine.class, Engines.find("tensorflow"));
+    List<String> claimants = ServiceLoader.load(ScoringEngine.class).stream()
+        .map(ServiceLoader.Provider::get).filter(e -> e.name().equals("tensorflow"))
+        .map(e -> e.getClass().getName()).toList();
+    assertEquals(List.of(TensorFlowEngine.class.getName()), claimants);
+    // The registration ships in this module's own jar, not only somewhere on the test classpath.
+    String services = "META-INF/services/" + ScoringEngine.class.getName();
+    Path own = Path.of(TensorFlowEngine.class.getProtectionDomain().getCodeSource().getLocation()
+        .toURI()).resolve(services);
+    assertEquals(List.of(TensorFlowEngine.class.getName()), Files.readAllLines(own).stream()
+        .map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList());
   }
 
   @Test
