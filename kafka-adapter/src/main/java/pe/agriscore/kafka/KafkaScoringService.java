@@ -17,7 +17,7 @@ import pe.agriscore.scoring.CreditScorer;
 /**
  * Scores a Kafka topic of JSON scoring requests into a topic of JSON scores, with a dead-letter
  * topic for records that cannot be scored. Exactly once by default; scales out by starting more
- * instances (or {@value KafkaScoringConfig#CONSUMER_THREADS} threads) in the same consumer group.
+ * instances (or {@value KafkaScoringConfig#CONSUMER_THREADS_CONFIG} threads) in the same consumer group.
  *
  * <pre>{@code
  * CreditScorer scorer = CreditScorer.open(Path.of("models/farmer-scorecard"));
@@ -45,9 +45,9 @@ import pe.agriscore.scoring.CreditScorer;
  * <p><b>Lifecycle.</b> {@link Builder#build()} checks the configuration and refuses unsafe
  * combinations with a {@link ConfigException}; {@link #start()} checks that the brokers answer
  * and the topics exist, creates the clients, initializes the transactions and starts the threads,
- * or throws a {@link ServiceStartException} within {@value KafkaScoringConfig#STARTUP_TIMEOUT_MS};
+ * or throws a {@link ServiceStartException} within {@value KafkaScoringConfig#STARTUP_TIMEOUT_MS_CONFIG};
  * {@link #close()} lets each thread finish and commit the batch in hand, then closes its
- * clients, and returns within {@value KafkaScoringConfig#SHUTDOWN_TIMEOUT_MS} plus 10 s. The
+ * clients, and returns within {@value KafkaScoringConfig#SHUTDOWN_TIMEOUT_MS_CONFIG} plus 10 s. The
  * threads are daemon threads: a host whose {@code main} returns exits even if one is stuck. The
  * scorer belongs to the caller, who closes it after the service. If a thread fails (for example
  * it was fenced by a newer instance, or the engine failure policy is {@code fail}), the whole
@@ -71,7 +71,7 @@ public final class KafkaScoringService implements AutoCloseable {
     RUNNING,
     /**
      * Running, but a write, commit or transaction initialization has waited for the brokers
-     * longer than {@value KafkaScoringConfig#STALL_TIMEOUT_MS}, or the last write failed and its
+     * longer than {@value KafkaScoringConfig#STALL_TIMEOUT_MS_CONFIG}, or the last write failed and its
      * batch is being read again. Leaves by itself when the brokers answer again; {@link
      * #health()} says what is wrong.
      */
@@ -85,7 +85,7 @@ public final class KafkaScoringService implements AutoCloseable {
   }
 
   private final CreditScorer scorer;
-  private final ServiceConfig config;
+  private final KafkaScoringConfig config;
   private final Object meterRegistry;
   private final List<Thread> threads = new ArrayList<>();
   private volatile List<ScoringWorker> workers = List.of();
@@ -94,7 +94,7 @@ public final class KafkaScoringService implements AutoCloseable {
   private volatile Throwable failure;
   private boolean started;
 
-  private KafkaScoringService(CreditScorer scorer, ServiceConfig config, Object meterRegistry) {
+  private KafkaScoringService(CreditScorer scorer, KafkaScoringConfig config, Object meterRegistry) {
     this.scorer = scorer;
     this.config = config;
     this.meterRegistry = meterRegistry;
@@ -108,7 +108,7 @@ public final class KafkaScoringService implements AutoCloseable {
   /**
    * Checks the brokers and topics, creates the Kafka clients, initializes the transactions and
    * starts consuming. Returns once every thread is ready to poll (joining the group happens on
-   * the threads), or throws within {@value KafkaScoringConfig#STARTUP_TIMEOUT_MS} (default 30 s)
+   * the threads), or throws within {@value KafkaScoringConfig#STARTUP_TIMEOUT_MS_CONFIG} (default 30 s)
    * with the service {@link State#FAILED} and everything it created released.
    *
    * @throws IllegalStateException if already started
@@ -184,7 +184,7 @@ public final class KafkaScoringService implements AutoCloseable {
           if (System.nanoTime() > deadline) {
             String stalled = w.stalledOn(System.nanoTime(), Duration.ZERO);
             ServiceStartException e = new ServiceStartException("not ready within "
-                + KafkaScoringConfig.STARTUP_TIMEOUT_MS + "=" + config.startupTimeout.toMillis()
+                + KafkaScoringConfig.STARTUP_TIMEOUT_MS_CONFIG + "=" + config.startupTimeout.toMillis()
                 + ": " + (stalled != null ? stalled : w.threadName() + " did not start"));
             synchronized (this) {
               failure = e;
@@ -333,7 +333,7 @@ public final class KafkaScoringService implements AutoCloseable {
 
   /**
    * Stops gracefully: each thread finishes scoring the batch in hand, commits it and closes its
-   * clients, within {@value KafkaScoringConfig#SHUTDOWN_TIMEOUT_MS}; a thread still busy then
+   * clients, within {@value KafkaScoringConfig#SHUTDOWN_TIMEOUT_MS_CONFIG}; a thread still busy then
    * abandons its batch uncommitted (it is read again later) and is interrupted, which ends a
    * send or transaction call waiting for the brokers. Returns at the latest 10 s after that; a
    * thread still alive then is named in an ERROR log and in {@link ServiceHealth#liveThreads()}
@@ -413,24 +413,24 @@ public final class KafkaScoringService implements AutoCloseable {
       return this;
     }
 
-    /** Sets {@value KafkaScoringConfig#INPUT_TOPIC}. */
+    /** Sets {@value KafkaScoringConfig#INPUT_TOPIC_CONFIG}. */
     public Builder inputTopic(String topic) {
-      return property(KafkaScoringConfig.INPUT_TOPIC, topic);
+      return property(KafkaScoringConfig.INPUT_TOPIC_CONFIG, topic);
     }
 
-    /** Sets {@value KafkaScoringConfig#OUTPUT_TOPIC}. */
+    /** Sets {@value KafkaScoringConfig#OUTPUT_TOPIC_CONFIG}. */
     public Builder outputTopic(String topic) {
-      return property(KafkaScoringConfig.OUTPUT_TOPIC, topic);
+      return property(KafkaScoringConfig.OUTPUT_TOPIC_CONFIG, topic);
     }
 
-    /** Sets {@value KafkaScoringConfig#DEAD_LETTER_TOPIC}. */
+    /** Sets {@value KafkaScoringConfig#DEAD_LETTER_TOPIC_CONFIG}. */
     public Builder deadLetterTopic(String topic) {
-      return property(KafkaScoringConfig.DEAD_LETTER_TOPIC, topic);
+      return property(KafkaScoringConfig.DEAD_LETTER_TOPIC_CONFIG, topic);
     }
 
-    /** Sets {@value KafkaScoringConfig#DELIVERY_MODE}. Default exactly once. */
+    /** Sets {@value KafkaScoringConfig#DELIVERY_MODE_CONFIG}. Default exactly once. */
     public Builder deliveryMode(DeliveryMode mode) {
-      return property(KafkaScoringConfig.DELIVERY_MODE, mode.configValue());
+      return property(KafkaScoringConfig.DELIVERY_MODE_CONFIG, mode.configValue());
     }
 
     /**
@@ -452,7 +452,7 @@ public final class KafkaScoringService implements AutoCloseable {
      * @throws ConfigException naming the property and why its value is refused
      */
     public KafkaScoringService build() {
-      return new KafkaScoringService(scorer, ServiceConfig.parse(properties), meterRegistry);
+      return new KafkaScoringService(scorer, new KafkaScoringConfig(properties), meterRegistry);
     }
   }
 }

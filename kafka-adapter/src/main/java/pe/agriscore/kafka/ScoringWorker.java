@@ -73,7 +73,7 @@ final class ScoringWorker implements Runnable {
   }
 
   private final int index;
-  private final ServiceConfig config;
+  private final KafkaScoringConfig config;
   private final BatchScorer batchScorer;
   private final ServiceMetrics metrics;
   private final Listener listener;
@@ -108,7 +108,7 @@ final class ScoringWorker implements Runnable {
    * @param limits the largest record each topic takes, found at start
    * @param producerDefaults producer settings found at start, for those the host did not set
    */
-  ScoringWorker(int index, ServiceConfig config, CreditScorer scorer, ServiceMetrics metrics,
+  ScoringWorker(int index, KafkaScoringConfig config, CreditScorer scorer, ServiceMetrics metrics,
       RecordLimits limits, Map<String, Object> producerDefaults, Listener listener) {
     this.index = index;
     this.config = config;
@@ -563,7 +563,7 @@ final class ScoringWorker implements Runnable {
     return new KafkaException("the transactional producer " + config.transactionalId(index)
         + " was fenced: another producer started with the same transactional.id. Either this"
         + " instance was replaced (a restarted instance with the same "
-        + KafkaScoringConfig.INSTANCE_ID + "), or two live instances share one; this one stops"
+        + KafkaScoringConfig.INSTANCE_ID_CONFIG + "), or two live instances share one; this one stops"
         + " so it cannot act as a zombie", e);
   }
 

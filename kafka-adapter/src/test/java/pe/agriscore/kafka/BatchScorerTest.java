@@ -58,7 +58,7 @@ class BatchScorerTest {
     p.put("agriscore.dead.letter.topic", "dlq");
     p.put("agriscore.engine.retry.backoff.ms", "1");
     p.putAll(extra);
-    ServiceConfig config = ServiceConfig.parse(p);
+    KafkaScoringConfig config = new KafkaScoringConfig(p);
     return new BatchScorer(scorer, config, ServiceMetrics.create(null, Map.of()), limits);
   }
 
