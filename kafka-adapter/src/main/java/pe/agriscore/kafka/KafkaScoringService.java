@@ -86,18 +86,21 @@ public final class KafkaScoringService implements AutoCloseable {
 
   private final CreditScorer scorer;
   private final KafkaScoringConfig config;
-  private final Object meterRegistry;
+  private final ServiceMetrics metrics;
   private final List<Thread> threads = new ArrayList<>();
   private volatile List<ScoringWorker> workers = List.of();
-  private volatile ServiceMetrics metrics;
   private volatile State state = State.CREATED;
   private volatile Throwable failure;
   private boolean started;
 
-  private KafkaScoringService(CreditScorer scorer, KafkaScoringConfig config, Object meterRegistry) {
+  private KafkaScoringService(CreditScorer scorer, KafkaScoringConfig config) {
     this.scorer = scorer;
     this.config = config;
-    this.meterRegistry = meterRegistry;
+    Map<String, String> tags = new LinkedHashMap<>();
+    tags.put("group", config.groupId);
+    tags.put("topic", config.inputTopic);
+    tags.put("instance", config.instanceId);
+    this.metrics = new ServiceMetrics(tags);
   }
 
   /** Starts configuring a service that scores with {@code scorer} (shared by its threads). */
@@ -134,11 +137,6 @@ public final class KafkaScoringService implements AutoCloseable {
         failure = e;
         throw e;
       }
-      Map<String, String> tags = new LinkedHashMap<>();
-      tags.put("group", config.groupId);
-      tags.put("topic", config.inputTopic);
-      tags.put("instance", config.instanceId);
-      metrics = ServiceMetrics.create(meterRegistry, tags);
       try {
         for (int i = 0; i < config.threads; i++) {
           created.add(new ScoringWorker(i, config, scorer, metrics, found.limits(),
@@ -256,7 +254,6 @@ public final class KafkaScoringService implements AutoCloseable {
     if (s == State.FAILED && f != null) {
       problems.add(String.valueOf(f));
     }
-    ServiceMetrics m = metrics;
     int assigned = 0;
     for (ScoringWorker w : workers) {
       assigned += w.assignedPartitions();
@@ -268,8 +265,8 @@ public final class KafkaScoringService implements AutoCloseable {
       }
     }
     return new ServiceHealth(s == State.RUNNING && !problems.isEmpty() ? State.DEGRADED : s,
-        problems, m == null ? Optional.empty() : since(now, m.lastRecordsNanos.get()),
-        m == null ? Optional.empty() : since(now, m.lastCommitNanos.get()), assigned, alive,
+        problems, since(now, metrics.lastRecordsNanos.get()),
+        since(now, metrics.lastCommitNanos.get()), assigned, alive,
         Instant.now());
   }
 
@@ -304,8 +301,12 @@ public final class KafkaScoringService implements AutoCloseable {
 
   /** The counters so far, summed over the threads; zeros before {@link #start()}. */
   public ScoringMetrics metrics() {
-    ServiceMetrics m = metrics;
-    return m == null ? new ScoringMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0) : m.snapshot();
+    return metrics.snapshot();
+  }
+
+  /** The counters that {@link KafkaScoringMetrics} publishes. */
+  ServiceMetrics serviceMetrics() {
+    return metrics;
   }
 
   /**
@@ -342,8 +343,9 @@ public final class KafkaScoringService implements AutoCloseable {
   @Override
   public void close() {
     synchronized (this) {
-      if (state == State.CREATED || state == State.FAILED && metrics == null) {
+      if (state == State.CREATED || state == State.FAILED && workers.isEmpty()) {
         state = state == State.CREATED ? State.STOPPED : state;
+        metrics.close();
         return;
       }
       if (state == State.RUNNING) {
@@ -391,7 +393,6 @@ public final class KafkaScoringService implements AutoCloseable {
   public static final class Builder {
     private final CreditScorer scorer;
     private final Map<String, Object> properties = new LinkedHashMap<>();
-    private Object meterRegistry;
 
     private Builder(CreditScorer scorer) {
       this.scorer = Objects.requireNonNull(scorer, "scorer");
@@ -434,25 +435,12 @@ public final class KafkaScoringService implements AutoCloseable {
     }
 
     /**
-     * The Micrometer {@code MeterRegistry} to publish metrics to. Typed {@code Object} so that
-     * Micrometer stays an optional dependency. Default: Micrometer's global registry when
-     * Micrometer is on the classpath; metrics are always readable through {@link KafkaScoringService#metrics()}.
-     *
-     * @throws IllegalArgumentException if {@code registry} is not a {@code MeterRegistry}
-     */
-    public Builder meterRegistry(Object registry) {
-      ServiceMetrics.checkRegistry(registry);
-      this.meterRegistry = registry;
-      return this;
-    }
-
-    /**
      * Checks the configuration and builds the service (no connection is made yet).
      *
      * @throws ConfigException naming the property and why its value is refused
      */
     public KafkaScoringService build() {
-      return new KafkaScoringService(scorer, new KafkaScoringConfig(properties), meterRegistry);
+      return new KafkaScoringService(scorer, new KafkaScoringConfig(properties));
     }
   }
 }

@@ -59,7 +59,7 @@ class BatchScorerTest {
     p.put("agriscore.engine.retry.backoff.ms", "1");
     p.putAll(extra);
     KafkaScoringConfig config = new KafkaScoringConfig(p);
-    return new BatchScorer(scorer, config, ServiceMetrics.create(null, Map.of()), limits);
+    return new BatchScorer(scorer, config, new ServiceMetrics(Map.of()), limits);
   }
 
   private static ConsumerRecord<byte[], byte[]> record(long offset, String key, byte[] value,

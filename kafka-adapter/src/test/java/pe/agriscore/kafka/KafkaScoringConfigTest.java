@@ -233,9 +233,6 @@ class KafkaScoringConfigTest {
   void theBuilderChecksBeforeAnyConnection(@TempDir Path tmp) throws Exception {
     try (CreditScorer scorer = CreditScorer.open(TestBundles.writeScorecardBundle(tmp))) {
       KafkaScoringService.Builder b = KafkaScoringService.builder(scorer);
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> b.meterRegistry("a registry"));
-      assertTrue(e.getMessage().contains("MeterRegistry"), e.getMessage());
       b.properties(with("enable.auto.commit", "true"));
       assertThrows(ConfigException.class, b::build);
       KafkaScoringService service = b.property("enable.auto.commit", "false").build();
