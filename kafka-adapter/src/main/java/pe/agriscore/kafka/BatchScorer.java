@@ -11,8 +11,6 @@ import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pe.agriscore.engine.EngineException;
@@ -48,13 +46,13 @@ final class BatchScorer {
   private static final int MAX_REASONS = 50;
 
   private final CreditScorer scorer;
-  private final ServiceConfig config;
+  private final KafkaScoringConfig config;
   private final ServiceMetrics metrics;
   private final RecordLimits limits;
   private final byte[] modelName;
   private final byte[] modelVersion;
 
-  BatchScorer(CreditScorer scorer, ServiceConfig config, ServiceMetrics metrics,
+  BatchScorer(CreditScorer scorer, KafkaScoringConfig config, ServiceMetrics metrics,
       RecordLimits limits) {
     this.scorer = scorer;
     this.config = config;
@@ -192,7 +190,7 @@ final class BatchScorer {
       int limit) {
     byte[] key = dl.key();
     byte[] value = dl.value();
-    Headers headers = new RecordHeaders(dl.headers().toArray());
+    List<Header> headers = new ArrayList<>(Arrays.asList(dl.headers().toArray()));
     set(headers, DeadLetterHeaders.ORIGINAL_VALUE_BYTES, utf8(value == null ? "null"
         : Integer.toString(value.length)));
     if (value != null) {
@@ -209,7 +207,7 @@ final class BatchScorer {
     int room = limit - RecordLimits.sizeOf(new ProducerRecord<>(dl.topic(), null, (byte[]) null,
         (byte[]) null, headers));
     if (room < 0) {
-      Headers own = new RecordHeaders();
+      List<Header> own = new ArrayList<>();
       int dropped = 0;
       for (Header h : headers) {
         if (h.key().startsWith(DeadLetterHeaders.PREFIX)) {
@@ -314,9 +312,9 @@ final class BatchScorer {
   private ProducerRecord<byte[], byte[]> deadLetter(ConsumerRecord<byte[], byte[]> record,
       String kind, String errorClass, String message,
       List<Violation> violations, int engineAttempts) {
-    Headers headers = new RecordHeaders(record.headers().toArray());
+    List<Header> headers = new ArrayList<>(Arrays.asList(record.headers().toArray()));
     for (String own : DeadLetterHeaders.CUT_HEADERS) {
-      headers.remove(own);
+      remove(headers, own);
     }
     set(headers, DeadLetterHeaders.ERROR_KIND, utf8(kind));
     set(headers, DeadLetterHeaders.ERROR_CLASS, utf8(errorClass));
@@ -330,7 +328,7 @@ final class BatchScorer {
     if (engineAttempts > 0) {
       set(headers, DeadLetterHeaders.ERROR_ATTEMPTS, utf8(Integer.toString(engineAttempts)));
     } else {
-      headers.remove(DeadLetterHeaders.ERROR_ATTEMPTS);
+      remove(headers, DeadLetterHeaders.ERROR_ATTEMPTS);
     }
     set(headers, DeadLetterHeaders.SOURCE_TOPIC, utf8(record.topic()));
     set(headers, DeadLetterHeaders.SOURCE_PARTITION, utf8(Integer.toString(record.partition())));
@@ -343,10 +341,17 @@ final class BatchScorer {
   }
 
   /** Replaces a header, so a replayed dead letter does not carry two sets of reasons. */
-  private static void set(Headers headers, String name, byte[] value) {
-    headers.remove(name);
-    headers.add(name, value);
+  private static void set(List<Header> headers, String name, byte[] value) {
+    remove(headers, name);
+    headers.add(new OwnHeader(name, value));
   }
+
+  private static void remove(List<Header> headers, String name) {
+    headers.removeIf(h -> h.key().equals(name));
+  }
+
+  /** A header the adapter writes; the producer record copies it. */
+  private record OwnHeader(String key, byte[] value) implements Header {}
 
   private static byte[] utf8(String s) {
     return s.getBytes(StandardCharsets.UTF_8);

@@ -40,7 +40,7 @@ final class ClientFailures {
             + client.get(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG) + " was fenced: another"
             + " consumer joined group " + client.get(ConsumerConfig.GROUP_ID_CONFIG) + " with the"
             + " same id. Either this instance was replaced (a restarted instance with the same "
-            + KafkaScoringConfig.INSTANCE_ID + "), or two live instances share one; this one"
+            + KafkaScoringConfig.INSTANCE_ID_CONFIG + "), or two live instances share one; this one"
             + " stops so it cannot act as a zombie";
       }
       if (c instanceof SaslAuthenticationException) {

@@ -7,7 +7,7 @@ import java.util.Locale;
  * bounded retries (setting {@code agriscore.engine.failure.policy}).
  *
  * <pre>{@code
- * builder.property(KafkaScoringConfig.ENGINE_FAILURE_POLICY,
+ * builder.property(KafkaScoringConfig.ENGINE_FAILURE_POLICY_CONFIG,
  *     EngineFailurePolicy.FAIL.configValue());
  * }</pre>
  */

@@ -17,7 +17,7 @@ import pe.agriscore.scoring.CreditScorer;
 /**
  * Scores a Kafka topic of JSON scoring requests into a topic of JSON scores, with a dead-letter
  * topic for records that cannot be scored. Exactly once by default; scales out by starting more
- * instances (or {@value KafkaScoringConfig#CONSUMER_THREADS} threads) in the same consumer group.
+ * instances (or {@value KafkaScoringConfig#CONSUMER_THREADS_CONFIG} threads) in the same consumer group.
  *
  * <pre>{@code
  * CreditScorer scorer = CreditScorer.open(Path.of("models/farmer-scorecard"));
@@ -45,9 +45,9 @@ import pe.agriscore.scoring.CreditScorer;
  * <p><b>Lifecycle.</b> {@link Builder#build()} checks the configuration and refuses unsafe
  * combinations with a {@link ConfigException}; {@link #start()} checks that the brokers answer
  * and the topics exist, creates the clients, initializes the transactions and starts the threads,
- * or throws a {@link ServiceStartException} within {@value KafkaScoringConfig#STARTUP_TIMEOUT_MS};
+ * or throws a {@link ServiceStartException} within {@value KafkaScoringConfig#STARTUP_TIMEOUT_MS_CONFIG};
  * {@link #close()} lets each thread finish and commit the batch in hand, then closes its
- * clients, and returns within {@value KafkaScoringConfig#SHUTDOWN_TIMEOUT_MS} plus 10 s. The
+ * clients, and returns within {@value KafkaScoringConfig#SHUTDOWN_TIMEOUT_MS_CONFIG} plus 10 s. The
  * threads are daemon threads: a host whose {@code main} returns exits even if one is stuck. The
  * scorer belongs to the caller, who closes it after the service. If a thread fails (for example
  * it was fenced by a newer instance, or the engine failure policy is {@code fail}), the whole
@@ -71,7 +71,7 @@ public final class KafkaScoringService implements AutoCloseable {
     RUNNING,
     /**
      * Running, but a write, commit or transaction initialization has waited for the brokers
-     * longer than {@value KafkaScoringConfig#STALL_TIMEOUT_MS}, or the last write failed and its
+     * longer than {@value KafkaScoringConfig#STALL_TIMEOUT_MS_CONFIG}, or the last write failed and its
      * batch is being read again. Leaves by itself when the brokers answer again; {@link
      * #health()} says what is wrong.
      */
@@ -85,19 +85,22 @@ public final class KafkaScoringService implements AutoCloseable {
   }
 
   private final CreditScorer scorer;
-  private final ServiceConfig config;
-  private final Object meterRegistry;
+  private final KafkaScoringConfig config;
+  private final ServiceMetrics metrics;
   private final List<Thread> threads = new ArrayList<>();
   private volatile List<ScoringWorker> workers = List.of();
-  private volatile ServiceMetrics metrics;
   private volatile State state = State.CREATED;
   private volatile Throwable failure;
   private boolean started;
 
-  private KafkaScoringService(CreditScorer scorer, ServiceConfig config, Object meterRegistry) {
+  private KafkaScoringService(CreditScorer scorer, KafkaScoringConfig config) {
     this.scorer = scorer;
     this.config = config;
-    this.meterRegistry = meterRegistry;
+    Map<String, String> tags = new LinkedHashMap<>();
+    tags.put("group", config.groupId);
+    tags.put("topic", config.inputTopic);
+    tags.put("instance", config.instanceId);
+    this.metrics = new ServiceMetrics(tags);
   }
 
   /** Starts configuring a service that scores with {@code scorer} (shared by its threads). */
@@ -108,7 +111,7 @@ public final class KafkaScoringService implements AutoCloseable {
   /**
    * Checks the brokers and topics, creates the Kafka clients, initializes the transactions and
    * starts consuming. Returns once every thread is ready to poll (joining the group happens on
-   * the threads), or throws within {@value KafkaScoringConfig#STARTUP_TIMEOUT_MS} (default 30 s)
+   * the threads), or throws within {@value KafkaScoringConfig#STARTUP_TIMEOUT_MS_CONFIG} (default 30 s)
    * with the service {@link State#FAILED} and everything it created released.
    *
    * @throws IllegalStateException if already started
@@ -134,11 +137,6 @@ public final class KafkaScoringService implements AutoCloseable {
         failure = e;
         throw e;
       }
-      Map<String, String> tags = new LinkedHashMap<>();
-      tags.put("group", config.groupId);
-      tags.put("topic", config.inputTopic);
-      tags.put("instance", config.instanceId);
-      metrics = ServiceMetrics.create(meterRegistry, tags);
       try {
         for (int i = 0; i < config.threads; i++) {
           created.add(new ScoringWorker(i, config, scorer, metrics, found.limits(),
@@ -184,7 +182,7 @@ public final class KafkaScoringService implements AutoCloseable {
           if (System.nanoTime() > deadline) {
             String stalled = w.stalledOn(System.nanoTime(), Duration.ZERO);
             ServiceStartException e = new ServiceStartException("not ready within "
-                + KafkaScoringConfig.STARTUP_TIMEOUT_MS + "=" + config.startupTimeout.toMillis()
+                + KafkaScoringConfig.STARTUP_TIMEOUT_MS_CONFIG + "=" + config.startupTimeout.toMillis()
                 + ": " + (stalled != null ? stalled : w.threadName() + " did not start"));
             synchronized (this) {
               failure = e;
@@ -256,7 +254,6 @@ public final class KafkaScoringService implements AutoCloseable {
     if (s == State.FAILED && f != null) {
       problems.add(String.valueOf(f));
     }
-    ServiceMetrics m = metrics;
     int assigned = 0;
     for (ScoringWorker w : workers) {
       assigned += w.assignedPartitions();
@@ -268,8 +265,8 @@ public final class KafkaScoringService implements AutoCloseable {
       }
     }
     return new ServiceHealth(s == State.RUNNING && !problems.isEmpty() ? State.DEGRADED : s,
-        problems, m == null ? Optional.empty() : since(now, m.lastRecordsNanos.get()),
-        m == null ? Optional.empty() : since(now, m.lastCommitNanos.get()), assigned, alive,
+        problems, since(now, metrics.lastRecordsNanos.get()),
+        since(now, metrics.lastCommitNanos.get()), assigned, alive,
         Instant.now());
   }
 
@@ -304,8 +301,12 @@ public final class KafkaScoringService implements AutoCloseable {
 
   /** The counters so far, summed over the threads; zeros before {@link #start()}. */
   public ScoringMetrics metrics() {
-    ServiceMetrics m = metrics;
-    return m == null ? new ScoringMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0) : m.snapshot();
+    return metrics.snapshot();
+  }
+
+  /** The counters that {@link KafkaScoringMetrics} publishes. */
+  ServiceMetrics serviceMetrics() {
+    return metrics;
   }
 
   /**
@@ -333,7 +334,7 @@ public final class KafkaScoringService implements AutoCloseable {
 
   /**
    * Stops gracefully: each thread finishes scoring the batch in hand, commits it and closes its
-   * clients, within {@value KafkaScoringConfig#SHUTDOWN_TIMEOUT_MS}; a thread still busy then
+   * clients, within {@value KafkaScoringConfig#SHUTDOWN_TIMEOUT_MS_CONFIG}; a thread still busy then
    * abandons its batch uncommitted (it is read again later) and is interrupted, which ends a
    * send or transaction call waiting for the brokers. Returns at the latest 10 s after that; a
    * thread still alive then is named in an ERROR log and in {@link ServiceHealth#liveThreads()}
@@ -342,8 +343,9 @@ public final class KafkaScoringService implements AutoCloseable {
   @Override
   public void close() {
     synchronized (this) {
-      if (state == State.CREATED || state == State.FAILED && metrics == null) {
+      if (state == State.CREATED || state == State.FAILED && workers.isEmpty()) {
         state = state == State.CREATED ? State.STOPPED : state;
+        metrics.close();
         return;
       }
       if (state == State.RUNNING) {
@@ -391,7 +393,6 @@ public final class KafkaScoringService implements AutoCloseable {
   public static final class Builder {
     private final CreditScorer scorer;
     private final Map<String, Object> properties = new LinkedHashMap<>();
-    private Object meterRegistry;
 
     private Builder(CreditScorer scorer) {
       this.scorer = Objects.requireNonNull(scorer, "scorer");
@@ -413,37 +414,24 @@ public final class KafkaScoringService implements AutoCloseable {
       return this;
     }
 
-    /** Sets {@value KafkaScoringConfig#INPUT_TOPIC}. */
+    /** Sets {@value KafkaScoringConfig#INPUT_TOPIC_CONFIG}. */
     public Builder inputTopic(String topic) {
-      return property(KafkaScoringConfig.INPUT_TOPIC, topic);
+      return property(KafkaScoringConfig.INPUT_TOPIC_CONFIG, topic);
     }
 
-    /** Sets {@value KafkaScoringConfig#OUTPUT_TOPIC}. */
+    /** Sets {@value KafkaScoringConfig#OUTPUT_TOPIC_CONFIG}. */
     public Builder outputTopic(String topic) {
-      return property(KafkaScoringConfig.OUTPUT_TOPIC, topic);
+      return property(KafkaScoringConfig.OUTPUT_TOPIC_CONFIG, topic);
     }
 
-    /** Sets {@value KafkaScoringConfig#DEAD_LETTER_TOPIC}. */
+    /** Sets {@value KafkaScoringConfig#DEAD_LETTER_TOPIC_CONFIG}. */
     public Builder deadLetterTopic(String topic) {
-      return property(KafkaScoringConfig.DEAD_LETTER_TOPIC, topic);
+      return property(KafkaScoringConfig.DEAD_LETTER_TOPIC_CONFIG, topic);
     }
 
-    /** Sets {@value KafkaScoringConfig#DELIVERY_MODE}. Default exactly once. */
+    /** Sets {@value KafkaScoringConfig#DELIVERY_MODE_CONFIG}. Default exactly once. */
     public Builder deliveryMode(DeliveryMode mode) {
-      return property(KafkaScoringConfig.DELIVERY_MODE, mode.configValue());
-    }
-
-    /**
-     * The Micrometer {@code MeterRegistry} to publish metrics to. Typed {@code Object} so that
-     * Micrometer stays an optional dependency. Default: Micrometer's global registry when
-     * Micrometer is on the classpath; metrics are always readable through {@link KafkaScoringService#metrics()}.
-     *
-     * @throws IllegalArgumentException if {@code registry} is not a {@code MeterRegistry}
-     */
-    public Builder meterRegistry(Object registry) {
-      ServiceMetrics.checkRegistry(registry);
-      this.meterRegistry = registry;
-      return this;
+      return property(KafkaScoringConfig.DELIVERY_MODE_CONFIG, mode.configValue());
     }
 
     /**
@@ -452,7 +440,7 @@ public final class KafkaScoringService implements AutoCloseable {
      * @throws ConfigException naming the property and why its value is refused
      */
     public KafkaScoringService build() {
-      return new KafkaScoringService(scorer, ServiceConfig.parse(properties), meterRegistry);
+      return new KafkaScoringService(scorer, new KafkaScoringConfig(properties));
     }
   }
 }

@@ -10,7 +10,7 @@ import java.util.Optional;
  * An immutable snapshot of how a {@link KafkaScoringService} is doing, for a host's logs,
  * readiness and liveness checks. {@link #state()} is {@link KafkaScoringService.State#DEGRADED}
  * while the service runs but cannot make progress on its own (a write or transaction waiting
- * for the brokers longer than {@value KafkaScoringConfig#STALL_TIMEOUT_MS}, or failing and read
+ * for the brokers longer than {@value KafkaScoringConfig#STALL_TIMEOUT_MS_CONFIG}, or failing and read
  * again); {@link #problems()} then says what, per thread.
  *
  * <pre>{@code

@@ -1,22 +1,19 @@
 package pe.agriscore.kafka;
 
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAccumulator;
 import java.util.concurrent.atomic.LongAdder;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The counters of one service, shared by its threads. Counters are the source of truth; a
- * Micrometer registry, when present, reads them and also receives the batch-size and latency
- * distributions.
+ * The counters of one service, shared by its threads. Counters are the source of truth; the
+ * Micrometer registries a {@link KafkaScoringMetrics} binds read them and also receive the
+ * batch-size and latency distributions. Names no Micrometer type: Micrometer is optional.
  */
 final class ServiceMetrics implements AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(ServiceMetrics.class);
-  private static final String MICROMETER = "io.micrometer.core.instrument.MeterRegistry";
-
-  /** Receives the distributions; implemented over Micrometer. */
+  /** Receives the distributions; implemented over Micrometer by {@link KafkaScoringMetrics}. */
   interface Distributions extends AutoCloseable {
     void batchSize(int records);
 
@@ -40,40 +37,25 @@ final class ServiceMetrics implements AutoCloseable {
   private final LongAdder latencyCount = new LongAdder();
   private final LongAdder latencySum = new LongAdder();
   private final LongAccumulator latencyMax = new LongAccumulator(Math::max, 0);
-  private final Distributions distributions;
+  private final Map<String, String> tags;
+  private final List<Distributions> distributions = new CopyOnWriteArrayList<>();
 
-  private ServiceMetrics(Object registry, Map<String, String> tags) {
-    this.distributions = registry == null ? null : MicrometerMetrics.bind(registry, this, tags);
+  /** Counters whose meters will be tagged {@code tags}; published nowhere until attached. */
+  ServiceMetrics(Map<String, String> tags) {
+    this.tags = Map.copyOf(tags);
   }
 
-  /**
-   * Counters published to {@code registry} (a Micrometer {@code MeterRegistry}), or to
-   * Micrometer's global registry when {@code registry} is null and Micrometer is present, or
-   * nowhere but {@link #snapshot()}.
-   */
-  static ServiceMetrics create(Object registry, Map<String, String> tags) {
-    if (registry == null && micrometerPresent()) {
-      registry = MicrometerMetrics.globalRegistry();
-    }
-    return new ServiceMetrics(registry, tags);
+  /** The tags every meter of this service carries. */
+  Map<String, String> tags() {
+    return tags;
   }
 
-  /** Checks that {@code registry} is a Micrometer registry, without loading Micrometer if null. */
-  static void checkRegistry(Object registry) {
-    if (registry != null && !(micrometerPresent() && MicrometerMetrics.isRegistry(registry))) {
-      throw new IllegalArgumentException("not a Micrometer MeterRegistry: "
-          + registry.getClass().getName());
-    }
+  void attach(Distributions d) {
+    distributions.add(d);
   }
 
-  private static boolean micrometerPresent() {
-    try {
-      Class.forName(MICROMETER, false, ServiceMetrics.class.getClassLoader());
-      return true;
-    } catch (ClassNotFoundException | LinkageError e) {
-      LOG.debug("Micrometer is not on the classpath; metrics are kept for metrics() only");
-      return false;
-    }
+  void detach(Distributions d) {
+    distributions.remove(d);
   }
 
   void polled(int records) {
@@ -81,8 +63,8 @@ final class ServiceMetrics implements AutoCloseable {
     recordsIn.add(records);
     batches.increment();
     maxBatch.accumulate(records);
-    if (distributions != null) {
-      distributions.batchSize(records);
+    for (Distributions d : distributions) {
+      d.batchSize(records);
     }
   }
 
@@ -97,8 +79,8 @@ final class ServiceMetrics implements AutoCloseable {
       latencyCount.increment();
       latencySum.add(latency);
       latencyMax.accumulate(latency);
-      if (distributions != null) {
-        distributions.latencyMillis(latency);
+      for (Distributions d : distributions) {
+        d.latencyMillis(latency);
       }
     }
   }
@@ -113,11 +95,12 @@ final class ServiceMetrics implements AutoCloseable {
         rewinds.sum(), deadLettersTruncated.sum());
   }
 
-  /** Removes the service's meters from the registry. */
+  /** Removes the service's meters from every registry they were bound to. */
   @Override
   public void close() {
-    if (distributions != null) {
-      distributions.close();
+    for (Distributions d : distributions) {
+      detach(d);
+      d.close();
     }
   }
 }

@@ -5,7 +5,7 @@ import org.apache.kafka.common.KafkaException;
 /**
  * Thrown by {@link KafkaScoringService#start()} when the service cannot run with what it found:
  * no broker answered {@code bootstrap.servers} within {@value
- * KafkaScoringConfig#STARTUP_TIMEOUT_MS}, the address is a KRaft controller rather than a
+ * KafkaScoringConfig#STARTUP_TIMEOUT_MS_CONFIG}, the address is a KRaft controller rather than a
  * broker, one of its topics does not exist, the principal may not use them, or a transactional
  * producer could not initialize. The message says which, naming the setting to change; the
  * service is then {@link KafkaScoringService.State#FAILED} and has released everything it

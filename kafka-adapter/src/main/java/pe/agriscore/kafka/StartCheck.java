@@ -53,7 +53,7 @@ final class StartCheck {
    *
    * @throws ServiceStartException saying what is wrong and which setting to change
    */
-  static Found run(ServiceConfig config) {
+  static Found run(KafkaScoringConfig config) {
     long deadline = System.nanoTime() + config.startupTimeout.toNanos();
     String bootstrap = String.valueOf(config.consumerConfig(0)
         .get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG));
@@ -75,7 +75,7 @@ final class StartCheck {
     }
   }
 
-  private static void awaitBroker(Admin admin, String bootstrap, ServiceConfig config,
+  private static void awaitBroker(Admin admin, String bootstrap, KafkaScoringConfig config,
       long deadline) throws InterruptedException {
     try {
       admin.describeCluster().nodes().get(left(deadline), TimeUnit.NANOSECONDS);
@@ -87,7 +87,7 @@ final class StartCheck {
   }
 
   /** Describes the three topics; returns the input topic's partition count. */
-  private static int checkTopics(Admin admin, String bootstrap, ServiceConfig config,
+  private static int checkTopics(Admin admin, String bootstrap, KafkaScoringConfig config,
       long deadline) throws InterruptedException {
     Map<String, String> settings = topicSettings(config);
     Map<String, KafkaFuture<TopicDescription>> futures = admin.describeTopics(settings.keySet())
@@ -129,7 +129,7 @@ final class StartCheck {
   }
 
   /** Reads the topics' max.message.bytes and derives what the service may write. */
-  private static Found limits(Admin admin, ServiceConfig config, long deadline, int partitions)
+  private static Found limits(Admin admin, KafkaScoringConfig config, long deadline, int partitions)
       throws InterruptedException {
     Map<String, String> settings = topicSettings(config);
     Map<String, Integer> maxMessageBytes = new HashMap<>();
@@ -188,16 +188,16 @@ final class StartCheck {
     return new Found(limits, producerDefaults, partitions);
   }
 
-  private static Map<String, String> topicSettings(ServiceConfig config) {
+  private static Map<String, String> topicSettings(KafkaScoringConfig config) {
     Map<String, String> m = new LinkedHashMap<>();
-    m.put(config.inputTopic, KafkaScoringConfig.INPUT_TOPIC);
-    m.put(config.outputTopic, KafkaScoringConfig.OUTPUT_TOPIC);
-    m.put(config.deadLetterTopic, KafkaScoringConfig.DEAD_LETTER_TOPIC);
+    m.put(config.inputTopic, KafkaScoringConfig.INPUT_TOPIC_CONFIG);
+    m.put(config.outputTopic, KafkaScoringConfig.OUTPUT_TOPIC_CONFIG);
+    m.put(config.deadLetterTopic, KafkaScoringConfig.DEAD_LETTER_TOPIC_CONFIG);
     return m;
   }
 
   private static ServiceStartException translate(Throwable cause, String bootstrap,
-      ServiceConfig config, String doing) {
+      KafkaScoringConfig config, String doing) {
     if (cause instanceof UnsupportedVersionException) {
       return controllerPort(bootstrap, cause);
     }
@@ -226,10 +226,10 @@ final class StartCheck {
         + " client listener (often port 9092)", cause);
   }
 
-  private static ServiceStartException noBroker(String bootstrap, ServiceConfig config,
+  private static ServiceStartException noBroker(String bootstrap, KafkaScoringConfig config,
       Throwable cause) {
     return new ServiceStartException("no Kafka broker answered at bootstrap.servers=" + bootstrap
-        + " within " + KafkaScoringConfig.STARTUP_TIMEOUT_MS + "=" + config.startupTimeout
+        + " within " + KafkaScoringConfig.STARTUP_TIMEOUT_MS_CONFIG + "=" + config.startupTimeout
         .toMillis() + ": check the host names, the port and security.protocol (a TLS listener"
         + " does not answer a PLAINTEXT client), and that the brokers run", cause);
   }

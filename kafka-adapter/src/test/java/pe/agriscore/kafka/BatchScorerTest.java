@@ -58,8 +58,8 @@ class BatchScorerTest {
     p.put("agriscore.dead.letter.topic", "dlq");
     p.put("agriscore.engine.retry.backoff.ms", "1");
     p.putAll(extra);
-    ServiceConfig config = ServiceConfig.parse(p);
-    return new BatchScorer(scorer, config, ServiceMetrics.create(null, Map.of()), limits);
+    KafkaScoringConfig config = new KafkaScoringConfig(p);
+    return new BatchScorer(scorer, config, new ServiceMetrics(Map.of()), limits);
   }
 
   private static ConsumerRecord<byte[], byte[]> record(long offset, String key, byte[] value,

@@ -49,7 +49,7 @@ class EngineFailureTest {
       FlakyEngine.failNextCalls.set(2);
       KafkaScoringService service = Services.start(scorer, Services.with(
           Services.properties(broker.bootstrapServers(), run, DeliveryMode.EXACTLY_ONCE),
-          KafkaScoringConfig.ENGINE_RETRY_BACKOFF_MS, "50"));
+          KafkaScoringConfig.ENGINE_RETRY_BACKOFF_MS_CONFIG, "50"));
       Topics.awaitCommittedToEnd(admin, run + "-group", run + "-in", Duration.ofSeconds(60));
       service.close();
       assertEquals(40, TopicReader.readAll(broker.bootstrapServers(), run + "-out").size());
@@ -70,8 +70,8 @@ class EngineFailureTest {
       Map<String, RecordMetadata> sent = produce(broker, run + "-in", 30, 17);
       KafkaScoringService service = Services.start(scorer, Services.with(Services.with(
           Services.properties(broker.bootstrapServers(), run, DeliveryMode.EXACTLY_ONCE),
-          KafkaScoringConfig.ENGINE_RETRY_BACKOFF_MS, "20"),
-          KafkaScoringConfig.ENGINE_RETRIES, "2"));
+          KafkaScoringConfig.ENGINE_RETRY_BACKOFF_MS_CONFIG, "20"),
+          KafkaScoringConfig.ENGINE_RETRIES_CONFIG, "2"));
       Topics.awaitCommittedToEnd(admin, run + "-group", run + "-in", Duration.ofSeconds(60));
       service.close();
 
@@ -114,9 +114,9 @@ class EngineFailureTest {
       Map<String, RecordMetadata> sent = produce(broker, run + "-in", 20, 12);
       Map<String, Object> props = Services.properties(broker.bootstrapServers(), run,
           DeliveryMode.EXACTLY_ONCE);
-      props.put(KafkaScoringConfig.ENGINE_FAILURE_POLICY, "fail");
-      props.put(KafkaScoringConfig.ENGINE_RETRIES, "1");
-      props.put(KafkaScoringConfig.ENGINE_RETRY_BACKOFF_MS, "20");
+      props.put(KafkaScoringConfig.ENGINE_FAILURE_POLICY_CONFIG, "fail");
+      props.put(KafkaScoringConfig.ENGINE_RETRIES_CONFIG, "1");
+      props.put(KafkaScoringConfig.ENGINE_RETRY_BACKOFF_MS_CONFIG, "20");
       KafkaScoringService service = Services.start(scorer, props);
       assertTrue(service.awaitTermination(Duration.ofSeconds(60)), "the service must stop");
       assertEquals(KafkaScoringService.State.FAILED, service.state());

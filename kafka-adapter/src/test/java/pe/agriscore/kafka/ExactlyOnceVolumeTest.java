@@ -56,8 +56,8 @@ class ExactlyOnceVolumeTest {
       KafkaScoringService service = KafkaScoringService.builder(scorer)
           .properties(Services.properties(broker.bootstrapServers(), run,
               DeliveryMode.EXACTLY_ONCE))
-          .meterRegistry(registry)
           .build();
+      new KafkaScoringMetrics(service).bindTo(registry);
       service.start();
       long t0 = System.nanoTime();
       try (RequestProducer producer = new RequestProducer(broker.bootstrapServers(),

@@ -129,7 +129,7 @@ class GroupMembershipTest {
         CreditScorer scorer = CreditScorer.open(TestBundles.writeScorecardBundle(tmp))) {
       Topics.create(admin, 4, run + "-in", run + "-out", run + "-dlq");
       Map<String, Object> props = Services.with(Services.properties(broker.bootstrapServers(),
-          run, DeliveryMode.EXACTLY_ONCE), KafkaScoringConfig.INSTANCE_ID, "scorer-1");
+          run, DeliveryMode.EXACTLY_ONCE), KafkaScoringConfig.INSTANCE_ID_CONFIG, "scorer-1");
       props.put("max.poll.records", "100");
       KafkaScoringService old = Services.start(scorer, props);
       KafkaScoringService replacement;

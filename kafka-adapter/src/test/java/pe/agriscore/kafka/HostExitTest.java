@@ -82,8 +82,8 @@ class HostExitTest {
       String bootstrap = args[0];
       String run = args[1];
       Map<String, Object> p = Services.properties(bootstrap, run, DeliveryMode.EXACTLY_ONCE);
-      p.put(KafkaScoringConfig.SHUTDOWN_TIMEOUT_MS, "2000");
-      p.put(KafkaScoringConfig.STALL_TIMEOUT_MS, "2000");
+      p.put(KafkaScoringConfig.SHUTDOWN_TIMEOUT_MS_CONFIG, "2000");
+      p.put(KafkaScoringConfig.STALL_TIMEOUT_MS_CONFIG, "2000");
       try (CreditScorer scorer = CreditScorer.open(Path.of(args[2]));
           Admin admin = Topics.admin(bootstrap)) {
         KafkaScoringService service = Services.start(scorer, p);

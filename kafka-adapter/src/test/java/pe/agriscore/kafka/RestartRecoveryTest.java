@@ -49,7 +49,7 @@ class RestartRecoveryTest {
       Topics.create(admin, 3, run + "-in", run + "-out", run + "-dlq");
       Map<String, Object> props = Services.properties(broker.bootstrapServers(), run,
           DeliveryMode.EXACTLY_ONCE);
-      props.put(KafkaScoringConfig.INSTANCE_ID, "scoring-0");
+      props.put(KafkaScoringConfig.INSTANCE_ID_CONFIG, "scoring-0");
       props.put("session.timeout.ms", String.valueOf(SESSION_TIMEOUT_MS));
       props.put("max.poll.records", "100");
       long idleMs;

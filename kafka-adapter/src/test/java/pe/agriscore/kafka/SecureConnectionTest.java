@@ -122,7 +122,7 @@ class SecureConnectionTest {
         CreditScorer scorer = CreditScorer.open(bundle)) {
       Topics.create(admin, 1, run + "-in", run + "-out", run + "-dlq");
       Map<String, Object> props = secured(run, security);
-      props.put(KafkaScoringConfig.STARTUP_TIMEOUT_MS, "10000");
+      props.put(KafkaScoringConfig.STARTUP_TIMEOUT_MS_CONFIG, "10000");
       KafkaScoringService service = KafkaScoringService.builder(scorer).properties(props)
           .build();
       try {

@@ -30,7 +30,7 @@ class StartupFailureTest {
 
   private static Map<String, Object> properties(String bootstrap, String run) {
     return Services.with(Services.properties(bootstrap, run, DeliveryMode.EXACTLY_ONCE),
-        KafkaScoringConfig.STARTUP_TIMEOUT_MS, "5000");
+        KafkaScoringConfig.STARTUP_TIMEOUT_MS_CONFIG, "5000");
   }
 
   /** Starts a service that must refuse; returns the refusal after checking the final state. */

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import pe.agriscore.scoring.CreditScorer;
 import pe.agriscore.testing.TestBundles;
 
-class ServiceConfigTest {
+class KafkaScoringConfigTest {
 
   private static Map<String, Object> minimal() {
     Map<String, Object> p = new HashMap<>();
@@ -37,14 +38,32 @@ class ServiceConfigTest {
   }
 
   private static ConfigException refused(Map<String, Object> props, String key) {
-    ConfigException e = assertThrows(ConfigException.class, () -> ServiceConfig.parse(props));
+    ConfigException e = assertThrows(ConfigException.class, () -> new KafkaScoringConfig(props));
     assertTrue(e.getMessage().contains(key), e.getMessage());
     return e;
   }
 
   @Test
+  void readsAPropertiesFileAsAKafkaAbstractConfig() {
+    Properties file = new Properties();
+    minimal().forEach(file::put);
+    file.put("agriscore.consumer.threads", "3");
+    file.put("agriscore.engine.retry.backoff.ms", "250");
+    KafkaScoringConfig c = new KafkaScoringConfig(file);
+    assertEquals(3, c.getInt(KafkaScoringConfig.CONSUMER_THREADS_CONFIG));
+    assertEquals(250L, c.getLong(KafkaScoringConfig.ENGINE_RETRY_BACKOFF_MS_CONFIG));
+    assertEquals(2000L, c.getLong(KafkaScoringConfig.ENGINE_RETRY_BACKOFF_MAX_MS_CONFIG));
+    assertEquals("at_least_once", new KafkaScoringConfig(with(
+        KafkaScoringConfig.DELIVERY_MODE_CONFIG, "at_least_once"))
+        .getString(KafkaScoringConfig.DELIVERY_MODE_CONFIG));
+    // Only adapter settings are AbstractConfig values; client properties are routed apart.
+    assertFalse(c.values().containsKey("bootstrap.servers"));
+    assertEquals(3, c.threads);
+  }
+
+  @Test
   void theDefaultsAreExactlyOnceWithSafeClientSettings() {
-    ServiceConfig c = ServiceConfig.parse(minimal());
+    KafkaScoringConfig c = new KafkaScoringConfig(minimal());
     assertEquals(DeliveryMode.EXACTLY_ONCE, c.deliveryMode);
     assertEquals(1, c.threads);
     assertEquals(65536, c.maxRequestBytes);
@@ -65,11 +84,11 @@ class ServiceConfigTest {
 
   @Test
   void theShortExactlyOnceRetryBackoffIsOnlyADefault() {
-    assertEquals(250, ServiceConfig.parse(with("retry.backoff.ms", 250)).producerConfig(0)
+    assertEquals(250, new KafkaScoringConfig(with("retry.backoff.ms", 250)).producerConfig(0)
         .get("retry.backoff.ms"));
-    assertEquals(300, ServiceConfig.parse(with("producer.retry.backoff.ms", 300))
+    assertEquals(300, new KafkaScoringConfig(with("producer.retry.backoff.ms", 300))
         .producerConfig(0).get("retry.backoff.ms"));
-    assertNull(ServiceConfig.parse(with("agriscore.delivery.mode", "at_least_once"))
+    assertNull(new KafkaScoringConfig(with("agriscore.delivery.mode", "at_least_once"))
         .producerConfig(0).get("retry.backoff.ms"), "Kafka's own default at-least-once");
   }
 
@@ -80,7 +99,7 @@ class ServiceConfigTest {
     p.put("sasl.mechanism", "SCRAM-SHA-512");
     p.put("consumer.max.poll.records", 200);
     p.put("producer.linger.ms", 20);
-    ServiceConfig c = ServiceConfig.parse(p);
+    KafkaScoringConfig c = new KafkaScoringConfig(p);
     assertEquals("SASL_SSL", c.consumerConfig(0).get("security.protocol"));
     assertEquals("SASL_SSL", c.producerConfig(0).get("security.protocol"));
     assertEquals("SCRAM-SHA-512", c.producerConfig(0).get("sasl.mechanism"));
@@ -98,7 +117,7 @@ class ServiceConfigTest {
     p.put("agriscore.transactional.id.prefix", "bank-scoring");
     p.put("client.id", "scorer");
     p.put("group.instance.id", "pod-7");
-    ServiceConfig c = ServiceConfig.parse(p);
+    KafkaScoringConfig c = new KafkaScoringConfig(p);
     assertEquals("bank-scoring-pod-7-0", c.producerConfig(0).get("transactional.id"));
     assertEquals("bank-scoring-pod-7-2", c.producerConfig(2).get("transactional.id"));
     assertEquals("scorer-1", c.consumerConfig(1).get("client.id"));
@@ -108,13 +127,13 @@ class ServiceConfigTest {
 
   @Test
   void aRandomInstanceIdIsChosenPerServiceWhenNoneIsSet() {
-    assertNotEquals(ServiceConfig.parse(minimal()).instanceId,
-        ServiceConfig.parse(minimal()).instanceId);
+    assertNotEquals(new KafkaScoringConfig(minimal()).instanceId,
+        new KafkaScoringConfig(minimal()).instanceId);
   }
 
   @Test
   void atLeastOnceHasNoTransactionsButKeepsAcksAll() {
-    ServiceConfig c = ServiceConfig.parse(with("agriscore.delivery.mode", "AT_LEAST_ONCE"));
+    KafkaScoringConfig c = new KafkaScoringConfig(with("agriscore.delivery.mode", "AT_LEAST_ONCE"));
     assertEquals(DeliveryMode.AT_LEAST_ONCE, c.deliveryMode);
     assertNull(c.producerConfig(0).get("transactional.id"));
     assertEquals("all", c.producerConfig(0).get("acks"));
@@ -129,7 +148,7 @@ class ServiceConfigTest {
     alos.put("agriscore.delivery.mode", "at_least_once");
     e = refused(alos, "enable.auto.commit");
     assertTrue(e.getMessage().contains("lose requests"), e.getMessage());
-    ServiceConfig.parse(with("enable.auto.commit", "false"));
+    new KafkaScoringConfig(with("enable.auto.commit", "false"));
   }
 
   @Test
@@ -140,7 +159,7 @@ class ServiceConfigTest {
     Map<String, Object> alos = with("isolation.level", "read_uncommitted");
     alos.put("agriscore.delivery.mode", "at_least_once");
     assertEquals("read_uncommitted",
-        ServiceConfig.parse(alos).consumerConfig(0).get("isolation.level"));
+        new KafkaScoringConfig(alos).consumerConfig(0).get("isolation.level"));
   }
 
   @Test
@@ -151,8 +170,8 @@ class ServiceConfigTest {
     alos.put("agriscore.delivery.mode", "at_least_once");
     e = refused(alos, "acks");
     assertTrue(e.getMessage().contains("at_least_once needs acks=all"), e.getMessage());
-    ServiceConfig.parse(with("acks", "-1"));
-    ServiceConfig.parse(with("acks", "all"));
+    new KafkaScoringConfig(with("acks", "-1"));
+    new KafkaScoringConfig(with("acks", "all"));
   }
 
   @Test
@@ -163,7 +182,7 @@ class ServiceConfigTest {
   @Test
   void aHandSetTransactionalIdServesOneThreadOnly() {
     Map<String, Object> p = with("transactional.id", "scoring-1");
-    assertEquals("scoring-1", ServiceConfig.parse(p).producerConfig(0).get("transactional.id"));
+    assertEquals("scoring-1", new KafkaScoringConfig(p).producerConfig(0).get("transactional.id"));
     p.put("agriscore.consumer.threads", "2");
     ConfigException e = refused(p, "transactional.id");
     assertTrue(e.getMessage().contains("fence each other"), e.getMessage());
@@ -177,7 +196,7 @@ class ServiceConfigTest {
     refused(with("value.deserializer", StringDeserializer.class), "value.deserializer");
     refused(with("key.serializer", "org.apache.kafka.common.serialization.StringSerializer"),
         "key.serializer");
-    ServiceConfig.parse(with("value.deserializer", ByteArrayDeserializer.class));
+    new KafkaScoringConfig(with("value.deserializer", ByteArrayDeserializer.class));
   }
 
   @Test
@@ -214,9 +233,6 @@ class ServiceConfigTest {
   void theBuilderChecksBeforeAnyConnection(@TempDir Path tmp) throws Exception {
     try (CreditScorer scorer = CreditScorer.open(TestBundles.writeScorecardBundle(tmp))) {
       KafkaScoringService.Builder b = KafkaScoringService.builder(scorer);
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> b.meterRegistry("a registry"));
-      assertTrue(e.getMessage().contains("MeterRegistry"), e.getMessage());
       b.properties(with("enable.auto.commit", "true"));
       assertThrows(ConfigException.class, b::build);
       KafkaScoringService service = b.property("enable.auto.commit", "false").build();
