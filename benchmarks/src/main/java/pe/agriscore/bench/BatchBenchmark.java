@@ -52,7 +52,7 @@ public class BatchBenchmark {
   @Setup(Level.Trial)
   public void load() {
     scorer = Fixtures.scorer(model, 0);
-    requests = Arrays.asList(Fixtures.requests(scorer.bundle(), batch));
+    requests = Arrays.asList(Fixtures.requests(model, batch));
   }
 
   /** Frees the engine's native memory. */

@@ -53,7 +53,7 @@ public class ConcurrencyBenchmark {
   @Setup(Level.Trial)
   public void load() {
     scorer = Fixtures.scorer(model, 0);
-    requests = Fixtures.requests(scorer.bundle(), POOL);
+    requests = Fixtures.requests(model, POOL);
   }
 
   /** Frees the engine's native memory. */

@@ -15,7 +15,7 @@ import pe.agriscore.scoring.CreditScorer;
  *
  * <pre>{@code
  * CreditScorer scorer = Fixtures.scorer("tensorflow", 0);
- * ScoringRequest[] requests = Fixtures.requests(scorer.bundle(), 1024);
+ * ScoringRequest[] requests = Fixtures.requests("tensorflow", 1024);
  * }</pre>
  *
  * <p><b>Threads.</b> Every engine runs with {@value #INTRA_OP_THREADS} intra-op threads (default
@@ -66,13 +66,20 @@ public final class Fixtures {
         .engineOptions(engineOptions())
         .maxReasonCodes(maxReasonCodes)
         .build();
-    String actual = scorer.bundle().manifest().engine();
+    String actual = scorer.model().engine();
     if (!actual.equals(engine)) {
       scorer.close();
       throw new IllegalStateException(bundle + " runs on engine '" + actual + "', not '" + engine
           + "'");
     }
     return scorer;
+  }
+
+  /** {@link #requests(ModelBundle, int)} of the reference bundle of {@code engine}. */
+  public static ScoringRequest[] requests(String engine, int n) {
+    try (ModelBundle bundle = ModelBundle.open(ReferenceBundles.locate(engine))) {
+      return requests(bundle, n);
+    }
   }
 
   /** {@code n} requests: the bundle's golden cases in order, repeated, ids {@code BENCH-<i>}. */

@@ -43,7 +43,7 @@ public class JsonBenchmark {
   @Setup(Level.Trial)
   public void prepare() {
     try (CreditScorer scorer = Fixtures.scorer("scorecard", 4)) {
-      ScoringRequest[] requests = Fixtures.requests(scorer.bundle(), POOL);
+      ScoringRequest[] requests = Fixtures.requests("scorecard", POOL);
       requestJson = new byte[POOL][];
       scores = new CreditScore[POOL];
       for (int i = 0; i < POOL; i++) {

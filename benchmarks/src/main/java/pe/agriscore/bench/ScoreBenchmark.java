@@ -53,7 +53,7 @@ public class ScoreBenchmark {
   @Setup(Level.Trial)
   public void load() {
     scorer = Fixtures.scorer(model, reasonCodes);
-    requests = Fixtures.requests(scorer.bundle(), POOL);
+    requests = Fixtures.requests(model, POOL);
   }
 
   /** Frees the engine's native memory. */

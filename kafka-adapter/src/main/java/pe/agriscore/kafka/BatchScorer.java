@@ -293,9 +293,9 @@ final class BatchScorer {
       Instant now = Instant.now();
       scored = new ArrayList<>(subset.size());
       for (ScoringRequest r : subset) {
-        scored.add(new ScoringError(r.applicantId(), ScoringError.Kind.ENGINE_FAILURE,
-            "scoring failed: " + e, List.of(), scorer.modelName(), scorer.modelVersion(), now,
-            e.getClass().getName()));
+        // The scorer's own wording for an engine failure, so its dead letters read like its logs.
+        scored.add(ScoringError.engineFailure(r.applicantId(), scorer.model().engine(), e,
+            scorer.modelName(), scorer.modelVersion(), now));
       }
     }
     List<Integer> failing = new ArrayList<>();

@@ -29,6 +29,7 @@ import pe.agriscore.kafka.testing.Outcome;
 import pe.agriscore.kafka.testing.Requests;
 import pe.agriscore.scoring.CreditScore;
 import pe.agriscore.scoring.CreditScorer;
+import pe.agriscore.scoring.ScorerClosedException;
 import pe.agriscore.testing.FaultyEngine;
 import pe.agriscore.testing.TestBundles;
 
@@ -152,7 +153,34 @@ class BatchScorerTest {
     assertEquals("5", header(poison, DeadLetterHeaders.ERROR_ATTEMPTS));
     assertEquals(IllegalStateException.class.getName(),
         header(poison, DeadLetterHeaders.ERROR_CLASS));
+    assertEquals("engine 'test-faulty' failed: native failure in row 0",
+        header(poison, DeadLetterHeaders.ERROR_MESSAGE), "the scorer's own wording");
     assertEquals("[]", header(poison, DeadLetterHeaders.ERROR_REASONS));
+  }
+
+  /**
+   * A call that throws instead of returning results (here: the scorer was closed under the
+   * service) is dead-lettered in the same words as an engine failure inside the scorer; before,
+   * it read {@code scoring failed: pe.agriscore.scoring.ScorerClosedException: ...}.
+   */
+  @Test
+  void aScoringCallThatThrowsIsDeadLetteredInTheScorersWording() throws Exception {
+    BatchScorer scorer = batchScorer(TestBundles.writeScorecardBundle(tmp), Map.of());
+    scorers.get(0).close();
+    List<ConsumerRecord<byte[], byte[]>> in = List.of(
+        record(0, "A-0", ScoringJson.writeRequest(TestBundles.farm("A-0", 2)),
+            new RecordHeaders()));
+    ScoredBatch out = scorer.score(in);
+    assertEquals(0, out.scored());
+    assertEquals(1, out.deadLettered());
+    ProducerRecord<byte[], byte[]> r = out.records().get(0);
+    assertEquals("dlq", r.topic());
+    assertEquals("ENGINE_FAILURE", header(r, DeadLetterHeaders.ERROR_KIND));
+    assertEquals(ScorerClosedException.class.getName(), header(r, DeadLetterHeaders.ERROR_CLASS));
+    assertEquals("engine 'scorecard' failed: model test-scorecard 1.0.0 on engine 'scorecard' is"
+        + " closed: calls after close() cannot succeed, open a new CreditScorer",
+        header(r, DeadLetterHeaders.ERROR_MESSAGE));
+    assertEquals("4", header(r, DeadLetterHeaders.ERROR_ATTEMPTS), "1 call and 3 retries");
   }
 
   @Test

@@ -47,6 +47,9 @@ import pe.agriscore.schema.Feature;
  * engine by name on the classpath, loads the model, checks its input width and runs every golden
  * case; any failure refuses the bundle with a {@link BundleException} naming the file or case.
  *
+ * <p>{@link #model()} describes the loaded model (name, version, engine, schema, checksums) for
+ * inventories and logs.
+ *
  * <p><b>Thread safety:</b> a scorer is immutable after loading and fully thread-safe; share one
  * per model across the application. Concurrent calls give exactly the results they would give
  * alone.
@@ -93,6 +96,7 @@ public final class CreditScorer implements AutoCloseable {
   private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
 
   private final ModelBundle bundle;
+  private final ModelDescription description;
   private final ScoringModel model;
   private final Encoder encoder;
   private final ScoreScale scale;
@@ -131,6 +135,10 @@ public final class CreditScorer implements AutoCloseable {
     this.modelName = bundle.manifest().name();
     this.modelVersion = bundle.manifest().version();
     this.engineName = bundle.manifest().engine();
+    this.description = new ModelDescription(modelName, modelVersion, engineName,
+        bundle.manifest().description(), bundle.manifest().createdAt(), bundle.schema(), scale,
+        bundle.manifest().files(), bundle.manifest().manifestSha256(),
+        bundle.goldenCases().size());
     this.features = bundle.schema().features().toArray(new Feature[0]);
     this.linearTerms = model.logOddsCoefficients().orElse(null);
     this.baselineRow = new float[encoder.width()];
@@ -297,11 +305,9 @@ public final class CreditScorer implements AutoCloseable {
       LOG.error("engine '{}' failed on a batch of {} requests ({} rows)", engineName, count,
           totalRows, e);
       failure[0] = e;
-      String message = "engine '" + engineName + "' failed: " + e.getMessage();
       for (int k = 0; k < count; k++) {
-        results[chunk.index[k]] = new ScoringError(chunk.requests[k].applicantId(),
-            ScoringError.Kind.ENGINE_FAILURE, message, List.of(), modelName, modelVersion, now,
-            e.getClass().getName());
+        results[chunk.index[k]] = ScoringError.engineFailure(chunk.requests[k].applicantId(),
+            engineName, e, modelName, modelVersion, now);
       }
       return;
     }
@@ -475,9 +481,15 @@ public final class CreditScorer implements AutoCloseable {
     return !Arrays.equals(rows, base + start, base + end, baselineRow, start, end);
   }
 
-  /** The bundle this scorer was loaded from (schema, manifest, reference profile...). */
-  public ModelBundle bundle() {
-    return bundle;
+  /**
+   * What this scorer runs, for a model inventory or a log line: name, version, engine, schema,
+   * creation time, score scale, file checksums and golden case count. The description is
+   * immutable, never null, the same object on every call, and stays valid after {@link #close()};
+   * the bundle's files themselves are not handed out, since closing the scorer deletes a zip
+   * bundle's extracted copy.
+   */
+  public ModelDescription model() {
+    return description;
   }
 
   /** The model's name, from the manifest. */

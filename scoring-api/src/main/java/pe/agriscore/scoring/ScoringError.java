@@ -68,6 +68,26 @@ public record ScoringError(
         e.violations(), modelName, modelVersion, timestamp, null, e.omittedViolations());
   }
 
+  /**
+   * The error for a request whose scoring call threw {@code cause}: the one wording of an engine
+   * failure, {@code engine '<engine>' failed: <cause's message>}, used by {@link
+   * CreditScorer#scoreAll} and by the adapters that call it, so a log, a JSON error and a Kafka
+   * dead letter read the same. {@link #exceptionClass()} is the cause's class name.
+   *
+   * @param applicantId the request's applicant id, or {@code null} when it could not be read
+   * @param engine the engine's name, as in {@link ModelDescription#engine()}
+   * @param cause what the call threw; a cause without a message is named by its class
+   * @throws NullPointerException if {@code engine}, {@code cause} or a model field is null
+   */
+  public static ScoringError engineFailure(String applicantId, String engine, Throwable cause,
+      String modelName, String modelVersion, Instant timestamp) {
+    Objects.requireNonNull(engine, "engine");
+    String what = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getName();
+    return new ScoringError(applicantId, Kind.ENGINE_FAILURE,
+        "engine '" + engine + "' failed: " + what, List.of(), modelName, modelVersion, timestamp,
+        cause.getClass().getName());
+  }
+
   /** Validates and bounds (see the class comment). */
   public ScoringError {
     Objects.requireNonNull(kind, "kind");

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import pe.agriscore.bundle.BundleException;
 import pe.agriscore.bundle.BundleWriter;
+import pe.agriscore.bundle.ModelBundle;
 import pe.agriscore.request.ScoringRequest;
 import pe.agriscore.scoring.CreditScore;
 import pe.agriscore.scoring.CreditScorer;
@@ -43,9 +44,12 @@ class LogitOutputTest {
   void aLogitOutputIsTurnedIntoProbabilities() throws IOException {
     Path plain = TestBundles.writeScorecardBundle(Files.createDirectories(tmp.resolve("plain")),
         "test-opaque");
-    try (CreditScorer logit = CreditScorer.open(logitBundle(true));
+    Path logitDir = logitBundle(true);
+    try (ModelBundle bundle = ModelBundle.open(logitDir)) {
+      assertTrue(bundle.manifest().outputIsLogit());
+    }
+    try (CreditScorer logit = CreditScorer.open(logitDir);
         CreditScorer reference = CreditScorer.open(plain)) {
-      assertTrue(logit.bundle().manifest().outputIsLogit());
       for (ScoringRequest r : TestBundles.randomRequests(31, 40)) {
         CreditScore s = logit.score(r);
         assertEquals(TestBundles.expectedProbability(r), s.probabilityOfDefault(), 1e-12);

@@ -7,6 +7,7 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import pe.agriscore.bench.Fixtures;
+import pe.agriscore.bench.ReferenceBundles;
 import pe.agriscore.bench.djl.BareDjlModel;
 import pe.agriscore.bundle.GoldenCase;
 import pe.agriscore.bundle.ModelBundle;
@@ -27,9 +28,8 @@ class BaselinesTest {
   @ParameterizedTest
   @ValueSource(strings = {"tensorflow", "pytorch"})
   void bareDjlReproducesTheGoldenCases(String engine) {
-    try (CreditScorer scorer = Fixtures.scorer(engine, 0);
-        BareDjlModel bare = BareDjlModel.load(scorer.bundle())) {
-      ModelBundle bundle = scorer.bundle();
+    try (ModelBundle bundle = ModelBundle.open(ReferenceBundles.locate(engine));
+        BareDjlModel bare = BareDjlModel.load(bundle)) {
       float[] rows = encodeGolden(bundle);
       List<GoldenCase> golden = bundle.goldenCases();
       float[] p = bare.predict(rows, golden.size());
@@ -43,8 +43,8 @@ class BaselinesTest {
   @ParameterizedTest
   @ValueSource(strings = {"tensorflow", "pytorch"})
   void javaForwardPassMatchesGoldenCasesAndTheEngine(String engine) {
-    try (CreditScorer scorer = Fixtures.scorer(engine, 0)) {
-      ModelBundle bundle = scorer.bundle();
+    try (CreditScorer scorer = Fixtures.scorer(engine, 0);
+        ModelBundle bundle = ModelBundle.open(ReferenceBundles.locate(engine))) {
       MlpWeights weights = Weights.of(bundle);
       assertTrue(weights.layers().size() >= 2, "an MLP has hidden layers: " + weights);
       JavaMlp mlp = new JavaMlp(weights);

@@ -14,6 +14,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import pe.agriscore.bundle.GoldenCase;
+import pe.agriscore.bundle.ModelBundle;
 import pe.agriscore.json.ScoringJson;
 import pe.agriscore.kafka.DeliveryMode;
 import pe.agriscore.kafka.KafkaScoringService;
@@ -88,14 +89,14 @@ public final class ThroughputBenchmark {
         CreditScorer scorer = CreditScorer.builder(bundle).maxReasonCodes(reasonCodes).build()) {
       broker.start();
       String bootstrap = broker.bootstrapServers();
-      List<byte[]> payloads = payloads(scorer);
+      List<byte[]> payloads = payloads(bundle);
       try (Admin admin = Topics.admin(bootstrap)) {
         Topics.create(admin, partitions, "bench-in", "warmup-in");
         fill(bootstrap, "warmup-in", records, payloads);
         fill(bootstrap, "bench-in", records, payloads);
         System.out.printf("bundle %s (%s %s, engine %s), %d records in %d partitions,"
             + " max.poll.records=%d, reason codes %d, service threads %d, %d rounds%n", bundle,
-            scorer.modelName(), scorer.modelVersion(), scorer.bundle().manifest().engine(),
+            scorer.modelName(), scorer.modelVersion(), scorer.model().engine(),
             records, partitions, maxPoll, reasonCodes, threads, rounds);
         int run = 0;
         // Loops alternate within each round, so load on this shared machine hits them alike.
@@ -157,10 +158,14 @@ public final class ThroughputBenchmark {
   }
 
   /** The bundle's golden requests: valid for its schema whatever the model. */
-  private static List<byte[]> payloads(CreditScorer scorer) {
+  private static List<byte[]> payloads(Path bundle) {
+    List<GoldenCase> golden;
+    try (ModelBundle opened = ModelBundle.open(bundle)) {
+      golden = opened.goldenCases();
+    }
     List<byte[]> out = new ArrayList<>();
     int i = 0;
-    for (GoldenCase c : scorer.bundle().goldenCases()) {
+    for (GoldenCase c : golden) {
       ScoringRequest r = c.request();
       ScoringRequest.Builder b = ScoringRequest.builder("APPLICANT", r.asOfDate());
       r.values().forEach(b::setRaw);

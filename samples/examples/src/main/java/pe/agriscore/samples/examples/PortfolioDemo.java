@@ -66,11 +66,11 @@ public final class PortfolioDemo {
     List<String> headers = new ArrayList<>();
     for (String name : MODELS) {
       try (CreditScorer scorer = CreditScorer.open(models.resolve(name))) {
-        headers.add(scorer.bundle().manifest().engine());
+        headers.add(scorer.model().engine());
         byModel.add(scorer.scoreAll(requests));
         System.out.printf("loaded %s %s (engine %s, %d features, %d golden cases verified)%n",
-            scorer.modelName(), scorer.modelVersion(), scorer.bundle().manifest().engine(),
-            scorer.bundle().schema().size(), scorer.bundle().goldenCases().size());
+            scorer.modelName(), scorer.modelVersion(), scorer.model().engine(),
+            scorer.model().schema().size(), scorer.model().goldenCaseCount());
       }
     }
 

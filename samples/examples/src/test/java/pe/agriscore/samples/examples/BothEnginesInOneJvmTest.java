@@ -36,8 +36,8 @@ class BothEnginesInOneJvmTest {
     }
     try (CreditScorer tf = CreditScorer.open(MODELS.resolve("farmer-mlp-tf"));
         CreditScorer pt = CreditScorer.open(MODELS.resolve("farmer-mlp-pt"))) {
-      assertEquals("tensorflow", tf.bundle().manifest().engine());
-      assertEquals("pytorch", pt.bundle().manifest().engine());
+      assertEquals("tensorflow", tf.model().engine());
+      assertEquals("pytorch", pt.model().engine());
       String maps = Files.readString(Path.of("/proc/self/maps"));
       assertTrue(maps.contains("libtensorflow_framework.so"), "TensorFlow natives are mapped");
       assertTrue(maps.contains("libtorch_cpu.so"), "libtorch natives are mapped");

@@ -242,8 +242,8 @@ public final class BundleAssembler {
     writer(ReferenceProfiles.of(schema, train, trainPd), cases, created).writeTo(dir);
     // Opening runs every golden case through the engine once more, as a bank's load would.
     try (CreditScorer scorer = CreditScorer.open(dir)) {
-      if (scorer.bundle().goldenCases().size() != cases.size()) {
-        throw new IllegalStateException(dir + " holds " + scorer.bundle().goldenCases().size()
+      if (scorer.model().goldenCaseCount() != cases.size()) {
+        throw new IllegalStateException(dir + " holds " + scorer.model().goldenCaseCount()
             + " golden cases, not " + cases.size());
       }
     }

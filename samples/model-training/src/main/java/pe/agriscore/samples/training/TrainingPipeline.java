@@ -436,7 +436,7 @@ public final class TrainingPipeline {
         CreditScore s = scorer.score(request);
         log.accept(String.format(Locale.ROOT,
             "verified %s: CreditScorer.open ran %d golden cases; applicant %s scores %d (%s),"
-                + " PD %.4f, reasons %s", e.getKey(), scorer.bundle().goldenCases().size(),
+                + " PD %.4f, reasons %s", e.getKey(), scorer.model().goldenCaseCount(),
             request.applicantId(), s.points(), s.grade(), s.probabilityOfDefault(),
             s.reasons().stream().map(rc -> rc.feature()).toList()));
       }

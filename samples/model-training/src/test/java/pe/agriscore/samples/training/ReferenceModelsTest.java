@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import pe.agriscore.bundle.GoldenCase;
+import pe.agriscore.bundle.ModelBundle;
 import pe.agriscore.scoring.CreditScore;
 import pe.agriscore.scoring.CreditScorer;
 
@@ -26,12 +27,13 @@ class ReferenceModelsTest {
   @ParameterizedTest
   @ValueSource(strings = {"farmer-scorecard", "farmer-mlp-tf", "farmer-mlp-pt"})
   void committedBundlesLoadAndReproduceTheirGoldenCases(String name) {
-    try (CreditScorer scorer = CreditScorer.open(MODELS.resolve(name))) {
+    try (CreditScorer scorer = CreditScorer.open(MODELS.resolve(name));
+        ModelBundle bundle = ModelBundle.open(MODELS.resolve(name))) {
       assertEquals(name, scorer.modelName());
-      assertEquals(16, scorer.bundle().goldenCases().size());
-      GoldenCase c = scorer.bundle().goldenCases().get(0);
+      assertEquals(16, scorer.model().goldenCaseCount());
+      GoldenCase c = bundle.goldenCases().get(0);
       CreditScore s = scorer.score(c.request());
-      assertEquals(c.probability(), s.probabilityOfDefault(), scorer.bundle().goldenTolerance());
+      assertEquals(c.probability(), s.probabilityOfDefault(), bundle.goldenTolerance());
     }
   }
 

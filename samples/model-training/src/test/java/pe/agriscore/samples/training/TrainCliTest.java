@@ -114,7 +114,7 @@ class TrainCliTest {
     try (CreditScorer scorer = CreditScorer.open(out.resolve("caja-scorecard"))) {
       assertEquals(new ScoreScale(500, 10, 40, 300, 850, List.of(
           new ScoreScale.Grade("AA", 560), new ScoreScale.Grade("BB", 480),
-          new ScoreScale.Grade("CC", 300))), scorer.bundle().scoreScale());
+          new ScoreScale.Grade("CC", 300))), scorer.model().scoreScale());
     }
     String html = Files.readString(out.resolve("evaluation.html"), StandardCharsets.UTF_8);
     assertFalse(html.contains("AgriScore reference models"), "a bank's data is not ours");
@@ -132,7 +132,7 @@ class TrainCliTest {
       assertEquals(new ScoreScale(600, 20, 20, 300, 850, List.of(
           new ScoreScale.Grade("A", 660), new ScoreScale.Grade("B", 620),
           new ScoreScale.Grade("C", 580), new ScoreScale.Grade("D", 540),
-          new ScoreScale.Grade("E", 300))), scorer.bundle().scoreScale());
+          new ScoreScale.Grade("E", 300))), scorer.model().scoreScale());
     }
   }
 
@@ -204,7 +204,7 @@ class TrainCliTest {
     assertEquals(0, r.code(), r.err() + r.out());
     assertTrue(r.out().contains("imputation fitted on the training rows"), r.out());
     try (CreditScorer scorer = CreditScorer.open(out.resolve("farmer-scorecard"))) {
-      assertTrue(scorer.bundle().schema().features().stream()
+      assertTrue(scorer.model().schema().features().stream()
           .allMatch(f -> f.missing().imputes()), "every feature imputes a fitted value");
     }
   }
@@ -261,7 +261,7 @@ class TrainCliTest {
     assertTrue(cv.get(0).path("metrics").path("auc").path("mean").asDouble() > 0.55,
         cv::toString);
     try (CreditScorer scorer = CreditScorer.open(out.resolve("farmer-scorecard"))) {
-      String description = scorer.bundle().manifest().description();
+      String description = scorer.model().description();
       assertTrue(description.contains("trained on 1200 rows"), description);
     }
     String html = Files.readString(out.resolve("evaluation.html"), StandardCharsets.UTF_8);

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import pe.agriscore.bundle.GoldenCase;
+import pe.agriscore.bundle.ModelBundle;
 import pe.agriscore.request.ScoringRequest;
 import pe.agriscore.schema.FeatureSchema;
 import pe.agriscore.scoring.CreditScore;
@@ -77,16 +78,18 @@ class TrainingPipelineTest {
     }
 
     for (Path dir : outcome.bundles().values()) {
-      try (CreditScorer scorer = CreditScorer.open(dir)) {
-        List<GoldenCase> golden = scorer.bundle().goldenCases();
+      try (CreditScorer scorer = CreditScorer.open(dir);
+          ModelBundle bundle = ModelBundle.open(dir)) {
+        List<GoldenCase> golden = bundle.goldenCases();
         assertEquals(16, golden.size());
+        assertEquals(16, scorer.model().goldenCaseCount());
         assertTrue(golden.stream().anyMatch(g -> g.request().values().containsValue(null)),
             "a golden case exercises a missing (imputed) value");
         ScoringRequest request = golden.get(3).request();
         CreditScore score = scorer.score(request);
         assertEquals(golden.get(3).probability(), score.probabilityOfDefault(), 1e-6);
         assertTrue(score.points() >= 300 && score.points() <= 850);
-        assertNotNull(scorer.bundle().reference().score(), "the score profile is filled in");
+        assertNotNull(bundle.reference().score(), "the score profile is filled in");
       }
     }
 
@@ -115,9 +118,12 @@ class TrainingPipelineTest {
     assertTrue(m.test().auc() > 0.65, "AUC " + m.test().auc());
     assertTrue(m.details().contains("PyTorch 1.") || m.details().contains("PyTorch 2."),
         m.details());
-    try (CreditScorer scorer = CreditScorer.open(outcome.bundles().get("farmer-mlp-pt"))) {
-      assertEquals(1e-5, scorer.bundle().goldenTolerance());
-      assertTrue(Files.isRegularFile(scorer.bundle().root().resolve("model/mlp.pt")));
+    Path dir = outcome.bundles().get("farmer-mlp-pt");
+    try (CreditScorer scorer = CreditScorer.open(dir);
+        ModelBundle bundle = ModelBundle.open(dir)) {
+      assertEquals("pytorch", scorer.model().engine());
+      assertEquals(1e-5, bundle.goldenTolerance());
+      assertTrue(Files.isRegularFile(bundle.root().resolve("model/mlp.pt")));
     }
   }
 
