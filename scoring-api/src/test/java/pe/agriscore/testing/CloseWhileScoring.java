@@ -229,13 +229,29 @@ public final class CloseWhileScoring {
     System.out.println(OK);
   }
 
-  /** This process's threads, Java and native, from /proc/self/task. */
+  /** This process's threads, Java and native, from /proc/self/task, less the JVM's on-demand workers. */
   public static long nativeThreads() {
     try (var tasks = Files.list(Path.of("/proc/self/task"))) {
-      return tasks.count();
+      return tasks.filter(CloseWhileScoring::isCounted).count();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Every live thread but the JVM's compiler and G1 workers: the JVM starts those on demand (a
+   * loaded machine gets more of them mid-run), while a leak of the engine's or AgriScore's
+   * threads must show.
+   */
+  private static boolean isCounted(Path task) {
+    String name;
+    try {
+      name = Files.readString(task.resolve("comm")).strip();
+    } catch (IOException e) {
+      return false; // the thread ended while the list was read
+    }
+    return !(name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")
+        || name.startsWith("GC Thread#") || name.startsWith("G1 "));
   }
 
   /** This process's resident memory in KiB, from /proc/self/status. */
