@@ -1,12 +1,8 @@
 package pe.agriscore.scoring;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import pe.agriscore.testing.ChildJvm;
 import pe.agriscore.testing.CloseWhileScoring;
 import pe.agriscore.testing.TestBundles;
 
@@ -15,10 +11,6 @@ import pe.agriscore.testing.TestBundles;
  * scorecard scores nothing more; in a child JVM like the native engines' tests.
  */
 class CloseWhileScoringTest {
-
-  /** At least 20, as the issue asks; {@code -Dagriscore.test.close_rounds=100} runs longer. */
-  private static final String ROUNDS =
-      String.valueOf(Math.max(20, Integer.getInteger("agriscore.test.close_rounds", 20)));
 
   @Test
   void closingAScorerWhileThreadsScoreIsClean(@TempDir Path tmp) throws Exception {
@@ -31,11 +23,7 @@ class CloseWhileScoringTest {
   }
 
   private static void assertCleanRun(Path tmp, String mode) throws Exception {
-    Path bundle = TestBundles.writeScorecardBundle(tmp);
-    String out = ChildJvm.start(CloseWhileScoring.class, CloseWhileScoring.JVM_ARGS, mode, bundle.toString(),
-        ROUNDS).await();
-    System.out.println("scorecard " + mode + ": " + out.lines()
-        .filter(l -> l.contains(" rounds: ")).findFirst().orElse(out));
-    assertTrue(out.contains(CloseWhileScoring.OK), out);
+    CloseWhileScoring.assertCleanRunInChildJvm("scorecard", mode,
+        TestBundles.writeScorecardBundle(tmp));
   }
 }

@@ -52,6 +52,22 @@ public final class CloseWhileScoring {
   private CloseWhileScoring() {}
 
   /**
+   * Runs the check in a child JVM on {@code bundle} in {@code mode} ("scorer" or "model") and
+   * fails unless the child printed {@link #OK}: a crash fails the test instead of the build. At
+   * least 20 rounds; {@code -Dagriscore.test.close_rounds=100} runs longer.
+   */
+  public static void assertCleanRunInChildJvm(String engine, String mode, Path bundle)
+      throws Exception {
+    String rounds =
+        String.valueOf(Math.max(20, Integer.getInteger("agriscore.test.close_rounds", 20)));
+    String out = ChildJvm.start(CloseWhileScoring.class, JVM_ARGS, mode, bundle.toString(),
+        rounds).await();
+    System.out.println(engine + " " + mode + ": " + out.lines()
+        .filter(l -> l.contains(" rounds: ")).findFirst().orElse(out));
+    org.junit.jupiter.api.Assertions.assertTrue(out.contains(OK), out);
+  }
+
+  /**
    * Child JVM entry point: {@code <scorer|model> <bundle dir> <rounds>}. {@code scorer} scores
    * through {@link CreditScorer} (the closed error is {@link ScorerClosedException}); {@code
    * model} calls the bundle engine's {@link ScoringModel} directly, which must be safe on its

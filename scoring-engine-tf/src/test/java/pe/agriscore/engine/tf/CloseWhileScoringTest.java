@@ -1,12 +1,8 @@
 package pe.agriscore.engine.tf;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import pe.agriscore.testing.ChildJvm;
 import pe.agriscore.testing.CloseWhileScoring;
 
 /**
@@ -15,10 +11,6 @@ import pe.agriscore.testing.CloseWhileScoring;
  * error; in a child JVM, so that a crash fails the test instead of killing the build.
  */
 class CloseWhileScoringTest {
-
-  /** At least 20, as the issue asks; {@code -Dagriscore.test.close_rounds=100} runs longer. */
-  private static final String ROUNDS =
-      String.valueOf(Math.max(20, Integer.getInteger("agriscore.test.close_rounds", 20)));
 
   @Test
   void closingAScorerWhileThreadsScoreIsClean(@TempDir Path tmp) throws Exception {
@@ -31,11 +23,7 @@ class CloseWhileScoringTest {
   }
 
   private static void assertCleanRun(Path tmp, String mode) throws Exception {
-    Path bundle = new Mlp(11, 42).writeBundle(tmp, "mlp");
-    String out = ChildJvm.start(CloseWhileScoring.class, CloseWhileScoring.JVM_ARGS, mode, bundle.toString(),
-        ROUNDS).await();
-    System.out.println("TensorFlow " + mode + ": " + out.lines()
-        .filter(l -> l.contains(" rounds: ")).findFirst().orElse(out));
-    assertTrue(out.contains(CloseWhileScoring.OK), out);
+    CloseWhileScoring.assertCleanRunInChildJvm("TensorFlow", mode,
+        new Mlp(11, 42).writeBundle(tmp, "mlp"));
   }
 }
