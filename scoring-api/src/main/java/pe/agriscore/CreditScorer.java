@@ -169,22 +169,34 @@ public final class CreditScorer implements AutoCloseable {
   }
 
   /**
-   * Opens a bundle with default settings.
+   * Opens a bundle with default settings: {@code builder(bundle).build()}.
    *
+   * @param bundle a bundle directory or zip file
+   * @return a loaded, thread-safe scorer; close it when the model is retired
+   * @throws NullPointerException if {@code bundle} is null
    * @throws BundleException naming the bundle file or golden case at fault
    */
   public static CreditScorer open(Path bundle) {
     return builder(bundle).build();
   }
 
-  /** Starts configuring a scorer for the bundle at {@code bundle} (directory or zip). */
+  /**
+   * Starts configuring a scorer for the bundle at {@code bundle}; nothing is read until {@link
+   * Builder#build()}.
+   *
+   * @param bundle a bundle directory or zip file
+   * @return a new builder with every setting at its default
+   * @throws NullPointerException if {@code bundle} is null
+   */
   public static Builder builder(Path bundle) {
     return new Builder(bundle);
   }
 
   /**
-   * Scores one applicant.
+   * Scores one applicant. Thread-safe.
    *
+   * @param request the applicant; {@code null} is refused as an invalid request
+   * @return the score, never null
    * @throws InvalidRequestException naming every field and rule broken; for a {@code null}
    *     request, one {@code MALFORMED} violation of field {@code $}
    * @throws EngineException if the engine fails (the engine's exception is the cause) or returns
@@ -216,6 +228,8 @@ public final class CreditScorer implements AutoCloseable {
    * affect the others; an engine failure gives an {@code ENGINE_FAILURE} error to the requests of
    * that engine call only. The result list has one entry per request, in order.
    *
+   * @param requests the applicants, in order; the list itself must not be null
+   * @return one result per request, in the same order (a fixed-size list the caller owns)
    * @throws NullPointerException if {@code requests} is null
    * @throws ScorerClosedException if the scorer was closed
    */

@@ -29,6 +29,11 @@ class PublicApiTest {
   }
 
   @Test
+  void theExportedApiNamesNoInternalType() throws IOException {
+    PublicApi.of(CLASSES).assertNamesNoUnexportedType(Set.of());
+  }
+
+  @Test
   void theReadmeModuleMapStatesTheCounts() throws IOException {
     PublicApi.of(CLASSES).assertReadmeRow(Path.of("../README.md"), "kafka-adapter");
   }

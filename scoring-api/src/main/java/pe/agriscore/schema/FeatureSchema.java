@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.RandomAccess;
 import pe.agriscore.internal.Json;
+import pe.agriscore.internal.KnownProperties;
 
 /**
  * The ordered, named inputs a model scores: the contract between a bank's data and a model.
@@ -135,15 +136,23 @@ public record FeatureSchema(String name, String version, List<Feature> features)
   }
 
   /**
-   * Parses a schema.
+   * Parses a schema. Strict: an unknown property or feature type is refused by name (with the
+   * known ones, and a close one when there is: {@code "level"} gets "did you mean 'levels'?")
+   * before any value is judged, and no value is coerced into another type.
    *
-   * @throws IllegalArgumentException naming the property that is wrong
+   * @throws IllegalArgumentException {@code invalid schema JSON: } and what is wrong, naming the
+   *     JSON path of the field (for a feature also its name) and the rule it breaks, for example
+   *     {@code feature 'crop': unknown property 'level' in 'features[1]' (known: levels,
+   *     missing, name, text, unknown, unknownLevel); did you mean 'levels'?}
    */
   public static FeatureSchema fromJson(String json) {
     try {
+      KnownProperties.check(Json.readTree(json), FeatureSchema.class);
       return Json.read(json, FeatureSchema.class);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalArgumentException("invalid schema JSON: " + Json.describe(e), e);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("invalid schema JSON: " + e.getMessage(), e);
     }
   }
 
@@ -152,9 +161,27 @@ public record FeatureSchema(String name, String version, List<Feature> features)
     return fromJson(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
   }
 
-  /** Reads a schema file. */
+  /**
+   * Reads a schema file, such as the one a bank writes by hand for its own data, as {@link
+   * #fromJson(String)} does, naming the file in every error.
+   *
+   * <pre>{@code
+   * FeatureSchema schema = FeatureSchema.read(Path.of("schema.json"));
+   * // IllegalArgumentException: schema.json: invalid schema JSON: feature 'age': 'features[0]'
+   * //   has an unknown type 'integer' (known: boolean, categorical, numeric)
+   * }</pre>
+   *
+   * @throws IllegalArgumentException {@code <file>: invalid schema JSON: ...}, as {@link
+   *     #fromJson(String)}
+   * @throws IOException if the file cannot be read, or is not UTF-8
+   */
   public static FeatureSchema read(Path file) throws IOException {
-    return fromJson(Files.readString(file));
+    String json = Files.readString(file);
+    try {
+      return fromJson(json);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+    }
   }
 
   /** Builds a {@link FeatureSchema} feature by feature. */

@@ -4,8 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import pe.agriscore.testing.TestBundles;
 
 class FeatureSchemaTest {
@@ -66,6 +70,47 @@ class FeatureSchemaTest {
         """
         {"name": "s", "features": [{"type": "boolean", "name": "b",
          "missing": {"policy": "impute"}}]}""");
+  }
+
+  /**
+   * An unknown property or type is refused by name before any value is judged. Before issue
+   * #13 the creator's own check came first: "level" for "levels" read as "'levels' must list at
+   * least one level", "valu" as a missing 'value', "feature" as a schema with no features.
+   */
+  @Test
+  void aMisspeltPropertyIsRefusedByNameBeforeAnyValueIsJudged() {
+    assertMessage("feature 'crop': unknown property 'level' in 'features[0]' (known: levels,"
+        + " missing, name, text, unknown, unknownLevel); did you mean 'levels'?",
+        """
+        {"name": "s", "features": [{"type": "categorical", "name": "crop", "level": ["rice"]}]}""");
+    assertMessage("unknown property 'valu' in 'features[0].missing' (known: policy, value);"
+        + " did you mean 'value'?",
+        """
+        {"name": "s", "features": [{"type": "boolean", "name": "b",
+         "missing": {"policy": "impute", "valu": true}}]}""");
+    assertMessage("invalid schema JSON: unknown property 'feature' (known: features, name,"
+        + " version); did you mean 'features'?",
+        """
+        {"name": "s", "feature": [{"type": "boolean", "name": "b"}]}""");
+    assertMessage("feature 'age': 'features[1]' has an unknown type 'integer' (known: boolean,"
+        + " categorical, numeric)",
+        """
+        {"name": "s", "features": [{"type": "boolean", "name": "b"},
+         {"type": "integer", "name": "age", "min": 18, "max": 99}]}""");
+  }
+
+  @Test
+  void readingAFileNamesTheFile(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("schema.json");
+    Files.writeString(file, "{\"name\": \"s\", \"features\": [{\"type\": \"numeric\","
+        + " \"name\": \"age\", \"min\": 18, \"maxi\": 99}]}");
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> FeatureSchema.read(file));
+    assertEquals(file + ": invalid schema JSON: feature 'age': unknown property 'maxi' in"
+        + " 'features[0]' (known: max, min, missing, name, text, unit); did you mean 'max'?",
+        e.getMessage());
+    Files.writeString(file, TestBundles.schema().toJson());
+    assertEquals(TestBundles.schema(), FeatureSchema.read(file));
   }
 
   private static void assertMessage(String expectedPart, String json) {

@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.module.ModuleDescriptor;
+import java.lang.reflect.Executable;
+import java.lang.reflect.Field;
+import java.lang.reflect.Member;
+import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -136,6 +140,53 @@ public final class PublicApi {
         + ". Adding public API is a deliberate act: update the list (and the README's module"
         + " map) in the same commit.");
     assertEquals(committed.stream().sorted().toList(), committed, listFile + " is sorted");
+  }
+
+  /**
+   * Fails if a public or protected member of an exported type names a type of this module that
+   * is not exported to everyone (a user could call it but not name what it takes or returns),
+   * except the members listed in {@code allowed} as {@code Type#member}.
+   */
+  public void assertNamesNoUnexportedType(Set<String> allowed) {
+    Set<String> exported = exportedPackages();
+    Set<String> own = descriptor.packages();
+    List<String> leaks = new ArrayList<>();
+    for (String name : types) {
+      Class<?> c = load(name);
+      List<Member> members = new ArrayList<>();
+      members.addAll(List.of(c.getDeclaredMethods()));
+      members.addAll(List.of(c.getDeclaredConstructors()));
+      members.addAll(List.of(c.getDeclaredFields()));
+      for (Member m : members) {
+        int mod = m.getModifiers();
+        if (m.isSynthetic() || !(Modifier.isPublic(mod) || Modifier.isProtected(mod))) {
+          continue;
+        }
+        List<Class<?>> named = new ArrayList<>();
+        if (m instanceof Method x) {
+          named.add(x.getReturnType());
+        }
+        if (m instanceof Executable x) {
+          named.addAll(List.of(x.getParameterTypes()));
+          named.addAll(List.of(x.getExceptionTypes()));
+        }
+        if (m instanceof Field x) {
+          named.add(x.getType());
+        }
+        for (Class<?> n : named) {
+          while (n.isArray()) {
+            n = n.getComponentType();
+          }
+          String pkg = n.getPackageName();
+          if (own.contains(pkg) && !exported.contains(pkg)
+              && !allowed.contains(name + "#" + m.getName())) {
+            leaks.add(name + "#" + m.getName() + " names " + n.getName());
+          }
+        }
+      }
+    }
+    assertEquals(List.of(), leaks, "exported API of module " + moduleName()
+        + " naming unexported types");
   }
 
   /**

@@ -218,9 +218,9 @@ public final class TrainCli implements Callable<Integer> {
       }
       FeatureSchema schema;
       try {
-        schema = SchemaFile.read(schemaFile);
+        schema = FeatureSchema.read(schemaFile);
       } catch (IllegalArgumentException e) {
-        stderr.println("schema rejected: " + schemaFile + ": " + e.getMessage());
+        stderr.println("schema rejected: " + e.getMessage()); // names the file
         return 1;
       }
       TrainingPipeline pipeline;

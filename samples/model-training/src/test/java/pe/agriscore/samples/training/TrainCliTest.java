@@ -217,8 +217,9 @@ class TrainCliTest {
     Run r = cli("--data", farmers.toString(), "--schema", integer.toString(), "--out",
         dir.resolve("out").toString());
     assertEquals(1, r.code());
-    assertTrue(r.err().contains("features[0] ('age'): type 'integer' is not a feature type")
-        && r.err().contains("'numeric'"), r.err());
+    assertTrue(r.err().contains("schema rejected: " + integer + ": invalid schema JSON:"
+        + " feature 'age': 'features[0]' has an unknown type 'integer' (known: boolean,"
+        + " categorical, numeric)"), r.err());
     assertFalse(r.err().contains("Could not resolve type id"), r.err());
 
     Path level = dir.resolve("level.json");
@@ -227,8 +228,9 @@ class TrainCliTest {
     r = cli("--data", farmers.toString(), "--schema", level.toString(), "--out",
         dir.resolve("out").toString());
     assertEquals(1, r.code());
-    assertTrue(r.err().contains("features[0] ('crop'): unknown property 'level' (did you mean"
-        + " 'levels'?)"), r.err());
+    assertTrue(r.err().contains("schema rejected: " + level + ": invalid schema JSON: feature"
+        + " 'crop': unknown property 'level' in 'features[0]' (known: levels, missing, name,"
+        + " text, unknown, unknownLevel); did you mean 'levels'?"), r.err());
   }
 
   @Test
