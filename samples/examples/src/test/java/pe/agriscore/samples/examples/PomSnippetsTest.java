@@ -28,9 +28,10 @@ import org.xml.sax.InputSource;
  *
  * <p>Each test "publishes" this reactor's POMs (every module that is not skipped by {@code
  * maven.deploy.skip}) into a fresh local repository, writes a bank's POM from the README's
- * snippet or docs/natives.md's, and runs the Maven that runs this build on it, offline, with the
- * machine's local repository as a read-only tail ({@code maven.repo.local.tail}): nothing is
- * installed anywhere. The enforcer in the bank's POM bans every native jar, so that its failure
+ * snippet or docs/natives.md's, and runs the Maven that runs this build on it (offline when this
+ * build is) with the machine's local repository as a read-only tail ({@code
+ * maven.repo.local.tail}): nothing is installed anywhere, and what this build already resolved
+ * is not fetched again. The enforcer in the bank's POM bans every native jar, so that its failure
  * lists exactly the native jars on the bank's classpath, and checks dependency convergence.
  */
 class PomSnippetsTest {
@@ -212,8 +213,8 @@ class PomSnippetsTest {
   }
 
   /**
-   * Runs Maven offline on the bank's POM in {@code dir} against a fresh local repository that
-   * holds this reactor's published POMs, the machine's repository as its read-only tail.
+   * Runs Maven on the bank's POM in {@code dir} against a fresh local repository that holds this
+   * reactor's published POMs, the machine's repository as its read-only tail.
    */
   private String mvn(String dir, String goal) throws Exception {
     Path repo = tmp.resolve("repository");
@@ -226,9 +227,13 @@ class PomSnippetsTest {
       }
     }
     Path log = tmp.resolve("maven.log");
-    List<String> command = List.of(Path.of(required("agriscore.maven.home"), "bin", "mvn")
-        .toString(), "-B", "-o", "-ntp", "-Dstyle.color=never", "-Dmaven.repo.local=" + repo,
-        "-Dmaven.repo.local.tail=" + required("agriscore.maven.repository"), goal);
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(required("agriscore.maven.home"), "bin", "mvn").toString(), "-B", "-ntp", "-nsu",
+        "-Dstyle.color=never", "-Dmaven.repo.local=" + repo,
+        "-Dmaven.repo.local.tail=" + required("agriscore.maven.repository"), goal));
+    if (required("agriscore.maven.offline").equals("offline=true")) {
+      command.add("-o");
+    }
     Process p = new ProcessBuilder(command).directory(Path.of(dir).toFile())
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     try {
