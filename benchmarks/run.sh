@@ -5,7 +5,7 @@
 #   benchmarks/run.sh ScoreBenchmark                   # one benchmark (a JMH regex)
 #   benchmarks/run.sh BatchBenchmark -p batch=1024     # ... with any JMH option
 #
-# Build the jar first:  ./mvnw -B -q -pl benchmarks -am package -DskipTests
+# Build the jar first:  ./mvnw -B -q -pl benchmarks -am package -DskipTests -Pbenchmarks
 # Writes benchmarks/results/jmh-result.json (JMH's JSON) and benchmarks/results/results.md (the
 # table for the README, recording this exact command); AGRISCORE_BENCH_RESULTS=<dir> writes
 # elsewhere. JVM flags for JMH and its forks (e.g. -Dagriscore.bench.models=<dir>) go in
@@ -18,7 +18,7 @@ out="${AGRISCORE_BENCH_RESULTS:-$here/results}"
 java_opts="${AGRISCORE_BENCH_JAVA_OPTS:-}"
 
 if [[ ! -f "$jar" ]]; then
-  echo "run.sh: $jar is missing; build it with: ./mvnw -B -q -pl benchmarks -am package -DskipTests" >&2
+  echo "run.sh: $jar is missing; build it with: ./mvnw -B -q -pl benchmarks -am package -DskipTests -Pbenchmarks" >&2
   exit 2
 fi
 mkdir -p "$out"

@@ -81,7 +81,8 @@ record NativeLibraries(String version, String flavor, String classifier) {
     if (matching == null) {
       throw new EngineException("libtorch for " + systemClassifier + " is not on the classpath"
           + (seen.isEmpty() ? "" : " (found only " + seen + ")") + ": add " + nativeArtifact
-          + " (DJL would otherwise try to download it)");
+          + " (runtime scope; docs/natives.md, \"Choosing the native dependency\", has the POM"
+          + " snippet; DJL would otherwise try to download it)");
     }
     String version = matching.getProperty("version", "");
     String flavor = matching.getProperty("flavor", "");

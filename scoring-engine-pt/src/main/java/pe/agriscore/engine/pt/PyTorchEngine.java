@@ -37,7 +37,8 @@ import pe.agriscore.scoring.BundleException;
  * both widths where it can, if the call fails or returns anything but one probability per row.
  *
  * <p><b>Natives.</b> libtorch and DJL's JNI library come from the classpath jars {@code
- * ai.djl.pytorch:pytorch-native-cpu:2.7.1:linux-x86_64} and {@code
+ * ai.djl.pytorch:pytorch-native-cpu:2.7.1:linux-x86_64} (or the classifier of another platform),
+ * which the application adds in runtime scope, and {@code
  * ai.djl.pytorch:pytorch-jni:2.7.1-0.36.0}, which this module depends on. The first load checks
  * both are present before DJL starts (DJL would otherwise download them) and fails naming the
  * missing artifact; it turns DJL's offline mode on and extracts the libraries once into the

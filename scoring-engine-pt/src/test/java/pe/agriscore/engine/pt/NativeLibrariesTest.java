@@ -57,6 +57,7 @@ class NativeLibrariesTest {
       EngineException e = refused(loader, Map.of());
       assertTrue(e.getMessage().contains(
           "add ai.djl.pytorch:pytorch-native-cpu:2.7.1:linux-x86_64"), e.getMessage());
+      assertTrue(e.getMessage().contains("\"Choosing the native dependency\""), e.getMessage());
     }
   }
 

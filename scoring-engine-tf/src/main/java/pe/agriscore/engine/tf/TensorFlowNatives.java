@@ -176,7 +176,8 @@ public final class TensorFlowNatives {
       if (sources[i] == null) {
         throw new EngineException("TensorFlow's native library " + LIBRARIES.get(i)
             + " is not on the classpath: add the dependency " + artifact()
-            + " (excluding its transitive dependencies)");
+            + " (runtime scope, its own dependencies excluded; docs/natives.md, \"Choosing the"
+            + " native dependency\", has the POM snippet)");
       }
       sizes[i] = contentLength(sources[i]);
     }

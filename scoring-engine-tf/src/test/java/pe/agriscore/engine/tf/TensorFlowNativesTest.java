@@ -107,6 +107,7 @@ class TensorFlowNativesTest {
     EngineException e = assertThrows(EngineException.class,
         () -> TensorFlowNatives.extract(tmp, "linux-x86_64", withoutNatives));
     assertTrue(e.getMessage().contains("add the dependency " + ARTIFACT), e.getMessage());
+    assertTrue(e.getMessage().contains("\"Choosing the native dependency\""), e.getMessage());
     assertFalse(Files.exists(tmp.resolve("tensorflow-core-native-1.0.0-rc.1-linux-x86_64")));
   }
 
