@@ -24,6 +24,7 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import pe.agriscore.internal.Json;
+import pe.agriscore.trust.SignatureFiles;
 
 /** SHA-256 sealing and verification of a bundle directory. */
 final class Checksums {
@@ -39,8 +40,12 @@ final class Checksums {
 
   private Checksums() {}
 
-  /** A verified bundle: its manifest and the text of its JSON files. */
-  record Verified(BundleManifest manifest, Map<String, String> json) {}
+  /**
+   * A verified bundle: its manifest, the text of its JSON files, the SHA-256 of every file
+   * (manifest.json included) and its signature files, which no checksum covers.
+   */
+  record Verified(BundleManifest manifest, Map<String, String> json, Map<String, String> digests,
+      List<String> signatureFiles) {}
 
   /**
    * Verifies every file and checksum under {@code root} (a real path, no symbolic link inside).
@@ -49,6 +54,9 @@ final class Checksums {
    */
   static Verified verify(Path root, BundleLimits limits) {
     Map<String, BasicFileAttributes> found = listFiles(root, limits);
+    List<String> signatures = found.keySet().stream().filter(SignatureFiles::isSignature)
+        .toList();
+    found.keySet().removeAll(signatures);
     BasicFileAttributes manifestAttributes = found.remove(ModelBundle.MANIFEST);
     if (manifestAttributes == null) {
       throw new BundleException(ModelBundle.MANIFEST,
@@ -97,7 +105,9 @@ final class Checksums {
         throw new BundleException(file, "present in the bundle but not listed in manifest.json");
       }
     }
-    return new Verified(manifest, Map.copyOf(json));
+    Map<String, String> digests = new TreeMap<>(manifest.files());
+    digests.put(ModelBundle.MANIFEST, sha256(text.getBytes(StandardCharsets.UTF_8)));
+    return new Verified(manifest, Map.copyOf(json), digests, signatures);
   }
 
   /**
@@ -274,7 +284,7 @@ final class Checksums {
   static Map<String, String> hashFiles(Path root) {
     Map<String, String> hashes = new TreeMap<>();
     for (String rel : listFiles(root, BundleLimits.defaults()).keySet()) {
-      if (!rel.equals(ModelBundle.MANIFEST)) {
+      if (!rel.equals(ModelBundle.MANIFEST) && !SignatureFiles.isSignature(rel)) {
         hashes.put(rel, sha256(root, rel));
       }
     }

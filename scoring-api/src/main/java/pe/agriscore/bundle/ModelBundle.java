@@ -21,6 +21,9 @@ import pe.agriscore.request.InvalidRequestException;
 import pe.agriscore.schema.Feature;
 import pe.agriscore.schema.FeatureSchema;
 import pe.agriscore.scoring.ScoreScale;
+import pe.agriscore.trust.BundleContent;
+import pe.agriscore.trust.TrustPolicy;
+import pe.agriscore.trust.TrustReport;
 
 /**
  * An opened, checksum-verified model bundle (format v1, see {@code docs/bundle-format.md}): the
@@ -69,13 +72,17 @@ public final class ModelBundle implements AutoCloseable {
   private final ReferenceProfile reference;
   private final List<GoldenCase> goldenCases;
   private final double goldenTolerance;
+  private final TrustReport trust;
 
-  private ModelBundle(Path root, boolean temporary, BundleLimits limits) {
+  private ModelBundle(Path root, boolean temporary, BundleLimits limits, TrustPolicy policy) {
     this.root = root;
     this.temporary = temporary;
     this.limits = limits;
     Checksums.Verified verified = Checksums.verify(root, limits);
     this.manifest = verified.manifest();
+    // Signatures are judged before any bundle file is parsed.
+    this.trust = policy.verify(new BundleContent(root, verified.digests(),
+        verified.signatureFiles(), limits.maxJsonFileBytes()));
     Map<String, String> json = verified.json();
     this.schema = parse(SCHEMA, json, FeatureSchema::fromJson);
     this.preprocessing = parse(PREPROCESSING, json, Preprocessing::fromJson);
@@ -115,12 +122,35 @@ public final class ModelBundle implements AutoCloseable {
    * @throws BundleException naming the file at fault
    */
   public static ModelBundle open(Path path, BundleLimits limits) {
-    return open(path, limits, null);
+    return open(path, limits, TrustPolicy.unsignedAllowed());
+  }
+
+  /**
+   * Opens and verifies a bundle as {@link #open(Path, BundleLimits)}, then judges its signatures
+   * by {@code policy} before parsing any other file (see {@code docs/security.md}).
+   *
+   * <pre>{@code
+   * try (ModelBundle b = ModelBundle.open(dir, BundleLimits.defaults(), TrustPolicy.fourEyes(store))) {
+   *   b.trust().signatures().forEach(s -> System.out.println(s.keyId() + " " + s.role()));
+   * }
+   * }</pre>
+   *
+   * @throws pe.agriscore.trust.TrustException naming the file and the trust rule that refused it
+   * @throws BundleException naming the file at fault
+   */
+  public static ModelBundle open(Path path, BundleLimits limits, TrustPolicy policy) {
+    return open(path, limits, null, policy);
   }
 
   /** As {@link #open(Path, BundleLimits)}, extracting a zip under {@code tempParent} if set. */
   static ModelBundle open(Path path, BundleLimits limits, Path tempParent) {
+    return open(path, limits, tempParent, TrustPolicy.unsignedAllowed());
+  }
+
+  private static ModelBundle open(Path path, BundleLimits limits, Path tempParent,
+      TrustPolicy policy) {
     Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(policy, "policy");
     if (Files.isDirectory(path)) {
       Path real;
       try {
@@ -129,7 +159,7 @@ public final class ModelBundle implements AutoCloseable {
         throw new BundleException(path.toString(), "cannot open the bundle directory: "
             + e.getMessage(), e);
       }
-      return new ModelBundle(real, false, limits);
+      return new ModelBundle(real, false, limits, policy);
     }
     if (!Files.isRegularFile(path)) {
       throw new BundleException(path.toString(), "no bundle directory or .zip file here");
@@ -151,7 +181,7 @@ public final class ModelBundle implements AutoCloseable {
             "cannot resolve the extraction directory " + dir + ": " + e.getMessage(), e);
       }
       ZipBundles.extract(path, real, limits);
-      return new ModelBundle(real, true, limits);
+      return new ModelBundle(real, true, limits, policy);
     } catch (RuntimeException | Error e) {
       try {
         deleteTree(dir);
@@ -160,6 +190,11 @@ public final class ModelBundle implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /** What the trust policy verified when the bundle was opened. */
+  public TrustReport trust() {
+    return trust;
   }
 
   /** The manifest. */

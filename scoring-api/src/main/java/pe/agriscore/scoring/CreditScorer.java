@@ -29,6 +29,7 @@ import pe.agriscore.request.InvalidRequestException;
 import pe.agriscore.request.ScoringRequest;
 import pe.agriscore.request.Violation;
 import pe.agriscore.schema.Feature;
+import pe.agriscore.trust.TrustPolicy;
 
 /**
  * Scores applicants with one model bundle: the facade banks code against.
@@ -138,7 +139,7 @@ public final class CreditScorer implements AutoCloseable {
     this.description = new ModelDescription(modelName, modelVersion, engineName,
         bundle.manifest().description(), bundle.manifest().createdAt(), bundle.schema(), scale,
         bundle.manifest().files(), bundle.manifest().manifestSha256(),
-        bundle.goldenCases().size());
+        bundle.goldenCases().size(), bundle.trust());
     this.features = bundle.schema().features().toArray(new Feature[0]);
     this.linearTerms = model.logOddsCoefficients().orElse(null);
     this.baselineRow = new float[encoder.width()];
@@ -578,6 +579,7 @@ public final class CreditScorer implements AutoCloseable {
     private int maxReasonCodes = 4;
     private int maxRowsPerEngineCall = DEFAULT_MAX_ROWS_PER_ENGINE_CALL;
     private Clock clock = Clock.systemUTC();
+    private TrustPolicy trust = TrustPolicy.unsignedAllowed();
 
     private Builder(Path bundlePath) {
       this.bundlePath = Objects.requireNonNull(bundlePath, "bundle");
@@ -623,6 +625,20 @@ public final class CreditScorer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Which signatures the bundle needs (see {@code docs/security.md}). Default {@link
+     * TrustPolicy#unsignedAllowed()}, for development and format v1 compatibility; production
+     * uses {@link TrustPolicy#fourEyes}:
+     *
+     * <pre>{@code
+     * CreditScorer scorer = CreditScorer.builder(path).trust(TrustPolicy.fourEyes(store)).build();
+     * }</pre>
+     */
+    public Builder trust(TrustPolicy policy) {
+      this.trust = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
     /** The clock that timestamps results. Default: the system UTC clock. */
     public Builder clock(Clock value) {
       this.clock = Objects.requireNonNull(value, "clock");
@@ -635,7 +651,7 @@ public final class CreditScorer implements AutoCloseable {
      * @throws BundleException naming the bundle file or golden case at fault
      */
     public CreditScorer build() {
-      ModelBundle bundle = ModelBundle.open(bundlePath, bundleLimits);
+      ModelBundle bundle = ModelBundle.open(bundlePath, bundleLimits, trust);
       ScoringModel model = null;
       try {
         ScoringEngine engine = Engines.find(bundle.manifest().engine());
