@@ -1,6 +1,6 @@
 package pe.agriscore.trust;
 
-import pe.agriscore.bundle.BundleException;
+import pe.agriscore.scoring.BundleException;
 
 /**
  * A bundle was refused by its {@link TrustPolicy}: the message names the file at fault and ends

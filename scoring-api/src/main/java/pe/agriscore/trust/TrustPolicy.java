@@ -124,7 +124,7 @@ public final class TrustPolicy {
    *
    * @return what was verified
    * @throws TrustException naming the file at fault and the rule
-   * @throws pe.agriscore.bundle.BundleException if a signature file cannot be read
+   * @throws pe.agriscore.scoring.BundleException if a signature file cannot be read
    */
   public TrustReport verify(BundleContent content) {
     if (name.equals(UNSIGNED_ALLOWED)) {
@@ -158,8 +158,13 @@ public final class TrustPolicy {
     return new TrustReport(name, report);
   }
 
-  /** Verifies one signature file of {@code content} (the signer's self-check). */
-  VerifiedSignature verifySignature(BundleContent content, String file) {
+  /**
+   * Verifies one signature file of {@code content} as opening would, ignoring the other
+   * signatures and the policy's role rules: a signer's check of what it wrote.
+   *
+   * @throws TrustException naming the file and the rule
+   */
+  public VerifiedSignature verifySignature(BundleContent content, String file) {
     Checked c = check(content, file, clock.instant());
     return c.report(c.statement.role());
   }

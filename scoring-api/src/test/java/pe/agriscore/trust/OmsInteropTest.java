@@ -17,8 +17,9 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import pe.agriscore.bundle.BundleWriter;
-import pe.agriscore.scoring.CreditScorer;
+import pe.agriscore.authoring.BundleSigner;
+import pe.agriscore.authoring.BundleWriter;
+import pe.agriscore.CreditScorer;
 import pe.agriscore.testing.TestBundles;
 
 /**

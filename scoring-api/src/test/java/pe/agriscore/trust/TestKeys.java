@@ -38,13 +38,13 @@ public final class TestKeys {
 
   /** The signature file over {@code statement} (any bytes), signed by {@code key}. */
   public static byte[] signRaw(KeyPair key, byte[] statement) {
-    return BundleSigner.of(key.getPrivate(), key.getPublic()).envelope(statement);
+    return OmsSignatures.sign(key.getPrivate(), key.getPublic(), statement);
   }
 
   /** An AgriScore statement over {@code digests}. */
   public static byte[] statement(String name, Map<String, String> digests, String role,
       Instant signedAt) {
-    return Oms.statement(name, digests, role, signedAt);
+    return OmsSignatures.statement(name, digests, role, signedAt);
   }
 
   /**

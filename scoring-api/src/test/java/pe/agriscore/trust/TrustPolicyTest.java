@@ -23,9 +23,10 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import pe.agriscore.bundle.BundleWriter;
-import pe.agriscore.scoring.CreditScorer;
-import pe.agriscore.scoring.ModelDescription;
+import pe.agriscore.authoring.BundleSigner;
+import pe.agriscore.authoring.BundleWriter;
+import pe.agriscore.CreditScorer;
+import pe.agriscore.ModelDescription;
 import pe.agriscore.testing.TestBundles;
 
 /**
@@ -159,8 +160,8 @@ class TrustPolicyTest {
   void aFileChangedWithoutResealingIsRefusedByItsChecksum() throws IOException {
     Path b = signedBundle();
     Files.writeString(b.resolve("scorecard.json"), "\n", java.nio.file.StandardOpenOption.APPEND);
-    pe.agriscore.bundle.BundleException e = assertThrows(
-        pe.agriscore.bundle.BundleException.class,
+    pe.agriscore.scoring.BundleException e = assertThrows(
+        pe.agriscore.scoring.BundleException.class,
         () -> open(b, TrustPolicy.anyTrustedKey(store())));
     assertEquals("scorecard.json", e.file());
   }
