@@ -19,6 +19,7 @@ import pe.agriscore.trust.OmsSignatures;
 import pe.agriscore.trust.Pem;
 import pe.agriscore.trust.SignatureFiles;
 import pe.agriscore.trust.TrustPolicy;
+import pe.agriscore.trust.TrustReport;
 import pe.agriscore.trust.TrustStore;
 import pe.agriscore.trust.TrustedKey;
 
@@ -127,5 +128,19 @@ public final class BundleSigner {
       throw e;
     }
     return target;
+  }
+
+  /**
+   * Verifies a bundle's checksums and signatures under {@code policy} without loading its model
+   * (no engine needed): what {@code agriscore bundle verify} runs.
+   *
+   * @return what the policy verified
+   * @throws pe.agriscore.trust.TrustException naming the file and the rule
+   * @throws BundleException naming the file at fault
+   */
+  public static TrustReport verify(Path bundle, TrustPolicy policy) {
+    try (ModelBundle b = ModelBundle.open(bundle, BundleLimits.defaults(), policy)) {
+      return b.trust();
+    }
   }
 }

@@ -126,4 +126,18 @@ public final class OmsSignatures {
     }
     return bundle(Pem.keyId(publicKey), statement, sig);
   }
+
+  /**
+   * Reads what a signature file claims, verifying nothing (the CLI's {@code inspect}).
+   *
+   * @throws TrustException if the file is not a well-formed OMS signature
+   */
+  public static SignatureClaims claims(String file, byte[] signatureFile) {
+    Oms.Envelope e = Oms.read(file, signatureFile);
+    Oms.Statement st = Oms.readStatement(file, e.payload());
+    String keyId = e.keyHint() != null ? e.keyHint()
+        : Pem.keyId(Pem.readPublicKey(new String(e.rawKeyPem(), StandardCharsets.US_ASCII)));
+    return new SignatureClaims(file, keyId, st.subjectName(), st.role(), st.signedAt(),
+        st.resources().size());
+  }
 }
