@@ -63,11 +63,16 @@ class BundleCliIT {
     return cli(Map.of(), args);
   }
 
+  /** A copy of a reference bundle without its (demo) signatures. */
   private Path copy(String model) throws IOException {
     Path target = tmp.resolve(model);
     try (Stream<Path> s = Files.walk(MODELS.resolve(model))) {
       for (Path p : s.sorted(Comparator.naturalOrder()).toList()) {
-        Path t = target.resolve(MODELS.resolve(model).relativize(p).toString());
+        String rel = MODELS.resolve(model).relativize(p).toString();
+        if (rel.equals("signatures") || rel.startsWith("signatures/")) {
+          continue;
+        }
+        Path t = target.resolve(rel);
         if (Files.isDirectory(p)) {
           Files.createDirectories(t);
         } else {
@@ -134,6 +139,19 @@ class BundleCliIT {
       Result tampered = cli("verify", b.toString(), "--trust-store", "trust.json");
       assertEquals(1, tampered.code, tampered.out);
       assertTrue(tampered.out.startsWith("refused: golden.json: SHA-256 mismatch"), tampered.out);
+    }
+  }
+
+  @Test
+  void theCommittedReferenceBundlesVerifyUnderFourEyesWithTheDemoTrustStore() throws Exception {
+    for (String model : List.of("farmer-scorecard", "farmer-mlp-tf", "farmer-mlp-pt")) {
+      Result r = cli("verify", MODELS.resolve(model).toString(), "--trust-store",
+          MODELS.resolve("../keys/demo-trust-store.json").normalize().toString());
+      assertEquals(0, r.code, r.out);
+      assertTrue(r.out.contains("owner DEMO data-science (never for production)  role trainer"),
+          r.out);
+      assertTrue(r.out.contains("owner DEMO model-risk (never for production)  role approver"),
+          r.out);
     }
   }
 
