@@ -19,7 +19,7 @@ import java.util.TreeSet;
 
 /**
  * Which signatures a bundle needs before AgriScore scores with it. A bank's risk office chooses
- * the policy and the {@link TrustStore}; the service configuration uses {@link #fourEyes}.
+ * the policy and the {@link TrustStore}; production uses {@link #fourEyes}.
  *
  * <pre>{@code
  * TrustPolicy policy = TrustPolicy.fourEyes(store);           // a trainer and a different approver

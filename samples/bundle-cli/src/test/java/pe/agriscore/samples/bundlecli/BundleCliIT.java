@@ -156,6 +156,21 @@ class BundleCliIT {
   }
 
   @Test
+  void theWorkedExampleOfBundleFormatMdVerifiesWithOpensslAsWritten() throws Exception {
+    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/xxd")),
+        "xxd is missing: the worked example's last step needs it");
+    String doc = Files.readString(MODELS.resolve("../../docs/bundle-format.md").normalize());
+    int from = doc.indexOf("```sh\ncd samples/models/farmer-scorecard") + "```sh\n".length();
+    String script = doc.substring(from, doc.indexOf("```", from));
+    Path file = Files.writeString(tmp.resolve("worked-example.sh"), script);
+    Result r = run(Map.of(), MODELS.resolve("../..").normalize(), "bash", "-e", file.toString());
+    assertEquals(0, r.code, r.out);
+    assertTrue(r.out.contains("Verified OK"), r.out);
+    assertTrue(r.out.contains("same files"), r.out);
+    assertEquals(7, r.out.split(": OK").length - 1, r.out);
+  }
+
+  @Test
   void signsWithAPkcs12KeystoreKey() throws Exception {
     Path b = copy("farmer-scorecard");
     Result gen = run(Map.of(), tmp, "keytool", "-genkeypair", "-keyalg", "EC", "-groupname",
