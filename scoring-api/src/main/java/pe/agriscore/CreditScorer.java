@@ -34,6 +34,7 @@ import pe.agriscore.scoring.ScoringError;
 import pe.agriscore.scoring.ScoringRequest;
 import pe.agriscore.scoring.ScoringResult;
 import pe.agriscore.scoring.Violation;
+import pe.agriscore.trust.KeyProvider;
 import pe.agriscore.trust.TrustPolicy;
 
 /**
@@ -585,6 +586,7 @@ public final class CreditScorer implements AutoCloseable {
     private int maxRowsPerEngineCall = DEFAULT_MAX_ROWS_PER_ENGINE_CALL;
     private Clock clock = Clock.systemUTC();
     private TrustPolicy trust = TrustPolicy.unsignedAllowed();
+    private KeyProvider keys = KeyProvider.none();
 
     private Builder(Path bundlePath) {
       this.bundlePath = Objects.requireNonNull(bundlePath, "bundle");
@@ -644,6 +646,17 @@ public final class CreditScorer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The key-encryption keys of encrypted bundles ({@code docs/security.md#encryption-at-rest}):
+     * the model files are decrypted into a private directory on a memory-backed filesystem
+     * before the engine sees them, and deleted on close. Default: none (an encrypted bundle is
+     * refused naming {@code encryption-keys/}).
+     */
+    public Builder keys(KeyProvider provider) {
+      this.keys = Objects.requireNonNull(provider, "provider");
+      return this;
+    }
+
     /** The clock that timestamps results. Default: the system UTC clock. */
     public Builder clock(Clock value) {
       this.clock = Objects.requireNonNull(value, "clock");
@@ -656,7 +669,7 @@ public final class CreditScorer implements AutoCloseable {
      * @throws BundleException naming the bundle file or golden case at fault
      */
     public CreditScorer build() {
-      ModelBundle bundle = ModelBundle.open(bundlePath, bundleLimits, trust);
+      ModelBundle bundle = ModelBundle.open(bundlePath, bundleLimits, trust, keys);
       ScoringModel model = null;
       try {
         ScoringEngine engine = Engines.find(bundle.manifest().engine());

@@ -33,9 +33,12 @@ final class Oms {
   static final String PREDICATE_TYPE = "https://model_signing/signature/v1.0";
   static final String ROLE = "agriscore.role";
   static final String SIGNED_AT = "agriscore.signedAt";
-  /** The paths every OMS signer leaves out (the tool's git paths) and the signature files. */
+  /**
+   * The paths every OMS signer leaves out (the tool's git paths), the signature files and the
+   * wrapped data keys of an encrypted bundle (re-wrapped without re-signing).
+   */
   static final List<String> IGNORE_PATHS = List.of(".git", ".gitattributes", ".github",
-      ".gitignore", SignatureFiles.MODEL_SIG, SignatureFiles.DIRECTORY);
+      ".gitignore", SignatureFiles.MODEL_SIG, SignatureFiles.DIRECTORY, BundleCrypto.KEYS_DIR);
 
   /** Resource names in Unicode code point order, as OMS sorts them. */
   static final Comparator<String> CODE_POINT_ORDER = (a, b) -> {

@@ -297,13 +297,23 @@ class TrustPolicyTest {
   }
 
   @Test
-  void signedZipBundleOpensAndBundleWriterSigns() throws IOException {
+  void signedZipBundleOpens() throws IOException {
     Path dir = bundle();
     Path zip = tmp.resolve("signed.zip");
     signer(trainer, TrustPolicy.TRAINER).sign(dir);
     signer(approver, TrustPolicy.APPROVER).sign(dir);
     BundleWriter.zip(dir, zip);
     assertEquals(2, open(zip, TrustPolicy.fourEyes(store())).trust().signatures().size());
+  }
+
+  @Test
+  void bundleWriterSignsWithEverySigner() throws IOException {
+    Path b = TestBundles.writeScorecardBundle(tmp, "scorecard", w -> w
+        .signedBy(signer(trainer, TrustPolicy.TRAINER))
+        .signedBy(signer(approver, TrustPolicy.APPROVER)));
+    assertTrue(Files.exists(b.resolve(sigFile(trainer))));
+    assertTrue(Files.exists(b.resolve(sigFile(approver))));
+    assertEquals(2, open(b, TrustPolicy.fourEyes(store())).trust().signatures().size());
   }
 
   @Test

@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
 import pe.agriscore.internal.Json;
 import pe.agriscore.scoring.BundleException;
 import pe.agriscore.scoring.BundleLimits;
+import pe.agriscore.trust.BundleCrypto;
 import pe.agriscore.trust.SignatureFiles;
 
 /** SHA-256 sealing and verification of a bundle directory. */
@@ -59,6 +60,7 @@ public final class Checksums {
     List<String> signatures = found.keySet().stream().filter(SignatureFiles::isSignature)
         .toList();
     found.keySet().removeAll(signatures);
+    found.keySet().removeIf(BundleCrypto::isWrappedKey);
     BasicFileAttributes manifestAttributes = found.remove(ModelBundle.MANIFEST);
     if (manifestAttributes == null) {
       throw new BundleException(ModelBundle.MANIFEST,
@@ -286,7 +288,8 @@ public final class Checksums {
   public static Map<String, String> hashFiles(Path root) {
     Map<String, String> hashes = new TreeMap<>();
     for (String rel : listFiles(root, BundleLimits.defaults()).keySet()) {
-      if (!rel.equals(ModelBundle.MANIFEST) && !SignatureFiles.isSignature(rel)) {
+      if (!rel.equals(ModelBundle.MANIFEST) && !SignatureFiles.isSignature(rel)
+          && !BundleCrypto.isWrappedKey(rel)) {
         hashes.put(rel, sha256(root, rel));
       }
     }
