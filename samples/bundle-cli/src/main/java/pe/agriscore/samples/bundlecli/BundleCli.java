@@ -21,8 +21,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import pe.agriscore.authoring.BundleEncryption;
 import pe.agriscore.authoring.BundleSigner;
 import pe.agriscore.scoring.AgriScoreException;
+import pe.agriscore.trust.KeyProvider;
+import pe.agriscore.trust.KeyProviders;
 import pe.agriscore.trust.OmsSignatures;
 import pe.agriscore.trust.Pem;
 import pe.agriscore.trust.SignatureClaims;
@@ -50,6 +53,9 @@ import picocli.CommandLine.Spec;
  * java -jar agriscore-bundle.jar sign models/farmer-mlp-tf --pkcs11-config softhsm.cfg --alias approver --pin-env TOKEN_PIN --role approver
  * java -jar agriscore-bundle.jar verify models/farmer-mlp-tf --trust-store trust.json --policy four-eyes
  * java -jar agriscore-bundle.jar inspect models/farmer-mlp-tf
+ * java -jar agriscore-bundle.jar encrypt models/farmer-mlp-tf --kek kek-2026 --kek-secret-dir /var/run/secrets/agriscore
+ * java -jar agriscore-bundle.jar rotate models/farmer-mlp-tf --kek kek-2026 --to-kek kek-2027 --kek-pkcs12 keks.p12 --password-env P12_PASSWORD
+ * java -jar agriscore-bundle.jar decrypt models/farmer-mlp-tf --kek-secret-dir /var/run/secrets/agriscore
  * </pre>
  *
  * <p>Exit code 0 on success, 1 when a bundle or key is refused (the message names the file and
@@ -59,7 +65,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "agriscore bundle", mixinStandardHelpOptions = true,
     description = "Signs, verifies and inspects AgriScore model bundles (OMS v1.0 signatures).",
     subcommands = {BundleCli.Keygen.class, BundleCli.Sign.class, BundleCli.Verify.class,
-        BundleCli.Inspect.class})
+        BundleCli.Inspect.class, BundleCli.Encrypt.class, BundleCli.Decrypt.class,
+        BundleCli.Rotate.class})
 public final class BundleCli {
 
   /** Runs the command line and exits with its code. */
@@ -171,7 +178,7 @@ public final class BundleCli {
       return new KeyPair(pub, priv);
     }
 
-    private static char[] secret(String variable) {
+    static char[] secret(String variable) {
       String v = System.getenv(variable);
       if (v == null) {
         throw new IllegalArgumentException("the environment variable " + variable
@@ -263,6 +270,93 @@ public final class BundleCli {
         out.println("  " + f + "  key " + c.keyId() + "  role " + c.role() + "  signed at "
             + c.signedAt() + "  " + c.files() + " files");
       }
+      return 0;
+    }
+  }
+
+  /** Where key-encryption keys come from: a mounted secret directory or a PKCS#12 keystore. */
+  static final class KekSource {
+    @Option(names = "--kek-secret-dir", paramLabel = "DIR",
+        description = "a mounted Kubernetes secret: one file of 32 key bytes per KEK id")
+    Path secretDir;
+
+    @Option(names = "--kek-pkcs12", paramLabel = "FILE",
+        description = "a PKCS#12 keystore of AES-256 secret keys, by alias")
+    Path pkcs12;
+
+    @Option(names = "--password-env", paramLabel = "VAR",
+        description = "environment variable holding the PKCS#12 password")
+    String passwordEnv;
+
+    KeyProvider provider() throws IOException {
+      if ((secretDir == null) == (pkcs12 == null)) {
+        throw new IllegalArgumentException("give exactly one of --kek-secret-dir, --kek-pkcs12");
+      }
+      if (secretDir != null) {
+        return KeyProviders.mountedSecret(secretDir);
+      }
+      if (passwordEnv == null) {
+        throw new IllegalArgumentException("--kek-pkcs12 needs --password-env");
+      }
+      return KeyProviders.pkcs12(pkcs12, KeySource.secret(passwordEnv));
+    }
+  }
+
+  @Command(name = "encrypt", mixinStandardHelpOptions = true,
+      description = "Encrypts a bundle directory's model files (AES-256-GCM) and re-seals it;"
+          + " sign afterwards.")
+  static final class Encrypt implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "BUNDLE_DIR") Path bundle;
+
+    @Option(names = "--kek", required = true, description = "the KEK id") String kek;
+
+    @CommandLine.Mixin KekSource keys;
+
+    @Override
+    public Integer call() throws Exception {
+      BundleEncryption.encrypt(bundle, keys.provider(), kek);
+      spec.commandLine().getOut().println("encrypted " + bundle + " under KEK " + kek);
+      return 0;
+    }
+  }
+
+  @Command(name = "decrypt", mixinStandardHelpOptions = true,
+      description = "Decrypts an encrypted bundle directory in place and re-seals it.")
+  static final class Decrypt implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "BUNDLE_DIR") Path bundle;
+
+    @CommandLine.Mixin KekSource keys;
+
+    @Override
+    public Integer call() throws Exception {
+      BundleEncryption.decrypt(bundle, keys.provider());
+      spec.commandLine().getOut().println("decrypted " + bundle);
+      return 0;
+    }
+  }
+
+  @Command(name = "rotate", mixinStandardHelpOptions = true,
+      description = "Re-wraps the data key under another KEK; model files and signatures stay.")
+  static final class Rotate implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "BUNDLE_DIR") Path bundle;
+
+    @Option(names = "--kek", required = true, description = "the current KEK id") String from;
+
+    @Option(names = "--to-kek", required = true, description = "the new KEK id") String to;
+
+    @CommandLine.Mixin KekSource keys;
+
+    @Override
+    public Integer call() throws Exception {
+      BundleEncryption.rotate(bundle, keys.provider(), from, to);
+      spec.commandLine().getOut().println("re-wrapped " + bundle + " from KEK " + from + " to "
+          + to);
       return 0;
     }
   }

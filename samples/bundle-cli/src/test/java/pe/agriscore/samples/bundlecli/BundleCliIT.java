@@ -1,6 +1,7 @@
 package pe.agriscore.samples.bundlecli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -168,6 +169,55 @@ class BundleCliIT {
     assertTrue(r.out.contains("Verified OK"), r.out);
     assertTrue(r.out.contains("same files"), r.out);
     assertEquals(7, r.out.split(": OK").length - 1, r.out);
+  }
+
+  @Test
+  void encryptSignRotateVerifyDecryptRoundTripOnAReferenceBundle() throws Exception {
+    String model = "farmer-mlp-pt";
+    Path b = copy(model);
+    Path secrets = Files.createDirectories(tmp.resolve("secrets"));
+    byte[] k1 = new byte[32];
+    byte[] k2 = new byte[32];
+    new java.security.SecureRandom().nextBytes(k1);
+    new java.security.SecureRandom().nextBytes(k2);
+    Files.write(secrets.resolve("kek-2026"), k1);
+    Files.write(secrets.resolve("kek-2027"), k2);
+    Path trainerPub = keygen("trainer");
+    Files.writeString(tmp.resolve("trust.json"), "{\"keys\":[" + storeEntry(trainerPub,
+        "data-science", "trainer") + "]}");
+
+    Result enc = cli("encrypt", b.toString(), "--kek", "kek-2026", "--kek-secret-dir",
+        secrets.toString());
+    assertEquals(0, enc.code, enc.out);
+    byte[] plainModel = Files.readAllBytes(MODELS.resolve(model).resolve("model/mlp.pt"));
+    byte[] stored = Files.readAllBytes(b.resolve("model/mlp.pt"));
+    assertEquals(plainModel.length + 16, stored.length);
+    assertFalse(java.util.Arrays.equals(plainModel, java.util.Arrays.copyOf(stored,
+        plainModel.length)));
+    assertEquals(0, cli("sign", b.toString(), "--key", "trainer.key.pem", "--public-key",
+        "trainer.pub.pem", "--role", "trainer").code);
+    assertEquals(0, cli("verify", b.toString(), "--trust-store", "trust.json", "--policy",
+        "any-trusted-key").code, "signatures verify without any key");
+
+    Result rot = cli("rotate", b.toString(), "--kek", "kek-2026", "--to-kek", "kek-2027",
+        "--kek-secret-dir", secrets.toString());
+    assertEquals(0, rot.code, rot.out);
+    assertTrue(Files.exists(b.resolve("encryption-keys/kek-2027.key")));
+    assertFalse(Files.exists(b.resolve("encryption-keys/kek-2026.key")));
+    assertEquals(0, cli("verify", b.toString(), "--trust-store", "trust.json", "--policy",
+        "any-trusted-key").code, "rotation left the signature valid");
+
+    Result dec = cli("decrypt", b.toString(), "--kek-secret-dir", secrets.toString());
+    assertEquals(0, dec.code, dec.out);
+    try (Stream<Path> files = Files.walk(MODELS.resolve(model))) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        String rel = MODELS.resolve(model).relativize(f).toString();
+        if (!rel.startsWith("signatures/") && !rel.equals("manifest.json")) {
+          assertTrue(java.util.Arrays.equals(Files.readAllBytes(f),
+              Files.readAllBytes(b.resolve(rel))), rel + " differs after decrypt");
+        }
+      }
+    }
   }
 
   @Test
