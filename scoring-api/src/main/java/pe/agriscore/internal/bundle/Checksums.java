@@ -87,6 +87,11 @@ public final class Checksums {
     Map<String, String> json = new TreeMap<>();
     for (Map.Entry<String, String> listed : manifest.files().entrySet()) {
       String file = listed.getKey();
+      if (SignatureFiles.isSignature(file) || BundleCrypto.isWrappedKey(file)) {
+        throw new BundleException(file, "is listed in manifest.json's 'files', but signature"
+            + " files and wrapped data keys are outside the checksums (they are added and"
+            + " rewritten without re-sealing): seal without them");
+      }
       BasicFileAttributes attributes = found.get(file);
       if (attributes == null) {
         throw new BundleException(file, "listed in manifest.json but missing from the bundle");
