@@ -27,7 +27,7 @@ import pe.agriscore.scoring.BundleException;
 
 /**
  * Encryption at rest of a bundle's model files: AES-256-GCM under a random data key, the data key
- * wrapped (AES key wrap, RFC 3394) by a key-encryption key from a {@link KeyProvider}. See {@code
+ * encrypted (AES-256-GCM, associated data {@code agriscore-data-key:<kek id>}) by a key-encryption key from a {@link KeyProvider}. See {@code
  * docs/security.md#encryption-at-rest}.
  *
  * <p>{@code encryption.json} (checksummed and signed like any file) lists each encrypted file
@@ -103,7 +103,7 @@ public final class BundleCrypto {
     doc.put("algorithm", ALGORITHM);
     doc.put("files", nonces);
     Files.writeString(root.resolve(ENCRYPTION), Json.write(doc) + "\n", StandardCharsets.UTF_8);
-    writeWrapped(root, kekId, wrap(dataKey, kek));
+    writeWrapped(root, kekId, wrap(dataKey, kek, kekId));
   }
 
   /**
@@ -113,7 +113,7 @@ public final class BundleCrypto {
   public static void rewrap(Path root, KeyProvider keys, String fromKek, String toKek)
       throws IOException {
     SecretKey dataKey = dataKey(root, keys, fromKek);
-    writeWrapped(root, toKek, wrap(dataKey, kek(keys, toKek, wrappedKeyPath(toKek))));
+    writeWrapped(root, toKek, wrap(dataKey, kek(keys, toKek, wrappedKeyPath(toKek)), toKek));
     if (!fromKek.equals(toKek)) {
       Files.delete(root.resolve(wrappedKeyPath(fromKek)));
     }
@@ -257,10 +257,8 @@ public final class BundleCrypto {
         throw new BundleException(file, "cannot read: " + e.getMessage(), e);
       }
       try {
-        Cipher c = Cipher.getInstance("AESWrap");
-        c.init(Cipher.UNWRAP_MODE, kek.get());
-        return (SecretKey) c.unwrap(wrapped, "AES", Cipher.SECRET_KEY);
-      } catch (GeneralSecurityException e) {
+        return unwrap(wrapped, kek.get(), id);
+      } catch (GeneralSecurityException | IllegalArgumentException e) {
         throw new BundleException(file, "does not unwrap with KEK '" + id + "': the wrapped key"
             + " was altered or wrapped under another key", e);
       }
@@ -274,14 +272,42 @@ public final class BundleCrypto {
         + " KEK '" + id + "' (for " + file + ")"));
   }
 
-  private static byte[] wrap(SecretKey dataKey, SecretKey kek) {
+  /**
+   * The data key encrypted by the KEK with AES-256-GCM: 12-byte nonce, then the 32 encrypted key
+   * bytes and the 16-byte tag, with {@code agriscore-data-key:<kek id>} as associated data. GCM
+   * rather than RFC 3394 key wrap because PKCS#11 tokens reached through the JDK's SunPKCS11
+   * provider do GCM but not key wrap; both are authenticated.
+   */
+  private static byte[] wrap(SecretKey dataKey, SecretKey kek, String kekId) {
+    byte[] nonce = new byte[12];
+    RANDOM.nextBytes(nonce);
     try {
-      Cipher c = Cipher.getInstance("AESWrap");
-      c.init(Cipher.WRAP_MODE, kek);
-      return c.wrap(dataKey);
+      Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+      c.init(Cipher.ENCRYPT_MODE, kek, new GCMParameterSpec(TAG_BITS, nonce));
+      c.updateAAD(("agriscore-data-key:" + kekId).getBytes(StandardCharsets.UTF_8));
+      byte[] sealed = c.doFinal(dataKey.getEncoded());
+      byte[] out = new byte[nonce.length + sealed.length];
+      System.arraycopy(nonce, 0, out, 0, nonce.length);
+      System.arraycopy(sealed, 0, out, nonce.length, sealed.length);
+      return out;
     } catch (GeneralSecurityException e) {
-      throw new IllegalArgumentException("cannot wrap the data key: " + e.getMessage(), e);
+      throw new IllegalArgumentException("cannot wrap the data key with KEK '" + kekId + "': "
+          + e.getMessage(), e);
     }
+  }
+
+  private static SecretKey unwrap(byte[] wrapped, SecretKey kek, String kekId)
+      throws GeneralSecurityException {
+    if (wrapped.length != 12 + 32 + TAG_BITS / 8) {
+      throw new IllegalArgumentException("a wrapped data key is 60 bytes");
+    }
+    Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+    c.init(Cipher.DECRYPT_MODE, kek, new GCMParameterSpec(TAG_BITS, wrapped, 0, 12));
+    c.updateAAD(("agriscore-data-key:" + kekId).getBytes(StandardCharsets.UTF_8));
+    byte[] key = c.doFinal(wrapped, 12, wrapped.length - 12);
+    SecretKey dataKey = new javax.crypto.spec.SecretKeySpec(key, "AES");
+    java.util.Arrays.fill(key, (byte) 0);
+    return dataKey;
   }
 
   private static void writeWrapped(Path root, String kekId, byte[] wrapped) throws IOException {

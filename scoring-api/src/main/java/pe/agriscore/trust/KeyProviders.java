@@ -84,6 +84,38 @@ public final class KeyProviders {
     };
   }
 
+  /**
+   * AES-256 secret keys on a PKCS#11 token, by label (the KEK id), through a configured JCA
+   * provider such as {@code Security.getProvider("SunPKCS11").configure(cfg)}; the provider is
+   * installed so that ciphers find it. The keys never leave the token: the data key is unwrapped
+   * on it.
+   *
+   * @throws IOException if the token cannot be logged into
+   */
+  public static KeyProvider pkcs11(java.security.Provider provider, char[] pin)
+      throws IOException {
+    if (java.security.Security.getProvider(provider.getName()) == null) {
+      java.security.Security.addProvider(provider);
+    }
+    KeyStore ks;
+    try {
+      ks = KeyStore.getInstance("PKCS11", provider);
+      ks.load(null, pin);
+    } catch (GeneralSecurityException e) {
+      throw new IOException("cannot log into the PKCS#11 token of " + provider.getName() + ": "
+          + e.getMessage(), e);
+    }
+    return id -> {
+      try {
+        return ks.containsAlias(id) ? Optional.of(aes256(id, ks.getKey(id, null)))
+            : Optional.empty();
+      } catch (GeneralSecurityException e) {
+        throw new IllegalArgumentException("KEK '" + id + "': cannot read it from the token: "
+            + e.getMessage(), e);
+      }
+    };
+  }
+
   private static SecretKey aes256(String id, Key key) {
     if (!(key instanceof SecretKey s) || !"AES".equalsIgnoreCase(s.getAlgorithm())
         || (s.getEncoded() != null && s.getEncoded().length != 32)) {

@@ -162,6 +162,21 @@ class EncryptionTest {
   }
 
   @Test
+  void aChangedWrappedKeyDoesNotUnwrap() throws Exception {
+    Path b = TestBundles.writeScorecardBundle(tmp);
+    KeyProvider keys = KeyProviders.mountedSecret(kekDir("kek-1"));
+    BundleEncryption.encrypt(b, keys, "kek-1");
+    Path wrapped = b.resolve("encryption-keys/kek-1.key");
+    byte[] w = Files.readAllBytes(wrapped);
+    w[20] ^= 1;
+    Files.write(wrapped, w);
+    BundleException e = assertThrows(BundleException.class,
+        () -> CreditScorer.builder(b).keys(keys).build().close());
+    assertEquals("encryption-keys/kek-1.key", e.file());
+    assertTrue(e.getMessage().contains("does not unwrap with KEK 'kek-1'"), e.getMessage());
+  }
+
+  @Test
   void rotatingTheKekRewrapsWithoutTouchingASignedByte() throws Exception {
     Path b = TestBundles.writeScorecardBundle(tmp);
     KeyProvider both = KeyProviders.mountedSecret(kekDir("kek-1", "kek-2"));

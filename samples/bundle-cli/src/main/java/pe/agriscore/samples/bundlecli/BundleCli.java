@@ -285,15 +285,28 @@ public final class BundleCli {
     Path pkcs12;
 
     @Option(names = "--password-env", paramLabel = "VAR",
-        description = "environment variable holding the PKCS#12 password")
+        description = "environment variable holding the PKCS#12 password or the token PIN")
     String passwordEnv;
 
+    @Option(names = "--kek-pkcs11-config", paramLabel = "FILE",
+        description = "SunPKCS11 configuration of a token holding AES-256 KEKs, by label")
+    Path pkcs11;
+
     KeyProvider provider() throws IOException {
-      if ((secretDir == null) == (pkcs12 == null)) {
-        throw new IllegalArgumentException("give exactly one of --kek-secret-dir, --kek-pkcs12");
+      int given = (secretDir == null ? 0 : 1) + (pkcs12 == null ? 0 : 1) + (pkcs11 == null ? 0 : 1);
+      if (given != 1) {
+        throw new IllegalArgumentException("give exactly one of --kek-secret-dir, --kek-pkcs12,"
+            + " --kek-pkcs11-config");
       }
       if (secretDir != null) {
         return KeyProviders.mountedSecret(secretDir);
+      }
+      if (pkcs11 != null) {
+        if (passwordEnv == null) {
+          throw new IllegalArgumentException("--kek-pkcs11-config needs --password-env (the PIN)");
+        }
+        return KeyProviders.pkcs11(Security.getProvider("SunPKCS11").configure(pkcs11.toString()),
+            KeySource.secret(passwordEnv));
       }
       if (passwordEnv == null) {
         throw new IllegalArgumentException("--kek-pkcs12 needs --password-env");

@@ -240,13 +240,16 @@ class BundleCliIT {
     assertTrue(wrong.out.startsWith("refused: "), wrong.out);
   }
 
-  @Test
-  void signsWithAKeyOnAPkcs11TokenAndTheSignatureVerifies() throws Exception {
+  /**
+   * A fresh SoftHSM2 token in the temp dir (PIN 4321): the environment that points the token
+   * library at it, with the PIN in TOKEN_PIN. Skips loudly without SoftHSM2, fails under CI.
+   */
+  private Map<String, String> softHsmToken() throws Exception {
     boolean present = Files.exists(Path.of(SOFTHSM_LIB))
         && Files.isExecutable(Path.of("/usr/bin/softhsm2-util"));
     if (!present) {
       String message = "BundleCliIT: SoftHSM2 is missing (apt-get install softhsm2): the PKCS#11"
-          + " signing test did not run";
+          + " tests did not run";
       if (System.getenv("CI") != null) {
         throw new AssertionError(message);
       }
@@ -261,8 +264,42 @@ class BundleCliIT {
     Result init = run(env, tmp, "softhsm2-util", "--init-token", "--free", "--label",
         "agriscore-test", "--pin", "4321", "--so-pin", "87654321");
     assertEquals(0, init.code, init.out);
-    Path p11 = Files.writeString(tmp.resolve("pkcs11.cfg"), "name = SoftHSM\nlibrary = "
-        + SOFTHSM_LIB + "\nslotListIndex = 0\n");
+    Files.writeString(tmp.resolve("pkcs11.cfg"), "name = SoftHSM\nlibrary = " + SOFTHSM_LIB
+        + "\nslotListIndex = 0\n");
+    return env;
+  }
+
+  @Test
+  void encryptsAndDecryptsWithAKekOnAPkcs11Token() throws Exception {
+    Map<String, String> env = softHsmToken();
+    Path p11 = tmp.resolve("pkcs11.cfg");
+    Result gen = run(env, tmp, "keytool", "-genseckey", "-keyalg", "AES", "-keysize", "256",
+        "-alias", "kek-hsm", "-keystore", "NONE", "-storetype", "PKCS11", "-providerClass",
+        "sun.security.pkcs11.SunPKCS11", "-providerArg", p11.toString(), "-storepass", "4321");
+    assertEquals(0, gen.code, gen.out);
+    Path b = copy("farmer-scorecard");
+    Result enc = cli(env, "encrypt", b.toString(), "--kek", "kek-hsm", "--kek-pkcs11-config",
+        p11.toString(), "--password-env", "TOKEN_PIN");
+    assertEquals(0, enc.code, enc.out);
+    assertEquals(60, Files.size(b.resolve("encryption-keys/kek-hsm.key")));
+    byte[] plain = Files.readAllBytes(MODELS.resolve("farmer-scorecard/model/scorecard.json"));
+    assertFalse(java.util.Arrays.equals(plain, Files.readAllBytes(
+        b.resolve("model/scorecard.json"))));
+    Result wrongPin = cli(Map.of("SOFTHSM2_CONF", env.get("SOFTHSM2_CONF"), "TOKEN_PIN", "0000"),
+        "decrypt", b.toString(), "--kek-pkcs11-config", p11.toString(), "--password-env",
+        "TOKEN_PIN");
+    assertEquals(1, wrongPin.code, wrongPin.out);
+    Result dec = cli(env, "decrypt", b.toString(), "--kek-pkcs11-config", p11.toString(),
+        "--password-env", "TOKEN_PIN");
+    assertEquals(0, dec.code, dec.out);
+    assertTrue(java.util.Arrays.equals(plain, Files.readAllBytes(
+        b.resolve("model/scorecard.json"))));
+  }
+
+  @Test
+  void signsWithAKeyOnAPkcs11TokenAndTheSignatureVerifies() throws Exception {
+    Map<String, String> env = softHsmToken();
+    Path p11 = tmp.resolve("pkcs11.cfg");
     Result gen = run(env, tmp, "keytool", "-genkeypair", "-keyalg", "EC", "-groupname",
         "secp256r1", "-alias", "approver", "-dname", "CN=model-risk", "-keystore", "NONE",
         "-storetype", "PKCS11", "-providerClass", "sun.security.pkcs11.SunPKCS11",
