@@ -4,7 +4,9 @@
  * <p>What a bank developer uses is in two packages: {@link pe.agriscore} (the entry point,
  * {@link pe.agriscore.CreditScorer}) and {@link pe.agriscore.scoring} (requests, results, errors,
  * the JSON wire format). {@link pe.agriscore.schema} holds the read-only model a bundle declares,
- * {@link pe.agriscore.authoring} writes bundles, and {@link pe.agriscore.engine} is the SPI that
+ * {@link pe.agriscore.authoring} writes, signs and encrypts bundles, {@link pe.agriscore.trust}
+ * judges their signatures (the trust policy) and holds the key providers, and {@link
+ * pe.agriscore.engine} is the SPI that
  * engine modules implement. Everything else is internal: {@code pe.agriscore.internal.bundle} is
  * exported only to AgriScore's own engine modules, and the JSON mapper's packages are opened
  * only to Jackson.
@@ -29,6 +31,7 @@ module pe.agriscore {
   exports pe.agriscore.schema;
   exports pe.agriscore.authoring;
   exports pe.agriscore.engine;
+  exports pe.agriscore.trust;
 
   // Engines read the open bundle (its manifest, model files and encoder) until the engine SPI
   // hands them a narrower view.

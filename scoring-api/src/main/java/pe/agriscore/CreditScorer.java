@@ -34,6 +34,8 @@ import pe.agriscore.scoring.ScoringError;
 import pe.agriscore.scoring.ScoringRequest;
 import pe.agriscore.scoring.ScoringResult;
 import pe.agriscore.scoring.Violation;
+import pe.agriscore.trust.KeyProvider;
+import pe.agriscore.trust.TrustPolicy;
 
 /**
  * Scores applicants with one model bundle: the facade banks code against.
@@ -143,7 +145,7 @@ public final class CreditScorer implements AutoCloseable {
     this.description = new ModelDescription(modelName, modelVersion, engineName,
         bundle.manifest().description(), bundle.manifest().createdAt(), bundle.schema(), scale,
         bundle.manifest().files(), bundle.manifest().manifestSha256(),
-        bundle.goldenCases().size());
+        bundle.goldenCases().size(), bundle.trust());
     this.features = bundle.schema().features().toArray(new Feature[0]);
     this.linearTerms = model.logOddsCoefficients().orElse(null);
     this.baselineRow = new float[encoder.width()];
@@ -619,6 +621,8 @@ public final class CreditScorer implements AutoCloseable {
     private int maxReasonCodes = 4;
     private int maxRowsPerEngineCall = DEFAULT_MAX_ROWS_PER_ENGINE_CALL;
     private Clock clock = Clock.systemUTC();
+    private TrustPolicy trust = TrustPolicy.unsignedAllowed();
+    private KeyProvider keys = KeyProvider.none();
 
     private Builder(Path bundlePath) {
       this.bundlePath = Objects.requireNonNull(bundlePath, "bundle");
@@ -664,6 +668,31 @@ public final class CreditScorer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Which signatures the bundle needs (see {@code docs/security.md}). Default {@link
+     * TrustPolicy#unsignedAllowed()}, for development and format v1 compatibility; production
+     * uses {@link TrustPolicy#fourEyes}:
+     *
+     * <pre>{@code
+     * CreditScorer scorer = CreditScorer.builder(path).trust(TrustPolicy.fourEyes(store)).build();
+     * }</pre>
+     */
+    public Builder trust(TrustPolicy policy) {
+      this.trust = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * The key-encryption keys of encrypted bundles ({@code docs/security.md#encryption-at-rest}):
+     * the model files are decrypted into a private directory on a memory-backed filesystem
+     * before the engine sees them, and deleted on close. Default: none (an encrypted bundle is
+     * refused naming {@code encryption-keys/}).
+     */
+    public Builder keys(KeyProvider provider) {
+      this.keys = Objects.requireNonNull(provider, "provider");
+      return this;
+    }
+
     /** The clock that timestamps results. Default: the system UTC clock. */
     public Builder clock(Clock value) {
       this.clock = Objects.requireNonNull(value, "clock");
@@ -676,7 +705,7 @@ public final class CreditScorer implements AutoCloseable {
      * @throws BundleException naming the bundle file or golden case at fault
      */
     public CreditScorer build() {
-      ModelBundle bundle = ModelBundle.open(bundlePath, bundleLimits);
+      ModelBundle bundle = ModelBundle.open(bundlePath, bundleLimits, trust, keys);
       ScoringModel model = null;
       try {
         ScoringEngine engine = Engines.find(bundle.manifest().engine());

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.TreeMap;
 import pe.agriscore.schema.FeatureSchema;
 import pe.agriscore.schema.ScoreScale;
+import pe.agriscore.trust.TrustReport;
 
 /**
  * What a model inventory records about the model a {@link CreditScorer} runs: identity, engine,
@@ -38,6 +39,8 @@ import pe.agriscore.schema.ScoreScale;
  *     together with {@code fileChecksums} it identifies the bundle's exact bytes
  * @param goldenCaseCount how many golden cases the scorer reproduced when it was opened (at
  *     least 1)
+ * @param trust what the trust policy verified: the policy's name and each verified signature's
+ *     key id, owner, role and signing time
  */
 public record ModelDescription(
     String name,
@@ -49,7 +52,8 @@ public record ModelDescription(
     ScoreScale scoreScale,
     Map<String, String> fileChecksums,
     String manifestSha256,
-    int goldenCaseCount) {
+    int goldenCaseCount,
+    TrustReport trust) {
 
   /**
    * Validates and copies.
@@ -65,10 +69,19 @@ public record ModelDescription(
     Objects.requireNonNull(schema, "schema");
     Objects.requireNonNull(scoreScale, "scoreScale");
     Objects.requireNonNull(manifestSha256, "manifestSha256");
+    Objects.requireNonNull(trust, "trust");
     fileChecksums = Collections.unmodifiableMap(
         new TreeMap<>(Objects.requireNonNull(fileChecksums, "fileChecksums")));
     if (goldenCaseCount < 1) {
       throw new IllegalArgumentException("goldenCaseCount must be >= 1, got " + goldenCaseCount);
     }
+  }
+
+  /** A description of a bundle opened without verifying signatures ({@link TrustReport#unverified()}). */
+  public ModelDescription(String name, String version, String engine, String description,
+      Instant createdAt, FeatureSchema schema, ScoreScale scoreScale,
+      Map<String, String> fileChecksums, String manifestSha256, int goldenCaseCount) {
+    this(name, version, engine, description, createdAt, schema, scoreScale, fileChecksums,
+        manifestSha256, goldenCaseCount, TrustReport.unverified());
   }
 }

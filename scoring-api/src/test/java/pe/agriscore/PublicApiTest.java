@@ -17,11 +17,12 @@ class PublicApiTest {
   private static final Path CLASSES = Path.of("target/classes");
 
   @Test
-  void onlyTheRuntimeAuthoringSchemaAndEngineSpiPackagesAreExported() throws IOException {
+  void onlyTheRuntimeAuthoringSchemaEngineSpiAndTrustPackagesAreExported() throws IOException {
     PublicApi api = PublicApi.of(CLASSES);
     assertEquals("pe.agriscore", api.moduleName());
     assertEquals(Set.of("pe.agriscore", "pe.agriscore.scoring", "pe.agriscore.schema",
-        "pe.agriscore.authoring", "pe.agriscore.engine"), api.exportedPackages());
+        "pe.agriscore.authoring", "pe.agriscore.engine", "pe.agriscore.trust"),
+        api.exportedPackages());
   }
 
   @Test

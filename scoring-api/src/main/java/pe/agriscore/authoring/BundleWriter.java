@@ -21,6 +21,7 @@ import pe.agriscore.internal.Json;
 import pe.agriscore.internal.bundle.BundleManifest;
 import pe.agriscore.internal.bundle.Checksums;
 import pe.agriscore.internal.bundle.ModelBundle;
+import pe.agriscore.authoring.BundleSigner;
 import pe.agriscore.schema.FeatureSchema;
 import pe.agriscore.schema.GoldenCase;
 import pe.agriscore.schema.Preprocessing;
@@ -44,7 +45,9 @@ import pe.agriscore.scoring.ScoringJson;
  *     .writeTo(Path.of("models/farmer-mlp"));
  * }</pre>
  *
- * <p>{@link #seal(Path)} re-seals a directory edited by hand.
+ * <p>{@link #seal(Path)} re-seals a directory edited by hand. {@link #signedBy} signs the sealed
+ * bundle (OMS v1.0 signatures, see {@code docs/bundle-format.md#signatures}), e.g. {@code
+ * .signedBy(BundleSigner.of(privateKey, publicKey).role("trainer"))}.
  */
 public final class BundleWriter {
 
@@ -65,6 +68,7 @@ public final class BundleWriter {
   private ReferenceProfile reference;
   private List<GoldenCase> golden = List.of();
   private double goldenTolerance = 1e-5;
+  private final List<BundleSigner> signers = new ArrayList<>();
 
   private BundleWriter() {}
 
@@ -190,7 +194,17 @@ public final class BundleWriter {
   }
 
   /**
-   * Writes and seals the bundle into {@code dir}, which must not exist or be empty.
+   * Signs the bundle once it is sealed, into {@code signatures/<key id>.sig}; call once per key
+   * (e.g. the trainer's here, the approver's later with the CLI).
+   */
+  public BundleWriter signedBy(BundleSigner signer) {
+    signers.add(Objects.requireNonNull(signer, "signer"));
+    return this;
+  }
+
+  /**
+   * Writes and seals the bundle into {@code dir}, which must not exist or be empty, then signs it
+   * with every {@link #signedBy} signer.
    *
    * @return {@code dir}
    */
@@ -217,6 +231,9 @@ public final class BundleWriter {
         createdAt == null ? Instant.now() : createdAt, description,
         Checksums.hashFiles(dir), null);
     Checksums.seal(dir, manifest);
+    for (BundleSigner signer : signers) {
+      signer.sign(dir);
+    }
     return dir;
   }
 
@@ -224,8 +241,10 @@ public final class BundleWriter {
   public Path writeZip(Path zipFile) throws IOException {
     Path tmp = Files.createTempDirectory("agriscore-bundle-");
     try {
-      writeTo(tmp.resolve("b"));
-      zip(tmp.resolve("b"), zipFile);
+      // The directory's name is the signed statement's subject name: the zip's, less ".zip".
+      Path dir = tmp.resolve(zipFile.getFileName().toString().replaceFirst("\\.zip$", ""));
+      writeTo(dir);
+      zip(dir, zipFile);
     } finally {
       ModelBundle.deleteTree(tmp);
     }

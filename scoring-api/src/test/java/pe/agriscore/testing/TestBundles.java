@@ -148,6 +148,12 @@ public final class TestBundles {
 
   /** The same bundle, naming another engine that reads the scorecard model format. */
   public static Path writeScorecardBundle(Path parent, String engine) throws IOException {
+    return writeScorecardBundle(parent, engine, w -> w);
+  }
+
+  /** The same bundle, with {@code customize} applied to the writer last (e.g. to sign it). */
+  public static Path writeScorecardBundle(Path parent, String engine,
+      java.util.function.UnaryOperator<BundleWriter> customize) throws IOException {
     Path model = Files.createTempFile("scorecard-model", ".json");
     StringBuilder json = new StringBuilder("{\"intercept\": " + INTERCEPT + ", \"coefficients\": {");
     int i = 0;
@@ -161,7 +167,7 @@ public final class TestBundles {
       golden.add(new GoldenCase("case-" + r.applicantId(), r, expectedProbability(r)));
     }
     Path dir = parent.resolve(engine + "-bundle");
-    BundleWriter.builder()
+    customize.apply(BundleWriter.builder()
         .name("test-scorecard").version("1.0.0")
         .engine(engine).modelFormat("agriscore-logistic")
         .model(model, "model/scorecard.json")
@@ -170,7 +176,7 @@ public final class TestBundles {
         .schema(schema()).preprocessing(standardPreprocessing()).scoreScale(scale())
         .reference(reference())
         .golden(golden, 1e-9)
-        .writeTo(dir);
+        ).writeTo(dir);
     Files.delete(model);
     return dir;
   }

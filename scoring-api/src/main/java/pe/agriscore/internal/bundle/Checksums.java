@@ -26,6 +26,8 @@ import java.util.regex.Pattern;
 import pe.agriscore.internal.Json;
 import pe.agriscore.scoring.BundleException;
 import pe.agriscore.scoring.BundleLimits;
+import pe.agriscore.trust.BundleCrypto;
+import pe.agriscore.trust.SignatureFiles;
 
 /** SHA-256 sealing and verification of a bundle directory. */
 public final class Checksums {
@@ -41,8 +43,12 @@ public final class Checksums {
 
   private Checksums() {}
 
-  /** A verified bundle: its manifest and the text of its JSON files. */
-  record Verified(BundleManifest manifest, Map<String, String> json) {}
+  /**
+   * A verified bundle: its manifest, the text of its JSON files, the SHA-256 of every file
+   * (manifest.json included) and its signature files, which no checksum covers.
+   */
+  record Verified(BundleManifest manifest, Map<String, String> json, Map<String, String> digests,
+      List<String> signatureFiles) {}
 
   /**
    * Verifies every file and checksum under {@code root} (a real path, no symbolic link inside).
@@ -51,6 +57,10 @@ public final class Checksums {
    */
   static Verified verify(Path root, BundleLimits limits) {
     Map<String, BasicFileAttributes> found = listFiles(root, limits);
+    List<String> signatures = found.keySet().stream().filter(SignatureFiles::isSignature)
+        .toList();
+    found.keySet().removeAll(signatures);
+    found.keySet().removeIf(BundleCrypto::isWrappedKey);
     BasicFileAttributes manifestAttributes = found.remove(ModelBundle.MANIFEST);
     if (manifestAttributes == null) {
       throw new BundleException(ModelBundle.MANIFEST,
@@ -77,6 +87,11 @@ public final class Checksums {
     Map<String, String> json = new TreeMap<>();
     for (Map.Entry<String, String> listed : manifest.files().entrySet()) {
       String file = listed.getKey();
+      if (SignatureFiles.isSignature(file) || BundleCrypto.isWrappedKey(file)) {
+        throw new BundleException(file, "is listed in manifest.json's 'files', but signature"
+            + " files and wrapped data keys are outside the checksums (they are added and"
+            + " rewritten without re-sealing): seal without them");
+      }
       BasicFileAttributes attributes = found.get(file);
       if (attributes == null) {
         throw new BundleException(file, "listed in manifest.json but missing from the bundle");
@@ -99,7 +114,9 @@ public final class Checksums {
         throw new BundleException(file, "present in the bundle but not listed in manifest.json");
       }
     }
-    return new Verified(manifest, Map.copyOf(json));
+    Map<String, String> digests = new TreeMap<>(manifest.files());
+    digests.put(ModelBundle.MANIFEST, sha256(text.getBytes(StandardCharsets.UTF_8)));
+    return new Verified(manifest, Map.copyOf(json), digests, signatures);
   }
 
   /**
@@ -276,7 +293,8 @@ public final class Checksums {
   public static Map<String, String> hashFiles(Path root) {
     Map<String, String> hashes = new TreeMap<>();
     for (String rel : listFiles(root, BundleLimits.defaults()).keySet()) {
-      if (!rel.equals(ModelBundle.MANIFEST)) {
+      if (!rel.equals(ModelBundle.MANIFEST) && !SignatureFiles.isSignature(rel)
+          && !BundleCrypto.isWrappedKey(rel)) {
         hashes.put(rel, sha256(root, rel));
       }
     }
@@ -296,7 +314,8 @@ public final class Checksums {
     return HexFormat.of().formatHex(md.digest());
   }
 
-  static String sha256(byte[] bytes) {
+  /** The lower-case hex SHA-256 of {@code bytes}. */
+  public static String sha256(byte[] bytes) {
     return HexFormat.of().formatHex(digest().digest(bytes));
   }
 

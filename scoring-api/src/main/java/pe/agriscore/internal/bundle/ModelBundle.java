@@ -25,6 +25,11 @@ import pe.agriscore.scoring.BundleException;
 import pe.agriscore.scoring.BundleLimits;
 import pe.agriscore.scoring.InvalidRequestException;
 import pe.agriscore.scoring.ScoringJson;
+import pe.agriscore.trust.BundleContent;
+import pe.agriscore.trust.BundleCrypto;
+import pe.agriscore.trust.KeyProvider;
+import pe.agriscore.trust.TrustPolicy;
+import pe.agriscore.trust.TrustReport;
 
 /**
  * An opened, checksum-verified model bundle (format v1, see {@code docs/bundle-format.md}): the
@@ -66,21 +71,42 @@ public final class ModelBundle implements AutoCloseable {
   private final boolean temporary;
   private final BundleLimits limits;
   private final BundleManifest manifest;
-  private final FeatureSchema schema;
-  private final Preprocessing preprocessing;
-  private final Encoder encoder;
-  private final ScoreScale scoreScale;
-  private final ReferenceProfile reference;
-  private final List<GoldenCase> goldenCases;
-  private final double goldenTolerance;
+  private FeatureSchema schema;
+  private Preprocessing preprocessing;
+  private Encoder encoder;
+  private ScoreScale scoreScale;
+  private ReferenceProfile reference;
+  private List<GoldenCase> goldenCases;
+  private double goldenTolerance;
+  private final TrustReport trust;
+  private final Path source;
+  private final Path plaintext;
 
-  private ModelBundle(Path root, boolean temporary, BundleLimits limits) {
-    this.root = root;
+  private ModelBundle(Path source, boolean temporary, BundleLimits limits, TrustPolicy policy,
+      KeyProvider keys) {
+    this.source = source;
     this.temporary = temporary;
     this.limits = limits;
-    Checksums.Verified verified = Checksums.verify(root, limits);
+    Checksums.Verified verified = Checksums.verify(source, limits);
     this.manifest = verified.manifest();
-    Map<String, String> json = verified.json();
+    // Signatures are judged before any bundle file is parsed; they cover the encrypted bytes.
+    this.trust = policy.verify(new BundleContent(source, verified.digests(),
+        verified.signatureFiles(), limits.maxJsonFileBytes()));
+    this.plaintext = keys != null && verified.digests().containsKey(BundleCrypto.ENCRYPTION)
+        ? BundleCrypto.decryptToPrivateDirectory(source, verified.digests().keySet(), keys)
+        : null;
+    this.root = plaintext != null ? plaintext : source;
+    try {
+      parseFiles(verified.json());
+    } catch (RuntimeException | Error e) {
+      if (plaintext != null) {
+        BundleCrypto.deleteTree(plaintext, e);
+      }
+      throw e;
+    }
+  }
+
+  private void parseFiles(Map<String, String> json) {
     this.schema = parse(SCHEMA, json, FeatureSchema::fromJson);
     this.preprocessing = parse(PREPROCESSING, json, Preprocessing::fromJson);
     try {
@@ -119,12 +145,49 @@ public final class ModelBundle implements AutoCloseable {
    * @throws BundleException naming the file at fault
    */
   public static ModelBundle open(Path path, BundleLimits limits) {
-    return open(path, limits, null);
+    return open(path, limits, TrustPolicy.unsignedAllowed());
+  }
+
+  /**
+   * Opens and verifies a bundle as {@link #open(Path, BundleLimits)}, then judges its signatures
+   * by {@code policy} before parsing any other file (see {@code docs/security.md}).
+   *
+   * <pre>{@code
+   * try (ModelBundle b = ModelBundle.open(dir, BundleLimits.defaults(), TrustPolicy.fourEyes(store))) {
+   *   b.trust().signatures().forEach(s -> System.out.println(s.keyId() + " " + s.role()));
+   * }
+   * }</pre>
+   *
+   * @throws pe.agriscore.trust.TrustException naming the file and the trust rule that refused it
+   * @throws BundleException naming the file at fault
+   */
+  public static ModelBundle open(Path path, BundleLimits limits, TrustPolicy policy) {
+    return open(path, limits, null, policy, null);
+  }
+
+  /**
+   * Opens, verifies and judges a bundle as {@link #open(Path, BundleLimits, TrustPolicy)}, and
+   * decrypts an encrypted bundle's files with {@code keys} into a private directory on a
+   * memory-backed filesystem, which becomes {@link #root()} and which {@link #close()} deletes.
+   * (The three-argument open verifies an encrypted bundle without decrypting it: its model
+   * files stay ciphertext, for signing and verification tools.)
+   *
+   * @throws BundleException naming the file that does not decrypt or the missing key
+   */
+  public static ModelBundle open(Path path, BundleLimits limits, TrustPolicy policy,
+      KeyProvider keys) {
+    return open(path, limits, null, policy, Objects.requireNonNull(keys, "keys"));
   }
 
   /** As {@link #open(Path, BundleLimits)}, extracting a zip under {@code tempParent} if set. */
   static ModelBundle open(Path path, BundleLimits limits, Path tempParent) {
+    return open(path, limits, tempParent, TrustPolicy.unsignedAllowed(), null);
+  }
+
+  private static ModelBundle open(Path path, BundleLimits limits, Path tempParent,
+      TrustPolicy policy, KeyProvider keys) {
     Objects.requireNonNull(limits, "limits");
+    Objects.requireNonNull(policy, "policy");
     if (Files.isDirectory(path)) {
       Path real;
       try {
@@ -133,7 +196,7 @@ public final class ModelBundle implements AutoCloseable {
         throw new BundleException(path.toString(), "cannot open the bundle directory: "
             + e.getMessage(), e);
       }
-      return new ModelBundle(real, false, limits);
+      return new ModelBundle(real, false, limits, policy, keys);
     }
     if (!Files.isRegularFile(path)) {
       throw new BundleException(path.toString(), "no bundle directory or .zip file here");
@@ -155,7 +218,7 @@ public final class ModelBundle implements AutoCloseable {
             "cannot resolve the extraction directory " + dir + ": " + e.getMessage(), e);
       }
       ZipBundles.extract(path, real, limits);
-      return new ModelBundle(real, true, limits);
+      return new ModelBundle(real, true, limits, policy, keys);
     } catch (RuntimeException | Error e) {
       try {
         deleteTree(dir);
@@ -164,6 +227,11 @@ public final class ModelBundle implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /** What the trust policy verified when the bundle was opened. */
+  public TrustReport trust() {
+    return trust;
   }
 
   /** The manifest. */
@@ -211,7 +279,10 @@ public final class ModelBundle implements AutoCloseable {
     return limits;
   }
 
-  /** The bundle's root directory (a temporary one for a zip bundle). */
+  /**
+   * The bundle's root directory: a temporary one for a zip bundle, the private plaintext
+   * directory for an encrypted bundle opened with keys.
+   */
   public Path root() {
     return root;
   }
@@ -236,8 +307,11 @@ public final class ModelBundle implements AutoCloseable {
   /** Deletes the extraction directory of a zip bundle; a no-op for a directory bundle. */
   @Override
   public void close() {
+    if (plaintext != null) {
+      BundleCrypto.deleteTree(plaintext, null);
+    }
     if (temporary) {
-      deleteTree(root);
+      deleteTree(source);
     }
   }
 

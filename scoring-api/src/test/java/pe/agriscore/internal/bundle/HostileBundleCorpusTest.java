@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -39,6 +40,12 @@ import pe.agriscore.authoring.BundleWriter;
 import pe.agriscore.scoring.BundleException;
 import pe.agriscore.scoring.BundleLimits;
 import pe.agriscore.testing.TestBundles;
+import pe.agriscore.authoring.BundleSigner;
+import pe.agriscore.trust.SignatureFiles;
+import pe.agriscore.trust.TestKeys;
+import pe.agriscore.trust.TrustPolicy;
+import pe.agriscore.trust.TrustStore;
+import pe.agriscore.trust.TrustedKey;
 
 /**
  * Runs every case of {@code src/test/resources/hostile/bundles/} (format: the README there): a
@@ -61,7 +68,15 @@ class HostileBundleCorpusTest {
       "Exception", "`");
 
   private static final List<String> FILES = List.of("item02-confinement.json", "item03-zip.json",
-      "item07-strict.json", "item09-bounds.json", "item11-docs.json");
+      "item07-strict.json", "item09-bounds.json", "item11-docs.json", "item17-trust.json");
+
+  /** The corpus's signing keys: {@code trainer} and {@code approver} are trusted, {@code stranger} not. */
+  private static final Map<String, KeyPair> KEYS = Map.of("trainer", TestKeys.p256(),
+      "approver", TestKeys.p256(), "stranger", TestKeys.p256());
+
+  private static final TrustStore STORE = TrustStore.builder()
+      .add(TrustedKey.of(KEYS.get("trainer").getPublic(), "data-science", "trainer"))
+      .add(TrustedKey.of(KEYS.get("approver").getPublic(), "model-risk", "approver")).build();
 
   @TempDir static Path tmp;
 
@@ -121,6 +136,12 @@ class HostileBundleCorpusTest {
     if (!c.path("seal").isBoolean() || c.path("seal").asBoolean()) {
       seal(bundle, c.path("seal"));
     }
+    for (JsonNode s : c.path("sign")) {
+      sign(bundle, s);
+    }
+    for (JsonNode m : c.path("afterSign")) {
+      mutate(bundle, m, vars);
+    }
     Path target = bundle;
     boolean zip = c.has("zip") || c.has("plainFile");
     if (c.has("zip")) {
@@ -130,10 +151,15 @@ class HostileBundleCorpusTest {
       target = Files.writeString(work.resolve("bundle.zip"), c.path("plainFile").asText());
     }
     BundleLimits limits = limits(c.path("limits"));
+    TrustPolicy policy = switch (c.path("trust").asText(TrustPolicy.UNSIGNED_ALLOWED)) {
+      case TrustPolicy.ANY_TRUSTED_KEY -> TrustPolicy.anyTrustedKey(STORE);
+      case TrustPolicy.FOUR_EYES -> TrustPolicy.fourEyes(STORE);
+      default -> TrustPolicy.unsignedAllowed();
+    };
 
     Throwable thrown = null;
     try {
-      openScorer(target, limits);
+      openScorer(target, limits, policy);
     } catch (Throwable t) {
       thrown = t;
     }
@@ -182,8 +208,26 @@ class HostileBundleCorpusTest {
 
   // The two calls into the code under test.
 
-  private static void openScorer(Path target, BundleLimits limits) {
-    CreditScorer.builder(target).bundleLimits(limits).build().close();
+  private static void openScorer(Path target, BundleLimits limits, TrustPolicy policy) {
+    CreditScorer.builder(target).bundleLimits(limits).trust(policy).build().close();
+  }
+
+  /**
+   * Signs the sealed bundle with a corpus key into {@code file} (default {@code model.sig}):
+   * with {@code role} claimed, or over the literal {@code statement} text instead of the
+   * bundle's own statement.
+   */
+  private static void sign(Path bundle, JsonNode s) throws IOException {
+    KeyPair key = KEYS.get(s.path("key").asText("trainer"));
+    String file = s.path("file").asText(SignatureFiles.MODEL_SIG);
+    if (s.has("statement")) {
+      Files.createDirectories(bundle.resolve(file).getParent());
+      Files.write(bundle.resolve(file), TestKeys.signRaw(key,
+          s.path("statement").asText().getBytes(StandardCharsets.UTF_8)));
+    } else {
+      BundleSigner.of(key.getPrivate(), key.getPublic())
+          .role(s.has("role") ? s.path("role").asText() : null).sign(bundle, file);
+    }
   }
 
   /** The most bytes seen in the extraction directory, and what was left in it. */
