@@ -16,8 +16,8 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.stereotype.Component;
-import pe.agriscore.AgriScoreException;
-import pe.agriscore.scoring.CreditScorer;
+import pe.agriscore.scoring.AgriScoreException;
+import pe.agriscore.CreditScorer;
 
 /**
  * The configured bundles, opened in the background when the service starts: each is verified
@@ -67,9 +67,9 @@ final class ModelRegistry implements HealthIndicator, DisposableBean {
             .addKeyValue("agriscore.model.version", m.description().version())
             .addKeyValue("agriscore.model.engine", m.description().engine())
             .addKeyValue("event.duration", (long) (seconds * 1e9))
-            .log("model {} {} loaded from {}: {} golden cases verified in {} s",
+            .log("model {} {} loaded from {}: {} golden cases verified",
                 m.description().name(), m.description().version(), bundle,
-                m.description().goldenCaseCount(), String.format("%.3f", seconds));
+                m.description().goldenCaseCount());
         Gauge.builder("agriscore.model.golden.cases", m, x -> x.description().goldenCaseCount())
             .description("golden cases the model reproduced when it was loaded")
             .tags("model", label, "version", m.description().version()).register(meters);
@@ -105,11 +105,6 @@ final class ModelRegistry implements HealthIndicator, DisposableBean {
   /** Whether every configured bundle is loaded and verified. */
   boolean ready() {
     return complete && status.values().stream().allMatch("loaded"::equals);
-  }
-
-  /** Whether loading has ended (successfully or not). */
-  boolean loadingDone() {
-    return complete;
   }
 
   @Override

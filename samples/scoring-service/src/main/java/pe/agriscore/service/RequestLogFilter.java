@@ -66,8 +66,8 @@ final class RequestLogFilter extends OncePerRequestFilter {
         line = line.addKeyValue("agriscore.outcome", outcome);
       }
       line.addKeyValue("event.outcome", response.getStatus() < 400 ? "success" : "failure")
-          .log("{} {} {} {} ms", request.getMethod(), Safe.text(request.getRequestURI()),
-              response.getStatus(), String.format("%.3f", nanos / 1e6));
+          .log("{} {} {}", request.getMethod(), Safe.text(request.getRequestURI()),
+              response.getStatus());
       MDC.remove("http.request.id");
       MDC.remove("trace.id");
     }

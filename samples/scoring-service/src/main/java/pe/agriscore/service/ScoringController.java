@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -35,12 +34,12 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import pe.agriscore.engine.EngineException;
-import pe.agriscore.json.ScoringJson;
-import pe.agriscore.request.InvalidRequestException;
-import pe.agriscore.request.ScoringRequest;
-import pe.agriscore.request.Violation;
+import pe.agriscore.scoring.ScoringJson;
+import pe.agriscore.scoring.InvalidRequestException;
+import pe.agriscore.scoring.ScoringRequest;
+import pe.agriscore.scoring.Violation;
 import pe.agriscore.scoring.CreditScore;
-import pe.agriscore.scoring.ScorerClosedException;
+import pe.agriscore.ScorerClosedException;
 import pe.agriscore.scoring.ScoringError;
 import pe.agriscore.scoring.ScoringResult;
 
@@ -79,8 +78,9 @@ final class ScoringController {
         .maxRequestBytes((int) Math.min(Integer.MAX_VALUE, props.maxRequestSize().toBytes()))
         .build();
     // The envelope of a batch is read here, each request in it by ScoringJson with its limits.
+    // No duplicate detection here: it would reach into the requests, whose duplicates
+    // ScoringJson reports in place; the envelope's one property is checked by hand.
     this.batchJson = JsonFactory.builder()
-        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
         .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(16).build())
         .build();
   }
@@ -254,9 +254,10 @@ final class ScoringController {
 
   private ServedModel model(String name) {
     return models.find(name).orElseThrow(() -> {
-      if (!models.loadingDone()) {
-        return ApiProblem.notReady("the configured models are still loading; model '"
-            + Safe.text(name) + "' is not available yet");
+      if (!models.ready()) {
+        // The name may be that of a bundle still loading or refused: not a 404 yet.
+        return ApiProblem.notReady("not every configured model is loaded and verified (see"
+            + " /actuator/health/readiness); model '" + Safe.text(name) + "' is not available");
       }
       return ApiProblem.unknownModel(name,
           models.all().stream().map(m -> m.description().name()).toList());
@@ -299,6 +300,9 @@ final class ScoringController {
       }
       while (p.nextToken() == JsonToken.FIELD_NAME) {
         String field = p.currentName();
+        if (sawRequests && field.equals("requests")) {
+          throw badBatch("duplicate property \"requests\"");
+        }
         if (!field.equals("requests")) {
           throw badBatch("a batch has one property, \"requests\"; got \"" + Safe.text(field)
               + "\"");

@@ -6,7 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import org.springframework.stereotype.Component;
-import pe.agriscore.request.Violation;
+import pe.agriscore.scoring.Violation;
 import pe.agriscore.scoring.CreditScore;
 
 /**

@@ -5,7 +5,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /**
- * The reference HTTP scoring service: the same {@link pe.agriscore.scoring.CreditScorer} a bank
+ * The reference HTTP scoring service: the same {@link pe.agriscore.CreditScorer} a bank
  * embeds, served under {@code /v1} with TLS, roles, ECS JSON logs and Prometheus metrics.
  *
  * <p>Start it on the reference models, plain HTTP on 127.0.0.1 (the demo profile):

@@ -8,9 +8,9 @@ import java.io.UncheckedIOException;
 import java.util.HashSet;
 import java.util.Set;
 import pe.agriscore.schema.Feature;
-import pe.agriscore.scoring.CreditScorer;
-import pe.agriscore.scoring.ModelDescription;
-import pe.agriscore.scoring.ScoreScale;
+import pe.agriscore.CreditScorer;
+import pe.agriscore.ModelDescription;
+import pe.agriscore.schema.ScoreScale;
 
 /**
  * One loaded model: its scorer and what {@code GET /v1/models/{name}} publishes about it,
