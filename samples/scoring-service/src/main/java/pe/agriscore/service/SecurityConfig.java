@@ -86,6 +86,8 @@ class SecurityConfig {
             .hasRole(Roles.SCORING)
             .requestMatchers(HttpMethod.GET, "/v1/models", "/v1/models/*")
             .hasAnyRole(Roles.SCORING, Roles.MODEL_ADMIN)
+            // Only in the bench profile: the same role as scoring, for the same chain's cost.
+            .requestMatchers(HttpMethod.POST, "/bench/fixed").hasRole(Roles.SCORING)
             .anyRequest().authenticated());
     if (!security.apiKeys().isEmpty()) {
       http.addFilterBefore(new ApiKeyFilter(security, unauthorized),
