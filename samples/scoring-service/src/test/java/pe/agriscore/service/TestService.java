@@ -68,9 +68,11 @@ final class TestService implements AutoCloseable {
 
   static TestService start(Map<String, Object> properties, boolean https, SSLContext ssl,
       boolean awaitReady) throws Exception {
-    SpringApplication app = new SpringApplicationBuilder(ScoringServiceApplication.class)
-        .properties(properties).build();
-    ConfigurableApplicationContext context = app.run();
+    // As command-line arguments, so that they win over application.yml (its port included).
+    String[] args = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
+        .toArray(String[]::new);
+    SpringApplication app = new SpringApplicationBuilder(ScoringServiceApplication.class).build();
+    ConfigurableApplicationContext context = app.run(args);
     int port = ((WebServerApplicationContext) context).getWebServer().getPort();
     URI base = URI.create((https ? "https" : "http") + "://127.0.0.1:" + port);
     HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10));
