@@ -105,8 +105,7 @@ public final class CloseWhileScoring {
     } else {
       run(rounds, () -> {
         ModelBundle bundle = ModelBundle.open(dir);
-        ScoringModel model = Engines.find(bundle.manifest().engine())
-            .load(bundle, EngineOptions.defaults());
+        ScoringModel model = Engines.load(bundle, EngineOptions.defaults());
         float[][] rows = new float[requests.size()][];
         for (int i = 0; i < rows.length; i++) {
           rows[i] = bundle.encoder().encode(requests.get(i));

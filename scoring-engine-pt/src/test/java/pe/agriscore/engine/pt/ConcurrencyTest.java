@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 import pe.agriscore.bundle.ModelBundle;
 import pe.agriscore.engine.EngineException;
 import pe.agriscore.engine.EngineOptions;
+import pe.agriscore.engine.Engines;
 import pe.agriscore.engine.ScoringModel;
 import pe.agriscore.preprocessing.Encoder;
 import pe.agriscore.testing.TestBundles;
@@ -49,7 +50,7 @@ class ConcurrencyTest {
     bundle = ModelBundle.open(PtFixtures.farmerBundle(tmp, PtFixtures.SCRIPTED,
         PtFixtures.golden(2)));
     // Fewer predictors than threads, so callers also wait for one another.
-    model = new PyTorchEngine().load(bundle,
+    model = Engines.load(new PyTorchEngine(), bundle,
         EngineOptions.builder().set(PyTorchEngine.POOL_SIZE, "3").build());
     scoreSequentially();
   }
@@ -203,21 +204,22 @@ class ConcurrencyTest {
   @Test
   void argumentsAreChecked() {
     assertEquals(0, model.predict(new float[0], 0).length);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+    EngineException e = assertThrows(EngineException.class,
         () -> model.predict(new float[WIDTH], 2));
-    assertEquals("expected at least 2 rows of 11 floats, got 11 floats", e.getMessage());
+    assertEquals("model 'farmer-mlp' 1.0.0 takes rows of 11 floats: 2 rows need 22 floats, got"
+        + " 11", e.getMessage());
   }
 
   @Test
   void closeReleasesTheModelAndLaterCallsFail() throws Exception {
-    ScoringModel other = new PyTorchEngine().load(bundle, EngineOptions.defaults());
+    ScoringModel other = Engines.load(new PyTorchEngine(), bundle, EngineOptions.defaults());
     float[] row = new float[WIDTH];
     double before = other.predict(row, 1)[0];
     assertEquals(model.predict(row, 1)[0], before);
     other.close();
     other.close();
     EngineException e = assertThrows(EngineException.class, () -> other.predict(row, 1));
-    assertEquals("the PyTorch model model/mlp.pt is closed", e.getMessage());
+    assertEquals("model 'farmer-mlp' 1.0.0 is closed", e.getMessage());
     // The shared runtime and the other model are unaffected.
     assertEquals(before, model.predict(row, 1)[0]);
   }

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import pe.agriscore.bundle.ModelBundle;
 import pe.agriscore.engine.EngineOptions;
+import pe.agriscore.engine.Engines;
 import pe.agriscore.engine.ScoringModel;
 import pe.agriscore.testing.ChildJvm;
 
@@ -63,7 +64,7 @@ class MemoryTest {
       List<PtFixtures.PythonCase> cases = PtFixtures.pythonCases();
       int rows = cases.size();
       try (ModelBundle bundle = ModelBundle.open(Path.of(args[0]));
-          ScoringModel model = new PyTorchEngine().load(bundle, EngineOptions.defaults())) {
+          ScoringModel model = Engines.load(new PyTorchEngine(), bundle, EngineOptions.defaults())) {
         int width = model.inputWidth();
         float[] pool = new float[rows * width];
         for (int i = 0; i < rows; i++) {

@@ -17,6 +17,7 @@ import pe.agriscore.bundle.GoldenCase;
 import pe.agriscore.bundle.ModelBundle;
 import pe.agriscore.bundle.ReferenceProfile;
 import pe.agriscore.engine.EngineOptions;
+import pe.agriscore.engine.Engines;
 import pe.agriscore.engine.ScoringModel;
 import pe.agriscore.preprocessing.FeatureTransform;
 import pe.agriscore.preprocessing.Preprocessing;
@@ -79,7 +80,7 @@ class NewerPyTorchTest {
         .writeTo(tmp.resolve("bundle"));
 
     try (ModelBundle bundle = ModelBundle.open(bundleDir);
-        ScoringModel model = new PyTorchEngine().load(bundle, EngineOptions.defaults())) {
+        ScoringModel model = Engines.load(new PyTorchEngine(), bundle, EngineOptions.defaults())) {
       double[] p = model.predict(rows, requests.size());
       for (int r = 0; r < requests.size(); r++) {
         assertEquals(expected.path("outputs").get(r).asDouble(), p[r], PtFixtures.TOLERANCE,

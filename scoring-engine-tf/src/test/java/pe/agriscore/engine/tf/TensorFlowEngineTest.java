@@ -45,7 +45,7 @@ class TensorFlowEngineTest {
     // "tensorflow" as manifests spell it, not the constant: renaming the engine breaks bundles.
     assertInstanceOf(TensorFlowEngine.class, Engines.find("tensorflow"));
     List<String> claimants = ServiceLoader.load(ScoringEngine.class).stream()
-        .map(ServiceLoader.Provider::get).filter(e -> e.name().equals("tensorflow"))
+        .map(ServiceLoader.Provider::get).filter(e -> e.descriptor().name().equals("tensorflow"))
         .map(e -> e.getClass().getName()).toList();
     assertEquals(List.of(TensorFlowEngine.class.getName()), claimants);
     // The registration ships in this module's own jar, not only somewhere on the test classpath.
@@ -176,7 +176,7 @@ class TensorFlowEngineTest {
     Path model = mlp.export(tmp, "serving_default", Mlp.Variant.DOUBLED_ROWS);
     try (ModelBundle b = ModelBundle.open(mlp.bundle(model, 2).writeTo(tmp.resolve("doubled")))) {
       BundleException e = assertThrows(BundleException.class,
-          () -> new TensorFlowEngine().load(b, EngineOptions.defaults()));
+          () -> Engines.load(new TensorFlowEngine(), b, EngineOptions.defaults()));
       assertEquals("model/", e.file());
       assertTrue(e.getMessage().contains("has shape (2, 1), expected (1, 1)"), e.getMessage());
     }
@@ -186,7 +186,7 @@ class TensorFlowEngineTest {
   void wrapsTensorFlowErrorsWithContext() throws Exception {
     Path model = mlp.export(tmp, "serving_default", Mlp.Variant.CHECK_NUMERICS);
     try (ModelBundle b = ModelBundle.open(mlp.bundle(model, 2).writeTo(tmp.resolve("checked")));
-        ScoringModel m = new TensorFlowEngine().load(b, EngineOptions.defaults())) {
+        ScoringModel m = Engines.load(new TensorFlowEngine(), b, EngineOptions.defaults())) {
       float[] rows = new float[3 * 11];
       rows[20] = Float.NaN;
       EngineException e = assertThrows(EngineException.class, () -> m.predict(rows, 3));
@@ -202,7 +202,7 @@ class TensorFlowEngineTest {
   @Test
   void checksRowCountsAndRefusesCallsAfterClose() {
     try (ModelBundle b = ModelBundle.open(bundle)) {
-      ScoringModel m = new TensorFlowEngine().load(b, EngineOptions.defaults());
+      ScoringModel m = Engines.load(new TensorFlowEngine(), b, EngineOptions.defaults());
       assertEquals(11, m.inputWidth());
       assertEquals(0, m.predict(new float[0], 0).length);
       EngineException shortRows = assertThrows(EngineException.class,
@@ -227,12 +227,12 @@ class TensorFlowEngineTest {
   void refusesInvalidOptionsNamingTheKey() {
     try (ModelBundle b = ModelBundle.open(bundle)) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> new TensorFlowEngine().load(b,
+          () -> Engines.load(new TensorFlowEngine(), b,
               EngineOptions.builder().set("tensorflow.predictor_pool_size", "0").build()));
       assertTrue(e.getMessage().contains("'tensorflow.predictor_pool_size' must be >= 1"),
           e.getMessage());
       IllegalArgumentException level = assertThrows(IllegalArgumentException.class,
-          () -> new TensorFlowEngine().load(b,
+          () -> Engines.load(new TensorFlowEngine(), b,
               EngineOptions.builder().set("tensorflow.log_level", "5").build()));
       assertTrue(level.getMessage().contains("between 0 and 3"), level.getMessage());
     }

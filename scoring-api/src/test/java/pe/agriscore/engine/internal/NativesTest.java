@@ -1,0 +1,35 @@
+package pe.agriscore.engine.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NativesTest {
+
+  @TempDir Path tmp;
+
+  @Test
+  void homeCacheByDefault() {
+    Path home = tmp.resolve("home");
+    assertEquals(home.resolve(".cache/agriscore"),
+        Natives.defaultDirectory(home, tmp.resolve("t"), "ana"));
+  }
+
+  @Test
+  void tmpWhenHomeCannotBeWritten() {
+    // /proc refuses new directories even to root.
+    Path home = Path.of("/proc/agriscore-test-home");
+    assertEquals(tmp.resolve("t/agriscore-ana"),
+        Natives.defaultDirectory(home, tmp.resolve("t"), "ana"));
+  }
+
+  @Test
+  void aRegularFileInTheWayIsNotWritable() throws Exception {
+    Path home = Files.createFile(tmp.resolve("home"));
+    assertEquals(tmp.resolve("t/agriscore-ana"),
+        Natives.defaultDirectory(home, tmp.resolve("t"), "ana"));
+  }
+}
