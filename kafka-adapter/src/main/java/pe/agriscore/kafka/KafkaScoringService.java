@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import pe.agriscore.scoring.CreditScorer;
+import pe.agriscore.CreditScorer;
 
 /**
  * Scores a Kafka topic of JSON scoring requests into a topic of JSON scores, with a dead-letter

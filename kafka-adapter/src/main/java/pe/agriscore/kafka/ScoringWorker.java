@@ -23,7 +23,7 @@ import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import pe.agriscore.scoring.CreditScorer;
+import pe.agriscore.CreditScorer;
 
 /**
  * One consumer thread of a service: a consumer, its own producer (transactional under

@@ -9,8 +9,8 @@ import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
-import pe.agriscore.bundle.BundleException;
-import pe.agriscore.bundle.ModelBundle;
+import pe.agriscore.internal.bundle.ModelBundle;
+import pe.agriscore.scoring.BundleException;
 
 /**
  * Finds {@link ScoringEngine}s with {@link ServiceLoader} and loads models through them, doing

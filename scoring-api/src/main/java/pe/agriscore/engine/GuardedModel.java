@@ -1,8 +1,8 @@
 package pe.agriscore.engine;
 
 import java.util.Optional;
-import pe.agriscore.bundle.BundleException;
 import pe.agriscore.engine.internal.CloseGuard;
+import pe.agriscore.scoring.BundleException;
 
 /**
  * The core's guard around every engine's model: what each engine would otherwise do itself.

@@ -10,9 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import pe.agriscore.bundle.BundleException;
-import pe.agriscore.bundle.BundleManifest;
-import pe.agriscore.bundle.ModelBundle;
+import pe.agriscore.internal.bundle.BundleManifest;
+import pe.agriscore.internal.bundle.ModelBundle;
+import pe.agriscore.scoring.BundleException;
 
 /**
  * The read-only view of a bundle's model that an engine loads: where the model's file or

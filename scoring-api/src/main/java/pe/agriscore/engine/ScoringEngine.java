@@ -60,9 +60,9 @@ public interface ScoringEngine {
    * @return a model whose input width is {@code model.inputWidth()}; safe for concurrent {@code
    *     predict} calls (with a {@link PredictorPool} where the runtime's predictors are not);
    *     for an {@link ModelFiles.OutputKind#LOGIT} output, {@code predict} returns the log-odds
-   * @throws pe.agriscore.bundle.BundleException naming the model file ({@link
+   * @throws pe.agriscore.scoring.BundleException naming the model file ({@link
    *     ModelFiles#refusal}) if the model cannot be loaded or does not match the schema. Any
-   *     other exception is a bug of the engine; {@link pe.agriscore.scoring.CreditScorer} still
+   *     other exception is a bug of the engine; {@link pe.agriscore.CreditScorer} still
    *     refuses the bundle with a {@code BundleException} naming the model file, the engine's
    *     exception as its cause.
    */

@@ -20,9 +20,9 @@ import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import pe.agriscore.bundle.BundleException;
-import pe.agriscore.bundle.ModelBundle;
+import pe.agriscore.internal.bundle.ModelBundle;
 import pe.agriscore.scorecard.ScorecardEngine;
+import pe.agriscore.scoring.BundleException;
 import pe.agriscore.testing.FaultyEngine;
 import pe.agriscore.testing.LogitScorecardEngine;
 import pe.agriscore.testing.OpaqueScorecardEngine;
@@ -95,7 +95,7 @@ class EnginesTest {
         + Engines.ENGINE_ARTIFACT_PROPERTY + "\" : \"com.example:agriscore-onnx\"}");
     assertTrue(!edited.equals(json), json);
     Files.writeString(manifest, edited);
-    pe.agriscore.bundle.BundleWriter.seal(bundle);
+    pe.agriscore.authoring.BundleWriter.seal(bundle);
     try (ModelBundle b = ModelBundle.open(bundle)) {
       BundleException e = assertThrows(BundleException.class,
           () -> Engines.load(b, EngineOptions.defaults()));

@@ -8,6 +8,7 @@ import pe.agriscore.engine.EngineOption;
 import pe.agriscore.engine.ModelFiles;
 import pe.agriscore.engine.ScoringEngine;
 import pe.agriscore.engine.ScoringModel;
+import pe.agriscore.internal.bundle.ModelBundle;
 
 /**
  * A test engine that misbehaves on demand: a row whose first column equals {@link #NAN_MARKER}

@@ -8,6 +8,7 @@ import pe.agriscore.engine.EngineDescriptor;
 import pe.agriscore.engine.ModelFiles;
 import pe.agriscore.engine.ScoringEngine;
 import pe.agriscore.engine.ScoringModel;
+import pe.agriscore.internal.bundle.ModelBundle;
 import pe.agriscore.scorecard.ScorecardEngine;
 
 /**

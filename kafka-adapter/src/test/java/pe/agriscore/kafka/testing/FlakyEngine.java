@@ -10,6 +10,7 @@ import pe.agriscore.engine.EngineException;
 import pe.agriscore.engine.ModelFiles;
 import pe.agriscore.engine.ScoringEngine;
 import pe.agriscore.engine.ScoringModel;
+import pe.agriscore.internal.bundle.ModelBundle;
 
 /**
  * A test engine ({@code test-flaky}) whose next {@link #failNextCalls} calls throw, as an engine

@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import pe.agriscore.engine.EngineException;
 import pe.agriscore.engine.EngineConfig;
+import pe.agriscore.engine.EngineException;
 import pe.agriscore.engine.NativeCache;
 import pe.agriscore.engine.internal.Natives;
 

@@ -19,11 +19,11 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
-import pe.agriscore.bundle.BundleException;
 import pe.agriscore.engine.EngineException;
 import pe.agriscore.engine.ModelFiles;
 import pe.agriscore.engine.PredictorPool;
 import pe.agriscore.engine.ScoringModel;
+import pe.agriscore.scoring.BundleException;
 
 /**
  * A loaded TorchScript module shared by a bounded pool of DJL predictors.

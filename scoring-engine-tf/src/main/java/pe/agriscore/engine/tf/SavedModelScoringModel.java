@@ -17,11 +17,11 @@ import java.nio.ByteOrder;
 import java.util.List;
 import java.util.Map;
 import org.tensorflow.proto.ConfigProto;
-import pe.agriscore.bundle.BundleException;
 import pe.agriscore.engine.EngineException;
 import pe.agriscore.engine.ModelFiles;
 import pe.agriscore.engine.PredictorPool;
 import pe.agriscore.engine.ScoringModel;
+import pe.agriscore.scoring.BundleException;
 
 /**
  * A SavedModel loaded through DJL, scoring rows of floats into probabilities.

@@ -3,13 +3,15 @@ package pe.agriscore.engine.tf;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import pe.agriscore.bundle.BundleException;
 import pe.agriscore.engine.EngineConfig;
 import pe.agriscore.engine.EngineDescriptor;
 import pe.agriscore.engine.ModelFiles;
 import pe.agriscore.engine.NativeCache;
 import pe.agriscore.engine.ScoringEngine;
 import pe.agriscore.engine.ScoringModel;
+import pe.agriscore.internal.bundle.BundleManifest;
+import pe.agriscore.internal.bundle.ModelBundle;
+import pe.agriscore.scoring.BundleException;
 
 /**
  * The engine {@code tensorflow}: scores bundles whose model is a TensorFlow SavedModel directory

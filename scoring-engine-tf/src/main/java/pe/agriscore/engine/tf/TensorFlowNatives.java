@@ -21,9 +21,9 @@ import java.util.Locale;
 import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import pe.agriscore.engine.EngineConfig;
 import pe.agriscore.engine.EngineException;
 import pe.agriscore.engine.EngineOptions;
-import pe.agriscore.engine.EngineConfig;
 import pe.agriscore.engine.NativeCache;
 import pe.agriscore.engine.internal.Natives;
 
