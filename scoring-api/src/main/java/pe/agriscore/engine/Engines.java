@@ -81,13 +81,23 @@ public final class Engines {
    */
   public static ScoringModel load(ScoringEngine engine, ModelBundle bundle,
       EngineOptions options) {
+    return load(engine, ModelFiles.of(bundle), options);
+  }
+
+  /**
+   * Loads {@code files} with {@code engine} as {@link #load(ScoringEngine, ModelBundle,
+   * EngineOptions)} does, for a view that is not straight from a bundle: the conformance kit
+   * hands engines a {@link ModelFiles#withInputWidth} view to prove they refuse it.
+   *
+   * @throws BundleException naming the file at fault when the model does not fit the view
+   * @throws IllegalArgumentException naming the option and its rule for an invalid option
+   */
+  public static ScoringModel load(ScoringEngine engine, ModelFiles files, EngineOptions options) {
     EngineDescriptor d = engine.descriptor();
-    String format = bundle.manifest().modelFormat();
-    if (!d.modelFormats().contains(format)) {
+    if (!d.modelFormats().contains(files.format())) {
       throw new BundleException(ModelBundle.MANIFEST, "engine '" + d.name() + "' reads"
-          + " modelFormat " + quoted(d) + ", not '" + format + "'");
+          + " modelFormat " + quoted(d) + ", not '" + files.format() + "'");
     }
-    ModelFiles files = ModelFiles.of(bundle);
     EngineConfig config = EngineConfig.of(d, options);
     return GuardedModel.wrap(engine.load(files, config), files);
   }

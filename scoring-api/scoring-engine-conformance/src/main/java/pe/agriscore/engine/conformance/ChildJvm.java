@@ -1,4 +1,4 @@
-package pe.agriscore.testing;
+package pe.agriscore.engine.conformance;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a main class of the test classpath in a fresh JVM, the way a second application would:
- * for what only a new process shows, and for anything that could crash the JVM.
+ * for what only a new process shows, and for anything that could crash the JVM (a native
+ * engine's fault must fail a test, not kill the build).
  */
 public final class ChildJvm {
 
@@ -38,6 +39,15 @@ public final class ChildJvm {
    */
   public static ChildJvm start(Class<?> main, List<String> jvmArgs, String... args)
       throws IOException {
+    return start(main, jvmArgs, List.of(), args);
+  }
+
+  /**
+   * As {@link #start(Class, List, String...)}, without the environment variables {@code
+   * removedEnv} too (e.g. DJL's own switches, to prove what the engine does by itself).
+   */
+  public static ChildJvm start(Class<?> main, List<String> jvmArgs, List<String> removedEnv,
+      String... args) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
@@ -52,6 +62,7 @@ public final class ChildJvm {
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.environment().remove("TF_CPP_MIN_LOG_LEVEL");
     pb.environment().remove("TENSORFLOW_LIBRARY_PATH");
+    removedEnv.forEach(pb.environment()::remove);
     Process process = pb.start();
     process.getOutputStream().close();
     return new ChildJvm(process);
