@@ -13,7 +13,7 @@ import pe.agriscore.engine.EngineOptions;
 import pe.agriscore.engine.Engines;
 import pe.agriscore.engine.ScoringModel;
 import pe.agriscore.internal.bundle.ModelBundle;
-import pe.agriscore.testing.ChildJvm;
+import pe.agriscore.engine.conformance.ChildJvm;
 
 /**
  * Scoring many records keeps resident memory flat: every call's tensors are freed when it

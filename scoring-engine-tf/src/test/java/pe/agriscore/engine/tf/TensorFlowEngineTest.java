@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.ServiceLoader;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,7 +18,6 @@ import pe.agriscore.authoring.BundleWriter;
 import pe.agriscore.engine.EngineException;
 import pe.agriscore.engine.EngineOptions;
 import pe.agriscore.engine.Engines;
-import pe.agriscore.engine.ScoringEngine;
 import pe.agriscore.engine.ScoringModel;
 import pe.agriscore.internal.bundle.ModelBundle;
 import pe.agriscore.scoring.BundleException;
@@ -27,7 +25,11 @@ import pe.agriscore.scoring.CreditScore;
 import pe.agriscore.scoring.ScoringRequest;
 import pe.agriscore.scoring.ScoringResult;
 
-/** Real TensorFlow: SavedModels exported by the graph API, scored through CreditScorer. */
+/**
+ * Real TensorFlow: SavedModels exported by the graph API, scored through CreditScorer. What every
+ * engine must do (discovery, row checks, close, threads, memory, offline) is proven by {@link
+ * TensorFlowConformanceTest}.
+ */
 class TensorFlowEngineTest {
 
   @TempDir static Path tmp;
@@ -38,22 +40,6 @@ class TensorFlowEngineTest {
   static void exportModel() throws Exception {
     mlp = new Mlp(11, 42);
     bundle = mlp.writeBundle(tmp, "mlp");
-  }
-
-  @Test
-  void theNameBundlesCarryFindsThisEngineAndNoOtherProviderClaimsIt() throws Exception {
-    // "tensorflow" as manifests spell it, not the constant: renaming the engine breaks bundles.
-    assertInstanceOf(TensorFlowEngine.class, Engines.find("tensorflow"));
-    List<String> claimants = ServiceLoader.load(ScoringEngine.class).stream()
-        .map(ServiceLoader.Provider::get).filter(e -> e.descriptor().name().equals("tensorflow"))
-        .map(e -> e.getClass().getName()).toList();
-    assertEquals(List.of(TensorFlowEngine.class.getName()), claimants);
-    // The registration ships in this module's own jar, not only somewhere on the test classpath.
-    String services = "META-INF/services/" + ScoringEngine.class.getName();
-    Path own = Path.of(TensorFlowEngine.class.getProtectionDomain().getCodeSource().getLocation()
-        .toURI()).resolve(services);
-    assertEquals(List.of(TensorFlowEngine.class.getName()), Files.readAllLines(own).stream()
-        .map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList());
   }
 
   @Test
@@ -196,30 +182,6 @@ class TensorFlowEngineTest {
       // The failure leaves the model usable.
       float[] row = new float[11];
       assertEquals(mlp.forward(row, 0), m.predict(row, 1)[0], 1e-5);
-    }
-  }
-
-  @Test
-  void checksRowCountsAndRefusesCallsAfterClose() {
-    try (ModelBundle b = ModelBundle.open(bundle)) {
-      ScoringModel m = Engines.load(new TensorFlowEngine(), b, EngineOptions.defaults());
-      assertEquals(11, m.inputWidth());
-      assertEquals(0, m.predict(new float[0], 0).length);
-      EngineException shortRows = assertThrows(EngineException.class,
-          () -> m.predict(new float[21], 2));
-      assertTrue(shortRows.getMessage().contains("need 22 floats, got 21"),
-          shortRows.getMessage());
-      // Extra floats after the rows are ignored, as the ScoringModel contract says.
-      float[] rows = new float[2 * 11 + 5];
-      rows[3] = 1.5f;
-      rows[14] = -2f;
-      double[] p = m.predict(rows, 2);
-      assertEquals(mlp.forward(rows, 0), p[0], 1e-5);
-      assertEquals(mlp.forward(rows, 11), p[1], 1e-5);
-      m.close();
-      m.close();
-      EngineException closed = assertThrows(EngineException.class, () -> m.predict(rows, 1));
-      assertTrue(closed.getMessage().contains("closed"), closed.getMessage());
     }
   }
 

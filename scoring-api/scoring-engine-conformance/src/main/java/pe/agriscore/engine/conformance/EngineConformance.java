@@ -25,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 import java.util.jar.JarFile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,6 +43,7 @@ import pe.agriscore.engine.ScoringModel;
 import pe.agriscore.internal.bundle.ModelBundle;
 import pe.agriscore.schema.GoldenCase;
 import pe.agriscore.scoring.BundleException;
+import pe.agriscore.scoring.CreditScore;
 
 /**
  * The contract every AgriScore scoring engine meets, as a JUnit 5 suite: an engine's tests
@@ -68,7 +70,8 @@ import pe.agriscore.scoring.BundleException;
  *   <li>a model view one column wider or narrower than the model is refused naming the model
  *       file, and calls whose rows do not fit are refused;
  *   <li>8 threads at once get bit-identical results to sequential scoring, at batch size 1 and
- *       in batches;
+ *       in batches, and through {@link CreditScorer} the same scores, points, grades and reason
+ *       codes;
  *   <li>in child JVMs (a native fault fails the test, not the build): closing while 8 threads
  *       score ends every call with a result or the closed error and leaks neither threads nor
  *       memory; resident memory stays flat over many records; loading and scoring from an empty
@@ -94,6 +97,9 @@ public abstract class EngineConformance {
 
   /** The batch size of the determinism test's batched calls. */
   static final int BATCH = 7;
+
+  /** Times each thread scores every golden request through the scorer. */
+  static final int SCORER_ROUNDS = 20;
 
   /** Rows the determinism test scores (golden rows and blends of them). */
   static final int ROWS = 64;
@@ -209,28 +215,7 @@ public abstract class EngineConformance {
     try (ScoringModel model = Engines.load(engine(), bundle, engineOptions())) {
       double[][] sequential = scoreAll(model, rows, 0);
       double[][][] byThread = new double[THREADS][][];
-      ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
-      CyclicBarrier start = new CyclicBarrier(THREADS);
-      List<Thread> threads = new ArrayList<>();
-      for (int t = 0; t < THREADS; t++) {
-        int id = t;
-        Thread thread = new Thread(() -> {
-          try {
-            start.await();
-            byThread[id] = scoreAll(model, rows, id * (ROWS / THREADS));
-          } catch (Throwable e) {
-            failures.add(e);
-          }
-        }, "conformance-" + t);
-        threads.add(thread);
-        thread.start();
-      }
-      for (Thread thread : threads) {
-        thread.join();
-      }
-      if (!failures.isEmpty()) {
-        throw new AssertionError("a scoring thread failed", failures.peek());
-      }
+      onEightThreadsAtOnce(id -> byThread[id] = scoreAll(model, rows, id * (ROWS / THREADS)));
       for (int t = 0; t < THREADS; t++) {
         for (int mode = 0; mode < 2; mode++) {
           for (int r = 0; r < ROWS; r++) {
@@ -244,6 +229,65 @@ public abstract class EngineConformance {
           }
         }
       }
+    }
+  }
+
+  @Test
+  void eightThreadsGetTheSequentialScoresReasonCodesIncludedThroughCreditScorer()
+      throws Exception {
+    List<GoldenCase> golden = bundle.goldenCases();
+    try (CreditScorer scorer = CreditScorer.builder(bundleDir).engineOptions(engineOptions())
+        .build()) {
+      List<CreditScore> sequential = new ArrayList<>();
+      for (GoldenCase g : golden) {
+        sequential.add(scorer.score(g.request()));
+      }
+      onEightThreadsAtOnce(id -> {
+        for (int round = 0; round < SCORER_ROUNDS; round++) {
+          for (int k = 0; k < golden.size(); k++) {
+            int i = (k + id + round) % golden.size();
+            CreditScore want = sequential.get(i);
+            CreditScore got = scorer.score(golden.get(i).request());
+            if (Double.doubleToRawLongBits(want.probabilityOfDefault())
+                != Double.doubleToRawLongBits(got.probabilityOfDefault())
+                || want.points() != got.points() || !want.grade().equals(got.grade())
+                || !want.reasons().equals(got.reasons())) {
+              throw new AssertionError("thread " + id + ", golden case '" + golden.get(i).id()
+                  + "': " + got + ", sequentially " + want);
+            }
+          }
+        }
+      });
+    }
+  }
+
+  /**
+   * Runs {@code body} on {@value #THREADS} new threads ({@code conformance-<id>}) released at
+   * once; fails with the first failure after all ended.
+   */
+  private static void onEightThreadsAtOnce(IntConsumer body) throws InterruptedException {
+    ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
+    CyclicBarrier start = new CyclicBarrier(THREADS);
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < THREADS; t++) {
+      int id = t;
+      Thread thread = new Thread(() -> {
+        try {
+          start.await();
+          body.accept(id);
+        } catch (Throwable e) {
+          failures.add(e);
+        }
+      }, "conformance-" + t);
+      threads.add(thread);
+      thread.start();
+    }
+    for (Thread thread : threads) {
+      thread.join();
+    }
+    if (!failures.isEmpty()) {
+      throw new AssertionError(failures.size() + " of " + THREADS + " threads failed; first: "
+          + failures.peek().getMessage(), failures.peek());
     }
   }
 
