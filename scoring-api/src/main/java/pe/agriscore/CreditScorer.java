@@ -17,7 +17,7 @@ import pe.agriscore.engine.EngineException;
 import pe.agriscore.engine.EngineOptions;
 import pe.agriscore.engine.Engines;
 import pe.agriscore.engine.ScoringModel;
-import pe.agriscore.engine.internal.CloseGuard;
+import pe.agriscore.internal.CloseGuard;
 import pe.agriscore.internal.bundle.Encoder;
 import pe.agriscore.internal.bundle.ModelBundle;
 import pe.agriscore.schema.Feature;
@@ -195,6 +195,11 @@ public final class CreditScorer implements AutoCloseable {
     }
     ScoringError e = (ScoringError) r;
     if (e.kind() == ScoringError.Kind.INVALID_REQUEST) {
+      // The encoder's own exception, so its stack trace shows where the request was refused;
+      // a null request has none.
+      if (failure[0] instanceof InvalidRequestException refused) {
+        throw refused;
+      }
       throw new InvalidRequestException(e.applicantId(), e.violations(), e.omittedViolations());
     }
     throw new EngineException(e.message(), failure[0]);
@@ -232,7 +237,8 @@ public final class CreditScorer implements AutoCloseable {
 
   /**
    * Encodes the requests and scores them, {@link #applicantsPerCall} applicants per engine call;
-   * {@code failure[0]} is set to the last engine exception.
+   * {@code failure[0]} is set to the last exception behind an error (the encoder's or the
+   * engine's).
    */
   private ScoringResult[] scoreBatch(List<ScoringRequest> requests, RuntimeException[] failure) {
     int n = requests.size();
@@ -259,6 +265,7 @@ public final class CreditScorer implements AutoCloseable {
         encoder.encode(request, chunk.rows, count * width);
       } catch (InvalidRequestException e) {
         results[i] = ScoringError.invalidRequest(e, modelName, modelVersion, now);
+        failure[0] = e;
         continue;
       }
       chunk.index[count] = i;
@@ -549,7 +556,22 @@ public final class CreditScorer implements AutoCloseable {
     }
   }
 
-  /** Configures a {@link CreditScorer}. */
+  /**
+   * Configures a {@link CreditScorer}; every setting has a default, so {@code
+   * CreditScorer.open(path)} is {@code builder(path).build()}.
+   *
+   * <pre>{@code
+   * CreditScorer scorer = CreditScorer.builder(Path.of("models/farmer-mlp-tf.zip"))
+   *     .engineOptions(EngineOptions.builder().set("tensorflow.intra_op_threads", "2").build())
+   *     .bundleLimits(BundleLimits.defaults().withMaxEntryBytes(4L << 30))
+   *     .maxReasonCodes(2)
+   *     .build();   // BundleException if the bundle does not verify
+   * }</pre>
+   *
+   * <p>A builder is not thread-safe; configure it on one thread. Setters throw {@link
+   * NullPointerException} for a null value and {@link IllegalArgumentException} for a value out
+   * of range; {@link #build()} may be called again to open another scorer of the same bundle.
+   */
   public static final class Builder {
     private final Path bundlePath;
     private EngineOptions engineOptions = EngineOptions.defaults();

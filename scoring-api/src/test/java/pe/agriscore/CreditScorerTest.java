@@ -1,9 +1,5 @@
 package pe.agriscore;
 
-import pe.agriscore.scoring.CreditScore;
-import pe.agriscore.scoring.ReasonCode;
-import pe.agriscore.scoring.ScoringError;
-import pe.agriscore.scoring.ScoringResult;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -17,6 +13,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +27,12 @@ import pe.agriscore.engine.EngineException;
 import pe.agriscore.engine.EngineOptions;
 import pe.agriscore.internal.bundle.Encoder;
 import pe.agriscore.scoring.BundleException;
+import pe.agriscore.scoring.CreditScore;
 import pe.agriscore.scoring.InvalidRequestException;
+import pe.agriscore.scoring.ReasonCode;
+import pe.agriscore.scoring.ScoringError;
 import pe.agriscore.scoring.ScoringRequest;
+import pe.agriscore.scoring.ScoringResult;
 import pe.agriscore.scoring.Violation.Rule;
 import pe.agriscore.testing.FaultyEngine;
 import pe.agriscore.testing.OpaqueScorecardEngine;
@@ -355,6 +356,28 @@ class CreditScorerTest {
               .set("farm_size_ha", -1).set("main_crop", "kiwi").build()));
       assertEquals(List.of("farm_size_ha", "yield_ratio", "drought_index", "main_crop",
           "irrigated"), e.violations().stream().map(v -> v.field()).toList());
+    }
+  }
+
+  /**
+   * score() rethrows the encoder's own exception, so its stack trace shows where the request was
+   * refused (before: a copy built from the batch's ScoringError, with no trace of the encoder).
+   */
+  @Test
+  void anInvalidRequestKeepsWhereItWasRefused() {
+    ScoringRequest bad = ScoringRequest.builder("PE-x", LocalDate.EPOCH)
+        .set("farm_size_ha", -1).build();
+    try (CreditScorer scorer = scorer()) {
+      InvalidRequestException e = assertThrows(InvalidRequestException.class,
+          () -> scorer.score(bad));
+      assertTrue(Arrays.stream(e.getStackTrace())
+              .anyMatch(f -> f.getClassName().equals(Encoder.class.getName())),
+          "the stack trace reaches the encoder: " + Arrays.toString(e.getStackTrace()));
+      ScoringError batch = assertInstanceOf(ScoringError.class,
+          scorer.scoreAll(List.of(bad)).get(0));
+      assertEquals(batch.message(), e.getMessage());
+      assertEquals(batch.violations(), e.violations());
+      assertEquals("PE-x", e.applicantId());
     }
   }
 

@@ -238,7 +238,7 @@ public final class BundleWriter {
    *
    * @throws BundleException if the existing manifest cannot be parsed
    */
-  public static BundleManifest seal(Path dir) throws IOException {
+  public static void seal(Path dir) throws IOException {
     String text = Files.readString(dir.resolve(ModelBundle.MANIFEST), StandardCharsets.UTF_8);
     ObjectNode node = (ObjectNode) Json.readTree(text);
     node.remove("manifestSha256");
@@ -253,7 +253,7 @@ public final class BundleWriter {
     } catch (IOException | IllegalArgumentException e) {
       throw new BundleException(ModelBundle.MANIFEST, e.getMessage(), e);
     }
-    return Checksums.seal(dir, manifest);
+    Checksums.seal(dir, manifest);
   }
 
   /** Zips a bundle directory (entries in sorted order, so the zip is reproducible). */

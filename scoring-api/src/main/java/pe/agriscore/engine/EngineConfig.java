@@ -21,7 +21,7 @@ import java.util.TreeSet;
  */
 public final class EngineConfig {
 
-  /** The shared namespace: the core's own keys, which every engine may read. */
+  /** The shared namespace: the core's own keys ({@link NativeCache}), which engines may read. */
   static final String SHARED_NAMESPACE = "agriscore";
 
   private final String engine;
@@ -44,22 +44,7 @@ public final class EngineConfig {
    *     or out of range, or naming an unknown key of the engine's or the shared namespace
    */
   public static EngineConfig of(EngineDescriptor descriptor, EngineOptions options) {
-    return parse(descriptor, pe.agriscore.engine.internal.Natives.SHARED_OPTIONS, options);
-  }
-
-  /**
-   * Parses {@code options} for the engine {@code descriptor} describes.
-   *
-   * @param shared the core's shared options ({@code agriscore.*}), known to every engine
-   * @throws IllegalArgumentException naming the key and the rule for a value of the wrong type
-   *     or out of range, or naming an unknown key of the engine's or the shared namespace
-   */
-  static EngineConfig parse(EngineDescriptor descriptor, List<EngineOption<?>> shared,
-      EngineOptions options) {
     Map<String, EngineOption<?>> declared = new HashMap<>();
-    for (EngineOption<?> o : shared) {
-      declared.put(o.key(), o);
-    }
     for (EngineOption<?> o : descriptor.options()) {
       declared.put(o.key(), o);
     }
@@ -68,12 +53,16 @@ public final class EngineConfig {
       int dot = key.indexOf('.');
       String namespace = dot < 0 ? key : key.substring(0, dot);
       boolean owned = namespace.equals(descriptor.name()) || namespace.equals(SHARED_NAMESPACE);
-      if (owned && !declared.containsKey(key)) {
+      if (owned && !declared.containsKey(key) && !NativeCache.SHARED_KEYS.contains(key)) {
         unknown.add(key);
       }
     }
     if (!unknown.isEmpty()) {
-      List<String> known = new ArrayList<>(new TreeSet<>(declared.keySet()));
+      Set<String> knownKeys = new TreeSet<>(declared.keySet());
+      if (unknown.stream().anyMatch(k -> k.startsWith(SHARED_NAMESPACE + "."))) {
+        knownKeys.addAll(NativeCache.SHARED_KEYS);
+      }
+      List<String> known = new ArrayList<>(knownKeys);
       throw new IllegalArgumentException("unknown engine option" + (unknown.size() > 1 ? "s " : " ")
           + String.join(", ", unknown.stream().map(k -> "'" + k + "'").toList()) + " for engine '"
           + descriptor.name() + "' (" + descriptor.artifact() + "), which reads " + known);

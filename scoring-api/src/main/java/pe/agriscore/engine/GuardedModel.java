@@ -1,7 +1,7 @@
 package pe.agriscore.engine;
 
 import java.util.Optional;
-import pe.agriscore.engine.internal.CloseGuard;
+import pe.agriscore.internal.CloseGuard;
 import pe.agriscore.scoring.BundleException;
 
 /**

@@ -1,7 +1,9 @@
 package pe.agriscore.engine;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import pe.agriscore.engine.internal.Natives;
+import java.util.Set;
 
 /**
  * The one directory where AgriScore's engines extract the native libraries they carry in their
@@ -44,12 +46,32 @@ public final class NativeCache {
 
   private NativeCache() {}
 
+  /** The shared keys every engine's configuration knows, read or not. */
+  static final Set<String> SHARED_KEYS = Set.of(CACHE_DIR, MANAGE, SKIP_CUDA_PROBE);
+
   /**
    * The directory the engines extract natives to with {@code options}: {@value #CACHE_DIR} if
    * set, else the default described above.
    */
   public static Path directory(EngineOptions options) {
-    return Natives.directory(options.get(CACHE_DIR).map(String::trim).filter(s -> !s.isEmpty())
-        .map(Path::of));
+    return options.get(CACHE_DIR).map(String::trim).filter(s -> !s.isEmpty()).map(Path::of)
+        .orElseGet(() -> defaultDirectory(Path.of(System.getProperty("user.home")),
+            Path.of(System.getProperty("java.io.tmpdir")),
+            System.getProperty("user.name", "user")));
+  }
+
+  static Path defaultDirectory(Path home, Path tmp, String user) {
+    Path preferred = home.resolve(".cache").resolve("agriscore");
+    return canCreateOrWrite(preferred) ? preferred : tmp.resolve("agriscore-" + user);
+  }
+
+  /** Creates {@code dir} if needed; true if it then exists and is writable. */
+  static boolean canCreateOrWrite(Path dir) {
+    try {
+      Files.createDirectories(dir);
+      return Files.isWritable(dir);
+    } catch (IOException | SecurityException e) {
+      return false; // permission, read-only file system, or a file in the way: use the fallback
+    }
   }
 }

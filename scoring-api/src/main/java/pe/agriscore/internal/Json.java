@@ -46,8 +46,8 @@ import java.util.regex.Pattern;
  * them by name (rule NOT_FINITE).
  *
  * <p>The configured mapper and its factory are never handed out (callers read and write through
- * the methods here), so no caller can loosen the strictness for everyone else. {@link #compact()}
- * is the wire formats' own mapper.
+ * the methods here, over immutable {@code ObjectReader}s and {@code ObjectWriter}s), so no caller
+ * can loosen the strictness for everyone else.
  */
 public final class Json {
 
@@ -73,9 +73,8 @@ public final class Json {
   private static final ObjectWriter COMPACT_WRITER =
       MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT);
 
-  /** The wire-format mapper: same features, Jackson's default parse limits, compact output. */
-  private static final ObjectMapper COMPACT =
-      build(false).disable(SerializationFeature.INDENT_OUTPUT);
+  /** Reads the wire formats: same features, Jackson's default parse limits. */
+  private static final ObjectReader WIRE_READER = build(false).reader();
 
   private Json() {}
 
@@ -151,9 +150,12 @@ public final class Json {
     return JsonNodeFactory.instance.objectNode();
   }
 
-  /** The wire-format mapper, with Jackson's default parse limits and compact output. */
-  public static ObjectMapper compact() {
-    return COMPACT;
+  /**
+   * Reads a JSON tree written in one of the wire formats, with Jackson's default parse limits
+   * (the wire readers bound their input themselves).
+   */
+  public static JsonNode readWireTree(byte[] json) throws IOException {
+    return WIRE_READER.readTree(json);
   }
 
   /**

@@ -7,6 +7,10 @@ package pe.agriscore.scoring;
  * zip bundle (the manifest, the five bundle files and a scorecard model file), checked before the
  * file is parsed.
  *
+ * <p>Immutable and thread-safe; the {@code with} methods return a changed copy and, like the
+ * constructor, throw {@link IllegalArgumentException} for a limit that is not positive (for
+ * {@code maxCompressionRatio}, below 1).
+ *
  * <pre>{@code
  * BundleLimits limits = BundleLimits.defaults().withMaxEntryBytes(4L << 30); // a 3 GiB model
  * CreditScorer scorer = CreditScorer.builder(Path.of("big-model.zip")).bundleLimits(limits).build();

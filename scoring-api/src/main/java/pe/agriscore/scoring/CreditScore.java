@@ -8,6 +8,12 @@ import java.util.Objects;
 /**
  * The score of one applicant.
  *
+ * <p><b>Contract:</b> immutable and thread-safe; {@code reasons} is unmodifiable; every component
+ * is non-null except {@code asOfDate}, which is null only in a score that {@link
+ * ScoringJson#readResult} read from JSON without one. The constructor throws {@link
+ * NullPointerException} for a null component it requires and {@link IllegalArgumentException}
+ * for a probability outside [0, 1].
+ *
  * @param applicantId the request's applicant id
  * @param asOfDate the request's as-of date
  * @param probabilityOfDefault the model's probability of default within its horizon, in [0, 1]

@@ -13,6 +13,8 @@ import java.util.Objects;
  * claims points the reported score could not gain. For a logistic scorecard it is exactly the
  * feature's term; for a neural model it is the effect of that one feature given the others.
  *
+ * <p><b>Contract:</b> immutable and thread-safe; every component is non-null.
+ *
  * @param rank 1 for the most adverse
  * @param code the stable reason code from the schema, e.g. {@code AG07}
  * @param feature the feature name

@@ -15,6 +15,10 @@ import pe.agriscore.scoring.Violation;
  * made safe to log and cut to {@link InvalidRequestException#MAX_MESSAGE_LENGTH} code points, as
  * an {@link InvalidRequestException}'s is.
  *
+ * <p><b>Contract:</b> immutable and thread-safe; {@code violations} is unmodifiable; every
+ * component is non-null except {@code applicantId} and {@code exceptionClass}, as described
+ * below.
+ *
  * @param applicantId the request's applicant id, or {@code null} when it could not be read
  * @param kind what kind of failure
  * @param message a readable summary

@@ -736,7 +736,7 @@ public final class ScoringJson {
    */
   public static ScoringResult readResult(byte[] json) {
     try {
-      JsonNode n = Json.compact().readTree(json);
+      JsonNode n = Json.readWireTree(json);
       String type = n.path("type").asText();
       String modelName = n.path("model").path("name").asText();
       String modelVersion = n.path("model").path("version").asText();

@@ -12,7 +12,7 @@ import pe.agriscore.scoring.Violation.Rule;
 /**
  * One applicant to score: an applicant id, the date the facts are as of, and raw feature values.
  *
- * <p>A request is immutable and schema-free: it holds what the caller sent, exactly, including
+ * <p>A request is immutable, thread-safe and schema-free: it holds what the caller sent, exactly, including
  * values of the wrong type, so that validation against the model's schema can report every
  * problem at once (see {@link Violation}). Build it in code:
  *

@@ -4,6 +4,8 @@ package pe.agriscore.scoring;
  * The outcome for one request of {@link pe.agriscore.CreditScorer#scoreAll}: a {@link
  * CreditScore} or a {@link ScoringError}, never nothing.
  *
+ * <p>Sealed: a result is one of the two, each immutable and thread-safe.
+ *
  * <pre>{@code
  * for (ScoringResult r : scorer.scoreAll(requests)) {
  *   if (r instanceof CreditScore s) {

@@ -11,6 +11,8 @@ import pe.agriscore.internal.Text;
  * \}{@code uXXXX} escapes, then the field is cut to {@value #MAX_FIELD_LENGTH} and the message to
  * {@value #MAX_MESSAGE_LENGTH} code points, ending in {@code ...} when cut.
  *
+ * <p><b>Contract:</b> immutable and thread-safe; every component is non-null.
+ *
  * @param field the feature name, or {@code applicantId}, {@code asOfDate}, {@code features}, or
  *     {@code $} for the whole payload
  * @param rule the rule broken

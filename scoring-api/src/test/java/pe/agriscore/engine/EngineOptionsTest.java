@@ -24,7 +24,7 @@ class EngineOptionsTest {
           List.of(THREADS, POOL, FAST, LABEL));
 
   private static EngineConfig parse(EngineOptions options) {
-    return EngineConfig.parse(DEMO, List.of(), options);
+    return EngineConfig.of(DEMO, options);
   }
 
   private static EngineOptions of(String... keyValues) {
@@ -41,13 +41,13 @@ class EngineOptionsTest {
     String djl = "agriscoretest.djl" + System.nanoTime() % 1000;
     EngineOption<Integer> o = EngineOption.integer("x" + key).orSystemProperty(djl).defaultTo(7);
     EngineDescriptor d = EngineDescriptor.of("x", "g:a", Set.of("f"), List.of(o));
-    assertEquals(7, EngineConfig.parse(d, List.of(), EngineOptions.defaults()).get(o));
+    assertEquals(7, EngineConfig.of(d, EngineOptions.defaults()).get(o));
     System.setProperty(djl, "4");
     try {
-      assertEquals(4, EngineConfig.parse(d, List.of(), EngineOptions.defaults()).get(o));
+      assertEquals(4, EngineConfig.of(d, EngineOptions.defaults()).get(o));
       System.setProperty(o.key(), "3");
-      assertEquals(3, EngineConfig.parse(d, List.of(), EngineOptions.defaults()).get(o));
-      assertEquals(5, EngineConfig.parse(d, List.of(), of(o.key(), " 5 ")).get(o));
+      assertEquals(3, EngineConfig.of(d, EngineOptions.defaults()).get(o));
+      assertEquals(5, EngineConfig.of(d, of(o.key(), " 5 ")).get(o));
     } finally {
       System.clearProperty(djl);
       System.clearProperty(o.key());
@@ -104,11 +104,13 @@ class EngineOptionsTest {
     IllegalArgumentException shared = assertThrows(IllegalArgumentException.class,
         () -> parse(of("agriscore.cache_dirr", "/tmp")));
     assertTrue(shared.getMessage().contains("'agriscore.cache_dirr'"), shared.getMessage());
-    // Another engine's keys, and the core's shared ones, pass.
-    EngineOption<String> cache = EngineOption.text("agriscore.cache_dir");
-    EngineConfig c = EngineConfig.parse(DEMO, List.of(cache),
-        of("tensorflow.log_level", "99", "agriscore.cache_dir", "/tmp/x"));
-    assertEquals("/tmp/x", c.get(cache));
+    // Another engine's keys, and the core's shared ones, pass; an engine reads a shared one
+    // by declaring it.
+    EngineConfig c = parse(of("tensorflow.log_level", "99", "agriscore.natives.manage", "false"));
+    EngineOption<String> cache = EngineOption.text(NativeCache.CACHE_DIR);
+    EngineDescriptor reader = EngineDescriptor.of("demo", "com.example:demo", Set.of("f"),
+        List.of(cache));
+    assertEquals("/tmp/x", EngineConfig.of(reader, of(NativeCache.CACHE_DIR, "/tmp/x")).get(cache));
     // An option the engine reads but did not declare is the engine's bug, said so.
     assertThrows(IllegalArgumentException.class,
         () -> c.get(EngineOption.integer("demo.undeclared")));

@@ -14,10 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.spi.ToolProvider;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import pe.agriscore.internal.bundle.ModelBundle;
@@ -144,8 +143,8 @@ class EnginesTest {
         + "  public ScoringModel load(ModelFiles model, EngineConfig config) {\n"
         + "    throw model.refusal(\"test provider\");\n  }\n}\n");
     Path classes = Files.createDirectories(tmp.resolve("classes-" + pkg));
-    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-    int rc = javac.run(null, null, null, "-d", classes.toString(), "-cp",
+    ToolProvider javac = ToolProvider.findFirst("javac").orElseThrow();
+    int rc = javac.run(System.out, System.err, "-d", classes.toString(), "-cp",
         System.getProperty("java.class.path"), java.toString());
     assertEquals(0, rc, "javac failed on " + java);
     Path jar = tmp.resolve(pkg + "-engine.jar");

@@ -1,7 +1,5 @@
 package pe.agriscore.engine.internal;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -10,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import pe.agriscore.engine.EngineConfig;
 import pe.agriscore.engine.EngineException;
 import pe.agriscore.engine.EngineOption;
+import pe.agriscore.engine.EngineOptions;
 import pe.agriscore.engine.NativeCache;
 
 /**
@@ -30,7 +29,7 @@ public final class Natives {
   public static final EngineOption<Boolean> SKIP_CUDA_PROBE =
       EngineOption.bool(NativeCache.SKIP_CUDA_PROBE).defaultTo(true);
 
-  /** The core's shared options, known to every engine's configuration. */
+  /** The shared options, for the descriptors of the engines that read them. */
   public static final List<EngineOption<?>> SHARED_OPTIONS =
       List.of(CACHE_DIR, MANAGE, SKIP_CUDA_PROBE);
 
@@ -130,23 +129,6 @@ public final class Natives {
 
   /** The configured directory, else the default described in {@link NativeCache}. */
   public static Path directory(Optional<Path> configured) {
-    return configured.orElseGet(() -> defaultDirectory(
-        Path.of(System.getProperty("user.home")), Path.of(System.getProperty("java.io.tmpdir")),
-        System.getProperty("user.name", "user")));
-  }
-
-  static Path defaultDirectory(Path home, Path tmp, String user) {
-    Path preferred = home.resolve(".cache").resolve("agriscore");
-    return canCreateOrWrite(preferred) ? preferred : tmp.resolve("agriscore-" + user);
-  }
-
-  /** Creates {@code dir} if needed; true if it then exists and is writable. */
-  static boolean canCreateOrWrite(Path dir) {
-    try {
-      Files.createDirectories(dir);
-      return Files.isWritable(dir);
-    } catch (IOException | SecurityException e) {
-      return false; // permission, read-only file system, or a file in the way: use the fallback
-    }
+    return configured.orElseGet(() -> NativeCache.directory(EngineOptions.defaults()));
   }
 }

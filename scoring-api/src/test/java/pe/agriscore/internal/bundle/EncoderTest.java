@@ -1,7 +1,5 @@
 package pe.agriscore.internal.bundle;
 
-import pe.agriscore.schema.FeatureTransform;
-import pe.agriscore.schema.Preprocessing;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -15,7 +13,9 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import pe.agriscore.schema.CategoricalFeature;
 import pe.agriscore.schema.FeatureSchema;
+import pe.agriscore.schema.FeatureTransform;
 import pe.agriscore.schema.NumericFeature;
+import pe.agriscore.schema.Preprocessing;
 import pe.agriscore.scoring.InvalidRequestException;
 import pe.agriscore.scoring.ScoringRequest;
 import pe.agriscore.scoring.Violation.Rule;

@@ -1,8 +1,5 @@
 package pe.agriscore.internal.bundle;
 
-import pe.agriscore.authoring.BundleWriter;
-import pe.agriscore.scoring.BundleException;
-import pe.agriscore.scoring.BundleLimits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,6 +35,9 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 import pe.agriscore.CreditScorer;
+import pe.agriscore.authoring.BundleWriter;
+import pe.agriscore.scoring.BundleException;
+import pe.agriscore.scoring.BundleLimits;
 import pe.agriscore.testing.TestBundles;
 
 /**

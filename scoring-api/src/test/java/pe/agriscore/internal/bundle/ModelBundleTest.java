@@ -1,8 +1,5 @@
 package pe.agriscore.internal.bundle;
 
-import pe.agriscore.authoring.BundleWriter;
-import pe.agriscore.scoring.BundleException;
-import pe.agriscore.scoring.BundleLimits;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -18,6 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import pe.agriscore.CreditScorer;
+import pe.agriscore.authoring.BundleWriter;
+import pe.agriscore.scoring.BundleException;
+import pe.agriscore.scoring.BundleLimits;
 import pe.agriscore.testing.TestBundles;
 
 class ModelBundleTest {

@@ -8,8 +8,6 @@ import pe.agriscore.engine.ModelFiles;
 import pe.agriscore.engine.NativeCache;
 import pe.agriscore.engine.ScoringEngine;
 import pe.agriscore.engine.ScoringModel;
-import pe.agriscore.internal.bundle.BundleManifest;
-import pe.agriscore.internal.bundle.ModelBundle;
 import pe.agriscore.scoring.BundleException;
 
 /**

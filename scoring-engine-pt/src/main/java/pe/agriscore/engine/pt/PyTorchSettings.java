@@ -2,6 +2,7 @@ package pe.agriscore.engine.pt;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.Optional;
 import pe.agriscore.engine.EngineConfig;
 import pe.agriscore.engine.EngineOption;
@@ -48,9 +49,10 @@ record PyTorchSettings(
       .atLeast(1)
       .defaultTo(() -> Runtime.getRuntime().availableProcessors(), "available processors");
 
-  /** Every option the engine reads, besides the core's shared ones. */
-  static final List<EngineOption<?>> OPTIONS =
-      List.of(NUM_THREADS, NUM_INTEROP_THREADS, GRAPH_OPTIMIZER, POOL_SIZE);
+  /** Every option the engine reads: its own and the shared native ones. */
+  static final List<EngineOption<?>> OPTIONS = Stream.concat(
+      Stream.of(NUM_THREADS, NUM_INTEROP_THREADS, GRAPH_OPTIMIZER, POOL_SIZE),
+      Natives.SHARED_OPTIONS.stream()).toList();
 
   /**
    * The settings in {@code config}. An AgriScore key wins; otherwise an operator's DJL system

@@ -233,7 +233,7 @@ public final class TensorFlowNatives {
 
   /** The Maven coordinates of the natives this engine needs. */
   static String artifact() {
-    Properties p = properties(classLoader(), NATIVES);
+    Properties p = ownNatives();
     return p.getProperty("groupId") + ":" + p.getProperty("artifactId") + ":"
         + p.getProperty("version") + ":" + SUPPORTED_PLATFORM;
   }
@@ -395,7 +395,24 @@ public final class TensorFlowNatives {
   /** The version of the native jar actually on the classpath (it names the cache directory). */
   private static String nativeVersion(ClassLoader loader) {
     String v = properties(loader, NATIVE_POM).getProperty("version");
-    return v != null ? v : properties(classLoader(), NATIVES).getProperty("version");
+    return v != null ? v : ownNatives().getProperty("version");
+  }
+
+  /**
+   * This module's {@code natives.properties}, read through the class so that it is found in a
+   * named module too (a class loader sees a module's package resources only if it is opened).
+   */
+  private static Properties ownNatives() {
+    Properties p = new Properties();
+    try (InputStream in = TensorFlowNatives.class.getResourceAsStream("/" + NATIVES)) {
+      if (in == null) {
+        throw new IllegalStateException(NATIVES + " is missing from the engine's jar");
+      }
+      p.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + NATIVES, e);
+    }
+    return p;
   }
 
   private static Properties properties(ClassLoader loader, String resource) {

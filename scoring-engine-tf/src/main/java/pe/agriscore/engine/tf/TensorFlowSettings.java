@@ -2,6 +2,7 @@ package pe.agriscore.engine.tf;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import pe.agriscore.engine.EngineConfig;
 import pe.agriscore.engine.EngineOption;
 import pe.agriscore.engine.internal.Natives;
@@ -39,8 +40,10 @@ record TensorFlowSettings(Path cacheDir, int intraOpThreads, int interOpThreads,
       EngineOption.integer(TensorFlowEngine.PREDICTOR_POOL_SIZE).atLeast(1)
           .defaultTo(() -> Runtime.getRuntime().availableProcessors(), "available processors");
 
-  /** Every option the engine reads, besides the core's shared ones. */
-  static final List<EngineOption<?>> OPTIONS = List.of(INTRA_OP, INTER_OP, LOG_LEVEL, POOL_SIZE);
+  /** Every option the engine reads: its own and the shared native ones. */
+  static final List<EngineOption<?>> OPTIONS = Stream.concat(
+      Stream.of(INTRA_OP, INTER_OP, LOG_LEVEL, POOL_SIZE), Natives.SHARED_OPTIONS.stream())
+      .toList();
 
   /** The settings in {@code config}. */
   static TensorFlowSettings of(EngineConfig config) {

@@ -1,5 +1,6 @@
 package pe.agriscore.engine.conformance;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -7,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * Runs a main class of the test classpath in a fresh JVM, the way a second application would:
@@ -48,17 +50,44 @@ public final class ChildJvm {
    */
   public static ChildJvm start(Class<?> main, List<String> jvmArgs, List<String> removedEnv,
       String... args) throws IOException {
+    List<String> command = java();
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.addAll(jvmArgs);
+    command.add(main.getName());
+    command.addAll(List.of(args));
+    return start(command, removedEnv);
+  }
+
+  /**
+   * Starts {@code module/class} as a named module from {@code modulePath}, with no class path,
+   * the way a modular application runs; output and environment as {@link #start(Class, List,
+   * String...)}.
+   */
+  public static ChildJvm startModule(List<Path> modulePath, String moduleAndMain, String... args)
+      throws IOException {
+    List<String> command = java();
+    command.add("--module-path");
+    command.add(modulePath.stream().map(Path::toString)
+        .collect(Collectors.joining(File.pathSeparator)));
+    command.add("--module");
+    command.add(moduleAndMain);
+    command.addAll(List.of(args));
+    return start(command, List.of());
+  }
+
+  private static List<String> java() {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
     // A crash report goes to tmp, not into the module directory.
     command.add("-XX:ErrorFile=" + Path.of(System.getProperty("java.io.tmpdir"),
         "agriscore-child-hs_err_pid%p.log"));
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.addAll(jvmArgs);
-    command.add(main.getName());
-    command.addAll(List.of(args));
+    return command;
+  }
+
+  private static ChildJvm start(List<String> command, List<String> removedEnv)
+      throws IOException {
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.environment().remove("TF_CPP_MIN_LOG_LEVEL");
     pb.environment().remove("TENSORFLOW_LIBRARY_PATH");

@@ -1,4 +1,4 @@
-package pe.agriscore.engine.internal;
+package pe.agriscore.internal;
 
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantReadWriteLock;

@@ -1,0 +1,36 @@
+package pe.agriscore;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import pe.agriscore.testing.PublicApi;
+
+/**
+ * scoring-api's public API as its module exports it: the exported packages, their public types
+ * against the committed {@code api/public-types.txt}, and the README module map's counts.
+ */
+class PublicApiTest {
+
+  private static final Path CLASSES = Path.of("target/classes");
+
+  @Test
+  void onlyTheRuntimeAuthoringSchemaAndEngineSpiPackagesAreExported() throws IOException {
+    PublicApi api = PublicApi.of(CLASSES);
+    assertEquals("pe.agriscore", api.moduleName());
+    assertEquals(Set.of("pe.agriscore", "pe.agriscore.scoring", "pe.agriscore.schema",
+        "pe.agriscore.authoring", "pe.agriscore.engine"), api.exportedPackages());
+  }
+
+  @Test
+  void thePublicTypesAreTheCommittedList() throws IOException {
+    PublicApi.of(CLASSES).assertMatches(Path.of("src/test/resources/api/public-types.txt"));
+  }
+
+  @Test
+  void theReadmeModuleMapStatesTheCounts() throws IOException {
+    PublicApi.of(CLASSES).assertReadmeRow(Path.of("../README.md"), "scoring-api");
+  }
+}
