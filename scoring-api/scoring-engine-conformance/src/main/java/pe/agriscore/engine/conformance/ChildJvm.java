@@ -66,7 +66,14 @@ public final class ChildJvm {
    */
   public static ChildJvm startModule(List<Path> modulePath, String moduleAndMain, String... args)
       throws IOException {
+    return startModule(modulePath, List.of(), moduleAndMain, args);
+  }
+
+  /** As {@link #startModule(List, String, String...)}, with JVM options (a class path too). */
+  public static ChildJvm startModule(List<Path> modulePath, List<String> jvmArgs,
+      String moduleAndMain, String... args) throws IOException {
     List<String> command = java();
+    command.addAll(jvmArgs);
     command.add("--module-path");
     command.add(modulePath.stream().map(Path::toString)
         .collect(Collectors.joining(File.pathSeparator)));

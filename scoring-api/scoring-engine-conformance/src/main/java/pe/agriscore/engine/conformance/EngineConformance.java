@@ -76,7 +76,9 @@ import pe.agriscore.scoring.CreditScore;
  *       score ends every call with a result or the closed error and leaks neither threads nor
  *       memory; resident memory stays flat over many records; loading and scoring from an empty
  *       cache, with DJL's offline switch unset and every HTTP(S) connection sent to a trap,
- *       opens no connection at all.
+ *       opens no connection at all; an application module that requires only {@code
+ *       pe.agriscore} loads the bundle with the engine's named module found through its {@code
+ *       provides}.
  * </ul>
  *
  * <p>{@link #engineOptions()} are used for every load, and passed to the child JVMs as system
@@ -339,6 +341,16 @@ public abstract class EngineConformance {
       assertEquals(seen, trap.connections(), "loading engine '" + bundle.manifest().engine()
           + "' from an empty cache opened a network connection:\n" + out);
     }
+  }
+
+  @Test
+  void isFoundThroughItsModulesProvidesOnTheModulePathInAChildJvm() throws Exception {
+    String module = ModulePathRun.moduleOf(engine().getClass()).orElseThrow(() ->
+        new AssertionError(engine().getClass() + " is not in a module (no module-info.java)"));
+    String out = ModulePathRun.run(Files.createDirectories(kitTmp.resolve("module-path")),
+        bundleDir, optionsAsProperties());
+    assertTrue(out.contains(ModulePathRun.LOADED + engine().getClass().getName() + " module "
+        + module), "the engine was not loaded from its named module " + module + ":\n" + out);
   }
 
   /** The engine options as child JVM system properties ({@code -Dkey=value}). */
