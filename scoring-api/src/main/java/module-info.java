@@ -6,10 +6,10 @@
  * the JSON wire format). {@link pe.agriscore.schema} holds the read-only model a bundle declares,
  * {@link pe.agriscore.authoring} writes, signs and encrypts bundles, {@link pe.agriscore.trust}
  * judges their signatures (the trust policy) and holds the key providers, and {@link
- * pe.agriscore.engine} is the SPI that
- * engine modules implement. Everything else is internal: {@code pe.agriscore.internal.bundle} is
- * exported only to AgriScore's own engine modules, and the JSON mapper's packages are opened
- * only to Jackson.
+ * pe.agriscore.engine} is the SPI that engine modules implement. Everything else is internal:
+ * {@code pe.agriscore.engine.internal} is exported only to AgriScore's own engine modules,
+ * {@code pe.agriscore.internal.bundle} only to the conformance kit, and the JSON mapper's
+ * packages are opened only to Jackson.
  *
  * <pre>{@code
  * module com.example.loans {
@@ -33,9 +33,12 @@ module pe.agriscore {
   exports pe.agriscore.engine;
   exports pe.agriscore.trust;
 
-  // Engines read the open bundle (its manifest, model files and encoder) until the engine SPI
-  // hands them a narrower view.
-  exports pe.agriscore.internal.bundle to pe.agriscore.engine.tf, pe.agriscore.engine.pt;
+  // What AgriScore's native engines share to set up their natives (shared options, process-wide
+  // steps): not an API, so only for them. Engines get the bundle as a ModelFiles view.
+  exports pe.agriscore.engine.internal to pe.agriscore.engine.tf, pe.agriscore.engine.pt;
+
+  // The conformance kit opens bundles to score their golden cases.
+  exports pe.agriscore.internal.bundle to pe.agriscore.engine.conformance;
 
   // The strict mapper reads and writes the bundle files' records, some of them private.
   opens pe.agriscore.schema to com.fasterxml.jackson.databind;

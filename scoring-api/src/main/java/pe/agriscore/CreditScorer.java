@@ -10,15 +10,14 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pe.agriscore.engine.EngineException;
 import pe.agriscore.engine.EngineOptions;
 import pe.agriscore.engine.Engines;
-import pe.agriscore.engine.ScoringEngine;
 import pe.agriscore.engine.ScoringModel;
+import pe.agriscore.internal.CloseGuard;
 import pe.agriscore.internal.bundle.Encoder;
 import pe.agriscore.internal.bundle.ModelBundle;
 import pe.agriscore.schema.Feature;
@@ -125,11 +124,8 @@ public final class CreditScorer implements AutoCloseable {
   /** Raw points at log-odds 0 (probability 0.5). */
   private final double pointsAtEvenOdds;
 
-  /** Scoring calls hold it shared; close() takes it exclusively, so it waits for them. */
-  private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
-  private volatile boolean closed;
-  /** Guarded by the write lock. */
-  private boolean released;
+  /** Scoring calls run under it; close() waits for them. */
+  private final CloseGuard lifecycle = new CloseGuard(this::refusal);
   private final AtomicBoolean refusalLogged = new AtomicBoolean();
 
   private CreditScorer(Builder b, ModelBundle bundle, ScoringModel model) {
@@ -242,18 +238,7 @@ public final class CreditScorer implements AutoCloseable {
 
   /** Runs a scoring call unless the scorer is closed; close() waits for it to end. */
   private ScoringResult[] guarded(Supplier<ScoringResult[]> call) {
-    if (closed) {
-      throw refusal();
-    }
-    lifecycle.readLock().lock();
-    try {
-      if (closed) {
-        throw refusal();
-      }
-      return call.get();
-    } finally {
-      lifecycle.readLock().unlock();
-    }
+    return lifecycle.call(call);
   }
 
   private ScorerClosedException refusal() {
@@ -543,16 +528,7 @@ public final class CreditScorer implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (lifecycle.getReadHoldCount() > 0) {
-      throw new IllegalStateException("close() called from inside a scoring call of this scorer");
-    }
-    closed = true;
-    lifecycle.writeLock().lock();
-    try {
-      if (released) {
-        return;
-      }
-      released = true;
+    lifecycle.close(() -> {
       try {
         model.close();
       } catch (RuntimeException e) {
@@ -562,9 +538,7 @@ public final class CreditScorer implements AutoCloseable {
       } finally {
         bundle.close();
       }
-    } finally {
-      lifecycle.writeLock().unlock();
-    }
+    });
   }
 
   private static void verifyGolden(ModelBundle bundle, ScoringModel model) {
@@ -708,17 +682,11 @@ public final class CreditScorer implements AutoCloseable {
       ModelBundle bundle = ModelBundle.open(bundlePath, bundleLimits, trust, keys);
       ScoringModel model = null;
       try {
-        ScoringEngine engine = Engines.find(bundle.manifest().engine());
-        model = Engines.load(engine, bundle, engineOptions);
-        if (model.inputWidth() != bundle.encoder().width()) {
-          throw new BundleException(bundle.manifest().model(), "the model takes "
-              + model.inputWidth() + " inputs but schema.json and preprocessing.json encode "
-              + bundle.encoder().width());
-        }
+        model = Engines.load(bundle, engineOptions);
         verifyGolden(bundle, model);
         CreditScorer scorer = new CreditScorer(this, bundle, model);
         LOG.info("loaded model {} {} on engine '{}' ({} features, {} inputs, {} golden cases)",
-            scorer.modelName, scorer.modelVersion, engine.name(), bundle.schema().size(),
+            scorer.modelName, scorer.modelVersion, bundle.manifest().engine(), bundle.schema().size(),
             bundle.encoder().width(), bundle.goldenCases().size());
         return scorer;
       } catch (RuntimeException e) {

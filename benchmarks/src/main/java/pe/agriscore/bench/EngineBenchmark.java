@@ -50,7 +50,7 @@ public class EngineBenchmark {
   @Setup(Level.Trial)
   public void load() {
     bundle = ModelBundle.open(ReferenceBundles.locate(model));
-    engine = Engines.find(bundle.manifest().engine()).load(bundle, Fixtures.engineOptions());
+    engine = Engines.load(bundle, Fixtures.engineOptions());
     rows = Fixtures.encodedRows(bundle, POOL);
   }
 

@@ -5,9 +5,11 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * String settings for an engine, like Kafka client configs: each engine documents its keys and
- * defaults (for example {@code tensorflow.intra_op_threads}). Unknown keys are ignored by engines
- * that do not own them, so one map can configure several engines.
+ * String settings for engines, like Kafka client configs: each engine declares its keys with
+ * their types, defaults and ranges (for example {@code tensorflow.intra_op_threads}, see {@link
+ * EngineOption}). When a model loads, the core refuses a value out of range and an unknown key of
+ * that engine's namespace ({@code tensorflow.*}) or of the shared {@code agriscore.*} one; keys
+ * of other namespaces are left for other engines, so one map can configure several engines.
  *
  * <pre>{@code
  * EngineOptions options = EngineOptions.builder()
@@ -48,43 +50,6 @@ public final class EngineOptions {
   public Optional<String> get(String key) {
     String v = values.get(key);
     return Optional.ofNullable(v != null ? v : System.getProperty(key));
-  }
-
-  /**
-   * The integer value of {@code key}, or {@code defaultValue}.
-   *
-   * @throws IllegalArgumentException naming the key if the value is not an integer
-   */
-  public int getInt(String key, int defaultValue) {
-    Optional<String> v = get(key);
-    if (v.isEmpty()) {
-      return defaultValue;
-    }
-    try {
-      return Integer.parseInt(v.get().trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          "engine option '" + key + "' must be an integer, got '" + v.get() + "'", e);
-    }
-  }
-
-  /**
-   * The boolean value of {@code key} ({@code true} or {@code false}, any case), or {@code
-   * defaultValue}.
-   *
-   * @throws IllegalArgumentException naming the key if the value is neither
-   */
-  public boolean getBoolean(String key, boolean defaultValue) {
-    Optional<String> v = get(key);
-    if (v.isEmpty()) {
-      return defaultValue;
-    }
-    String s = v.get().trim();
-    if (s.equalsIgnoreCase("true") || s.equalsIgnoreCase("false")) {
-      return Boolean.parseBoolean(s);
-    }
-    throw new IllegalArgumentException(
-        "engine option '" + key + "' must be true or false, got '" + v.get() + "'");
   }
 
   @Override

@@ -5,15 +5,15 @@ import java.util.Optional;
 /**
  * A loaded model that maps encoded rows to probabilities of default.
  *
- * <p><b>Thread safety:</b> {@link #predict} must be safe to call from many threads at once and
- * give each thread the same result it would get alone. Engines whose native predictors are not
- * thread-safe keep one per thread or a bounded pool.
+ * <p><b>Thread safety:</b> {@link #predict} is safe to call from many threads at once and gives
+ * each thread the same result, bit for bit, it would get alone. Engines whose native predictors
+ * are not thread-safe lend each call one from a {@link PredictorPool}.
  *
- * <p><b>Closing:</b> {@link pe.agriscore.CreditScorer} closes its model once, after every
- * call has returned, but a model must also be safe on its own: {@link #close()} may be called
- * while calls run and then waits for them (for example with a read-write lock) before it frees
- * anything, since freeing native memory under a running call crashes the JVM; closing again
- * does nothing; {@link #predict} after close throws {@link EngineException}.
+ * <p><b>Closing:</b> a model from {@link Engines#load} is guarded by the core: {@link #close()}
+ * may be called while calls run and then waits for them before the engine frees anything (freeing
+ * native memory under a running call crashes the JVM); closing again does nothing; {@link
+ * #predict} after close throws {@link EngineException} saying the model is closed. An engine's
+ * own implementation only frees its memory in {@code close()}, which the guard calls once.
  */
 public interface ScoringModel extends AutoCloseable {
 
@@ -26,7 +26,8 @@ public interface ScoringModel extends AutoCloseable {
    *
    * @return one probability of default per row, each in [0, 1]; AgriScore rejects any other
    *     value (NaN included) as an engine failure
-   * @throws pe.agriscore.engine.EngineException if the engine fails, or the model is closed
+   * @throws pe.agriscore.engine.EngineException if the engine fails, the rows do not fit, or
+   *     the model is closed
    */
   double[] predict(float[] rows, int rowCount);
 

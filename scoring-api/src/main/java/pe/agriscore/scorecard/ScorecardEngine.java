@@ -1,12 +1,12 @@
 package pe.agriscore.scorecard;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import pe.agriscore.engine.EngineException;
-import pe.agriscore.engine.EngineOptions;
+import java.util.Set;
+import pe.agriscore.engine.EngineConfig;
+import pe.agriscore.engine.EngineDescriptor;
+import pe.agriscore.engine.ModelFiles;
 import pe.agriscore.engine.ScoringEngine;
 import pe.agriscore.engine.ScoringModel;
 import pe.agriscore.internal.Json;
@@ -40,52 +40,53 @@ public final class ScorecardEngine implements ScoringEngine {
   /** The model format this engine reads. */
   public static final String FORMAT = "agriscore-logistic";
 
+  /** The Maven artifact that ships this engine (it is built into the core). */
+  public static final String ARTIFACT = "pe.agriscore:scoring-api";
+
+  private static final EngineDescriptor DESCRIPTOR =
+      EngineDescriptor.of(NAME, ARTIFACT, Set.of(FORMAT), List.of());
+
   @Override
-  public String name() {
-    return NAME;
+  public EngineDescriptor descriptor() {
+    return DESCRIPTOR;
   }
 
   @Override
-  public ScoringModel load(ModelBundle bundle, EngineOptions options) {
-    String file = bundle.manifest().model();
-    bundle.requireModelFormat(NAME, FORMAT);
-    if (bundle.manifest().outputIsLogit()) {
+  public ScoringModel load(ModelFiles model, EngineConfig config) {
+    if (model.outputKind() == ModelFiles.OutputKind.LOGIT) {
       throw new BundleException(ModelBundle.MANIFEST, "output 'kind' 'logit' does not apply to"
           + " engine '" + NAME + "': an " + FORMAT + " model computes probabilities itself");
     }
+    if (model.isDirectory()) {
+      throw model.refusal("invalid scorecard model: a directory, not one JSON file");
+    }
     LogisticModelFile spec;
     try {
-      long max = bundle.limits().maxJsonFileBytes();
-      if (Files.size(bundle.modelPath()) > max) {
-        throw new BundleException(file, "is larger than the limit of " + max
-            + " bytes for a bundle JSON file (BundleLimits.maxJsonFileBytes)");
-      }
-      spec = Json.read(Files.readString(bundle.modelPath()), LogisticModelFile.class);
+      spec = Json.read(model.readJson(), LogisticModelFile.class);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new BundleException(file, "invalid scorecard model: " + Json.describe(e), e);
-    } catch (IOException | IllegalArgumentException e) {
-      throw new BundleException(file, "invalid scorecard model: " + e.getMessage(), e);
+      throw model.refusal("invalid scorecard model: " + Json.describe(e), e);
+    } catch (IllegalArgumentException e) {
+      throw model.refusal("invalid scorecard model: " + e.getMessage(), e);
     }
-    List<String> columns = bundle.encoder().columnNames();
+    List<String> columns = model.columnNames();
     double[] coef = new double[columns.size()];
     for (int i = 0; i < coef.length; i++) {
       Double c = spec.coefficients().get(columns.get(i));
       if (c == null || !Double.isFinite(c)) {
-        throw new BundleException(file, "no finite coefficient for column '" + columns.get(i)
-            + "'");
+        throw model.refusal("no finite coefficient for column '" + columns.get(i) + "'");
       }
       coef[i] = c;
     }
     for (String name : spec.coefficients().keySet()) {
       if (!columns.contains(name)) {
-        throw new BundleException(file, "coefficient for unknown column '" + name
-            + "' (columns: " + columns + ")");
+        throw model.refusal("coefficient for unknown column '" + name + "' (columns: "
+            + columns + ")");
       }
     }
     if (!Double.isFinite(spec.intercept())) {
-      throw new BundleException(file, "the intercept must be finite");
+      throw model.refusal("the intercept must be finite");
     }
-    return new LogisticModel(file, spec.intercept(), coef);
+    return new LogisticModel(spec.intercept(), coef);
   }
 
   /**
@@ -110,17 +111,14 @@ public final class ScorecardEngine implements ScoringEngine {
   }
 
   /**
-   * Immutable but for its closed flag, so thread-safe; holds no native memory, so a call running
-   * while it closes completes on the same coefficients.
+   * Immutable, so thread-safe; holds no native memory. The core's guard checks each call's rows
+   * and refuses calls after close.
    */
   static final class LogisticModel implements ScoringModel {
-    private final String file;
     private final double intercept;
     private final double[] coef;
-    private volatile boolean closed;
 
-    LogisticModel(String file, double intercept, double[] coef) {
-      this.file = file;
+    LogisticModel(double intercept, double[] coef) {
       this.intercept = intercept;
       this.coef = coef;
     }
@@ -132,14 +130,7 @@ public final class ScorecardEngine implements ScoringEngine {
 
     @Override
     public double[] predict(float[] rows, int rowCount) {
-      if (closed) {
-        throw new EngineException("the scorecard model " + file + " is closed");
-      }
       int w = coef.length;
-      if (rowCount < 0 || (long) rowCount * w > rows.length) {
-        throw new EngineException("the scorecard model " + file + " takes rows of " + w
-            + " floats: " + rowCount + " rows do not fit in " + rows.length + " floats");
-      }
       double[] out = new double[rowCount];
       for (int r = 0; r < rowCount; r++) {
         double z = intercept;
@@ -159,7 +150,7 @@ public final class ScorecardEngine implements ScoringEngine {
 
     @Override
     public void close() {
-      closed = true;
+      // Nothing to free.
     }
   }
 }

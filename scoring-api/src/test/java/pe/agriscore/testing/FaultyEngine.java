@@ -1,6 +1,11 @@
 package pe.agriscore.testing;
 
-import pe.agriscore.engine.EngineOptions;
+import java.util.List;
+import java.util.Set;
+import pe.agriscore.engine.EngineConfig;
+import pe.agriscore.engine.EngineDescriptor;
+import pe.agriscore.engine.EngineOption;
+import pe.agriscore.engine.ModelFiles;
 import pe.agriscore.engine.ScoringEngine;
 import pe.agriscore.engine.ScoringModel;
 import pe.agriscore.internal.bundle.ModelBundle;
@@ -19,17 +24,26 @@ public final class FaultyEngine implements ScoringEngine {
   public static final float NAN_MARKER = 99f;
   public static final float THROW_MARKER = 98f;
 
+  /** Option: the width the model claims, instead of the bundle's. */
+  public static final EngineOption<Integer> WIDTH = EngineOption.integer("faulty.width")
+      .atLeast(1);
+
+  /** Option: loading throws an {@link IllegalStateException}. */
+  public static final EngineOption<Boolean> LOAD_FAILS =
+      EngineOption.bool("faulty.load_fails").defaultTo(false);
+
   @Override
-  public String name() {
-    return "test-faulty";
+  public EngineDescriptor descriptor() {
+    return EngineDescriptor.of("test-faulty", "pe.agriscore:scoring-api-tests",
+        Set.of("none"), List.of(WIDTH, LOAD_FAILS));
   }
 
   @Override
-  public ScoringModel load(ModelBundle bundle, EngineOptions options) {
-    if (options.getBoolean("faulty.load_fails", false)) {
+  public ScoringModel load(ModelFiles model, EngineConfig config) {
+    if (config.get(LOAD_FAILS)) {
       throw new IllegalStateException("native library state corrupted");
     }
-    int width = options.getInt("faulty.width", bundle.encoder().width());
+    int width = config.find(WIDTH).orElse(model.inputWidth());
     return new ScoringModel() {
       @Override
       public int inputWidth() {

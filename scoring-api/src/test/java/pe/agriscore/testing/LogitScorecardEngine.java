@@ -5,10 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
-import pe.agriscore.engine.EngineOptions;
+import java.util.Set;
+import pe.agriscore.engine.EngineConfig;
+import pe.agriscore.engine.EngineDescriptor;
+import pe.agriscore.engine.ModelFiles;
 import pe.agriscore.engine.ScoringEngine;
 import pe.agriscore.engine.ScoringModel;
-import pe.agriscore.internal.bundle.ModelBundle;
+import pe.agriscore.scorecard.ScorecardEngine;
 
 /**
  * A scorecard exported without its sigmoid, registered as {@code test-logit}: it reads the
@@ -19,19 +22,20 @@ import pe.agriscore.internal.bundle.ModelBundle;
 public final class LogitScorecardEngine implements ScoringEngine {
 
   @Override
-  public String name() {
-    return "test-logit";
+  public EngineDescriptor descriptor() {
+    return EngineDescriptor.of("test-logit", "pe.agriscore:scoring-api-tests",
+        Set.of(ScorecardEngine.FORMAT), List.of());
   }
 
   @Override
-  public ScoringModel load(ModelBundle bundle, EngineOptions options) {
+  public ScoringModel load(ModelFiles model, EngineConfig config) {
     JsonNode file;
     try {
-      file = new ObjectMapper().readTree(bundle.modelPath().toFile());
+      file = new ObjectMapper().readTree(model.path().toFile());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    List<String> columns = bundle.encoder().columnNames();
+    List<String> columns = model.columnNames();
     double intercept = file.path("intercept").asDouble();
     double[] coef = new double[columns.size()];
     for (int i = 0; i < coef.length; i++) {

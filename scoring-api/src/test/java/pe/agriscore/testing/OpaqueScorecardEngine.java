@@ -1,7 +1,11 @@
 package pe.agriscore.testing;
 
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import pe.agriscore.engine.EngineOptions;
+import pe.agriscore.engine.EngineConfig;
+import pe.agriscore.engine.EngineDescriptor;
+import pe.agriscore.engine.ModelFiles;
 import pe.agriscore.engine.ScoringEngine;
 import pe.agriscore.engine.ScoringModel;
 import pe.agriscore.internal.bundle.ModelBundle;
@@ -18,13 +22,14 @@ public final class OpaqueScorecardEngine implements ScoringEngine {
   public static final AtomicInteger LARGEST_CALL = new AtomicInteger();
 
   @Override
-  public String name() {
-    return "test-opaque";
+  public EngineDescriptor descriptor() {
+    return EngineDescriptor.of("test-opaque", "pe.agriscore:scoring-api-tests",
+        Set.of(ScorecardEngine.FORMAT), List.of());
   }
 
   @Override
-  public ScoringModel load(ModelBundle bundle, EngineOptions options) {
-    ScoringModel inner = new ScorecardEngine().load(bundle, options);
+  public ScoringModel load(ModelFiles model, EngineConfig config) {
+    ScoringModel inner = new ScorecardEngine().load(model, config);
     return new ScoringModel() {
       @Override
       public int inputWidth() {

@@ -100,8 +100,7 @@ public final class BareDjlModel implements AutoCloseable {
    * settings) by loading the bundle once through the engine and closing it.
    */
   public static void startNatives(ModelBundle bundle) {
-    ScoringModel once = Engines.find(bundle.manifest().engine())
-        .load(bundle, Fixtures.engineOptions());
+    ScoringModel once = Engines.load(bundle, Fixtures.engineOptions());
     once.close();
   }
 

@@ -1,9 +1,13 @@
 package pe.agriscore.kafka.testing;
 
 import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import pe.agriscore.engine.EngineConfig;
+import pe.agriscore.engine.EngineDescriptor;
 import pe.agriscore.engine.EngineException;
-import pe.agriscore.engine.EngineOptions;
+import pe.agriscore.engine.ModelFiles;
 import pe.agriscore.engine.ScoringEngine;
 import pe.agriscore.engine.ScoringModel;
 import pe.agriscore.internal.bundle.ModelBundle;
@@ -20,13 +24,14 @@ public final class FlakyEngine implements ScoringEngine {
   public static final AtomicInteger calls = new AtomicInteger();
 
   @Override
-  public String name() {
-    return "test-flaky";
+  public EngineDescriptor descriptor() {
+    return EngineDescriptor.of("test-flaky", "pe.agriscore:kafka-adapter-tests", Set.of("none"),
+        List.of());
   }
 
   @Override
-  public ScoringModel load(ModelBundle bundle, EngineOptions options) {
-    int width = bundle.encoder().width();
+  public ScoringModel load(ModelFiles model, EngineConfig config) {
+    int width = model.inputWidth();
     return new ScoringModel() {
       @Override
       public int inputWidth() {

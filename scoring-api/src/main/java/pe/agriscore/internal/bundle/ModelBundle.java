@@ -287,18 +287,6 @@ public final class ModelBundle implements AutoCloseable {
     return root;
   }
 
-  /**
-   * Checks that the manifest names {@code format}; engines call this first.
-   *
-   * @throws BundleException naming manifest.json when the bundle's model is in another format
-   */
-  public void requireModelFormat(String engine, String format) {
-    if (!format.equals(manifest.modelFormat())) {
-      throw new BundleException(MANIFEST, "engine '" + engine + "' reads modelFormat '" + format
-          + "', not '" + manifest.modelFormat() + "'");
-    }
-  }
-
   /** The model file or directory named by the manifest. */
   public Path modelPath() {
     return root.resolve(manifest.model());

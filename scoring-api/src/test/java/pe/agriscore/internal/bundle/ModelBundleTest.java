@@ -184,8 +184,16 @@ class ModelBundleTest {
         .replace("\"engine\" : \"scorecard\"", "\"engine\" : \"tensorflow\""));
     BundleWriter.seal(dir);
     BundleException e = assertThrows(BundleException.class, () -> CreditScorer.open(dir));
-    assertTrue(e.getMessage().contains("no scoring engine named 'tensorflow'"), e::getMessage);
-    assertTrue(e.getMessage().endsWith("add the dependency pe.agriscore:scoring-engine-tf"),
+    // No name-to-artifact map in the core: the engines found with their artifacts, and where
+    // AgriScore's own are listed (a bundle naming its engine's artifact gets it quoted:
+    // EnginesTest).
+    assertEquals(ModelBundle.MANIFEST, e.file());
+    assertTrue(e.getMessage().contains("needs engine 'tensorflow' (modelFormat"
+        + " 'agriscore-logistic'), which is not on the class path or module path"), e::getMessage);
+    assertTrue(e.getMessage().contains("scorecard (pe.agriscore:scoring-api, reads"
+        + " agriscore-logistic)"), e::getMessage);
+    assertTrue(e.getMessage().contains("Add the artifact that provides engine 'tensorflow':"
+        + " AgriScore's engines and their artifacts are listed in docs/engines.md"),
         e::getMessage);
   }
 }

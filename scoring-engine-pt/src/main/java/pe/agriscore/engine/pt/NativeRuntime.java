@@ -12,9 +12,10 @@ import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import pe.agriscore.engine.EngineConfig;
 import pe.agriscore.engine.EngineException;
-import pe.agriscore.engine.EngineOptions;
 import pe.agriscore.engine.NativeCache;
+import pe.agriscore.engine.internal.Natives;
 
 /**
  * Starts libtorch once per JVM, offline, from the classpath natives.
@@ -60,7 +61,7 @@ final class NativeRuntime {
    *
    * @throws EngineException if the natives are missing (naming the artifact) or fail to load
    */
-  static synchronized Running start(PyTorchSettings requested, EngineOptions options) {
+  static synchronized Running start(PyTorchSettings requested, EngineConfig config) {
     if (running != null) {
       warnIfDifferent(requested);
       return running;
@@ -68,10 +69,10 @@ final class NativeRuntime {
     ClassLoader loader = NativeRuntime.class.getClassLoader();
     NativeLibraries natives =
         NativeLibraries.check(loader, NativeLibraries.systemClassifier(), System.getenv());
-    boolean managed = NativeCache.managed(options);
+    boolean managed = Natives.managed(config);
     if (managed) {
       configureDjl(requested);
-      NativeCache.skipCudaProbe(options, loader);
+      Natives.skipCudaProbe(config, loader);
     } else {
       requireHostSettings(requested);
       LOG.info("{}=false: libtorch starts as the host set DJL up; the engine changes nothing in"
@@ -141,8 +142,8 @@ final class NativeRuntime {
    */
   private static void requireHostSettings(PyTorchSettings s) {
     List<String> missing = new ArrayList<>();
-    if (!NativeCache.djlOffline()) {
-      missing.add("system property " + NativeCache.DJL_OFFLINE + "=true or environment variable"
+    if (!Natives.djlOffline()) {
+      missing.add("system property " + Natives.DJL_OFFLINE + "=true or environment variable"
           + " DJL_OFFLINE=true (else DJL may download natives)");
     }
     requireProperty(missing, PyTorchSettings.DJL_NUM_THREADS, Integer.toString(s.numThreads()));
@@ -164,7 +165,7 @@ final class NativeRuntime {
       missing.add(JAVA_LIBRARY_PATH + " without the directories holding another libtorch (it is "
           + libraryPath + "; DJL would load that libtorch with a JNI library built for 2.7.1)");
     }
-    NativeCache.requireHostSettings(PyTorchEngine.NAME, missing);
+    Natives.requireHostSettings(PyTorchEngine.NAME, missing);
   }
 
   private static void requireProperty(List<String> missing, String key, String value) {
@@ -177,26 +178,26 @@ final class NativeRuntime {
 
   private static void configureDjl(PyTorchSettings s) {
     // Models and natives never come from the network; DJL's model zoo and telemetry obey this.
-    NativeCache.setSystemProperty(NativeCache.DJL_OFFLINE, "true", "DJL never downloads");
+    Natives.setSystemProperty(Natives.DJL_OFFLINE, "true", "DJL never downloads");
     String envOffline = System.getenv("DJL_OFFLINE");
     if (envOffline != null && !Boolean.parseBoolean(envOffline)) {
       LOG.warn("DJL_OFFLINE={} in the environment overrides ai.djl.offline=true for DJL; the"
           + " natives are still taken only from the classpath", envOffline);
     }
-    NativeCache.setSystemProperty(PyTorchSettings.DJL_NUM_THREADS,
+    Natives.setSystemProperty(PyTorchSettings.DJL_NUM_THREADS,
         Integer.toString(s.numThreads()), PyTorchEngine.NUM_THREADS);
-    NativeCache.setSystemProperty(PyTorchSettings.DJL_NUM_INTEROP_THREADS,
+    Natives.setSystemProperty(PyTorchSettings.DJL_NUM_INTEROP_THREADS,
         Integer.toString(s.numInteropThreads()), PyTorchEngine.NUM_INTEROP_THREADS);
     // DJL re-applies this on every forward call, on the calling thread: libtorch keeps the flag
     // per thread, and the default (true) would otherwise hold on every caller thread.
-    NativeCache.setSystemProperty(PyTorchSettings.DJL_GRAPH_OPTIMIZER,
+    Natives.setSystemProperty(PyTorchSettings.DJL_GRAPH_OPTIMIZER,
         Boolean.toString(s.graphOptimizer()), PyTorchEngine.GRAPH_OPTIMIZER);
 
     Map<String, String> env = System.getenv();
     Path cache = s.cacheDir().orElse(null);
     if (cache == null && System.getProperty(DJL_ENGINE_CACHE_DIR) == null
         && !env.containsKey(DJL_ENGINE_CACHE_DIR)) {
-      cache = NativeCache.directory(EngineOptions.defaults());
+      cache = Natives.directory(Optional.empty());
     }
     if (cache != null) {
       try {
@@ -213,7 +214,7 @@ final class NativeRuntime {
         LOG.warn("{}={} in the environment overrides {}={} for DJL", DJL_ENGINE_CACHE_DIR,
             env.get(DJL_ENGINE_CACHE_DIR), PyTorchEngine.CACHE_DIR, cache);
       }
-      NativeCache.setSystemProperty(DJL_ENGINE_CACHE_DIR, cache.toString(),
+      Natives.setSystemProperty(DJL_ENGINE_CACHE_DIR, cache.toString(),
           "DJL extracts libtorch under " + PyTorchEngine.CACHE_DIR);
     }
   }

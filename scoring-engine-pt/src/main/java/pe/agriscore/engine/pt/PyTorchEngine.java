@@ -1,14 +1,13 @@
 package pe.agriscore.engine.pt;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import pe.agriscore.engine.EngineOptions;
+import java.util.Set;
+import pe.agriscore.engine.EngineConfig;
+import pe.agriscore.engine.EngineDescriptor;
+import pe.agriscore.engine.ModelFiles;
 import pe.agriscore.engine.NativeCache;
 import pe.agriscore.engine.ScoringEngine;
 import pe.agriscore.engine.ScoringModel;
-import pe.agriscore.internal.bundle.BundleManifest;
-import pe.agriscore.internal.bundle.ModelBundle;
 import pe.agriscore.scoring.BundleException;
 
 /**
@@ -98,9 +97,15 @@ public final class PyTorchEngine implements ScoringEngine {
   /** The directory natives are extracted to, shared by AgriScore's engines. */
   public static final String CACHE_DIR = NativeCache.CACHE_DIR;
 
+  /** The Maven artifact that ships this engine. */
+  public static final String ARTIFACT = "pe.agriscore:scoring-engine-pt";
+
+  private static final EngineDescriptor DESCRIPTOR =
+      EngineDescriptor.of(NAME, ARTIFACT, Set.of(FORMAT), PyTorchSettings.OPTIONS);
+
   @Override
-  public String name() {
-    return NAME;
+  public EngineDescriptor descriptor() {
+    return DESCRIPTOR;
   }
 
   /**
@@ -109,44 +114,20 @@ public final class PyTorchEngine implements ScoringEngine {
    * <p>The returned model is thread-safe: the TorchScript module is shared, and each call
    * borrows one of at most {@value #POOL_SIZE} predictors (more concurrent callers wait), puts its
    * tensors on a per-call native memory scope released when the call returns, and gives exactly
-   * the result it would give alone. {@link ScoringModel#close()} waits for running calls, then
-   * frees the module's native memory; later calls fail with {@link IllegalStateException}.
+   * the result it would give alone.
    *
    * @throws BundleException naming the model file if it is not TorchScript, does not take the
-   *     schema's width or does not return one probability per row
+   *     schema's width or does not return one value per row
    * @throws pe.agriscore.engine.EngineException if libtorch cannot be started, naming the
    *     missing artifact when natives are absent
-   * @throws IllegalArgumentException naming the option whose value is invalid
    */
   @Override
-  public ScoringModel load(ModelBundle bundle, EngineOptions options) {
-    BundleManifest manifest = bundle.manifest();
-    bundle.requireModelFormat(NAME, FORMAT);
-    int width = bundle.encoder().width();
-    checkDeclaredShapes(manifest, width);
-    Path file = bundle.modelPath();
-    if (!Files.isRegularFile(file)) {
-      throw new BundleException(manifest.model(), "a TorchScript model must be one .pt file");
+  public ScoringModel load(ModelFiles model, EngineConfig config) {
+    if (model.isDirectory() || !Files.isRegularFile(model.path())) {
+      throw model.refusal("a TorchScript model must be one .pt file");
     }
-    PyTorchSettings settings = PyTorchSettings.from(options);
-    NativeRuntime.start(settings, options);
-    return TorchScriptModel.load(file, manifest.model(), manifest.name(), width,
-        settings.poolSize(), manifest.outputIsLogit());
-  }
-
-  /** The manifest's shapes are documentation for TorchScript, but they must not contradict. */
-  private static void checkDeclaredShapes(BundleManifest manifest, int width) {
-    List<Long> in = manifest.input().shape();
-    if (!in.isEmpty() && !(in.size() == 2 && in.get(0) == -1 && in.get(1) == width)) {
-      throw new BundleException(ModelBundle.MANIFEST, "input '" + manifest.input().name()
-          + "' is declared with shape " + in + " but schema.json and preprocessing.json encode "
-          + width + " columns: expected [-1, " + width + "]");
-    }
-    List<Long> out = manifest.output().shape();
-    if (!out.isEmpty() && !out.equals(List.of(-1L, 1L)) && !out.equals(List.of(-1L))) {
-      throw new BundleException(ModelBundle.MANIFEST, "output '" + manifest.output().name()
-          + "' is declared with shape " + out
-          + ": the engine needs one probability per row, [-1, 1] or [-1]");
-    }
+    PyTorchSettings settings = PyTorchSettings.from(config);
+    NativeRuntime.start(settings, config);
+    return TorchScriptModel.load(model, settings.poolSize());
   }
 }

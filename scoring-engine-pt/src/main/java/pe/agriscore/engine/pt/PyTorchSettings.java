@@ -1,9 +1,13 @@
 package pe.agriscore.engine.pt;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import java.util.Optional;
-import pe.agriscore.engine.EngineOptions;
+import pe.agriscore.engine.EngineConfig;
+import pe.agriscore.engine.EngineOption;
 import pe.agriscore.engine.NativeCache;
+import pe.agriscore.engine.internal.Natives;
 
 /**
  * The engine options of one load, validated, with their defaults applied.
@@ -29,56 +33,34 @@ record PyTorchSettings(
   static final String DJL_NUM_INTEROP_THREADS = "ai.djl.pytorch.num_interop_threads";
   static final String DJL_GRAPH_OPTIMIZER = "ai.djl.pytorch.graph_optimizer";
 
+  static final EngineOption<Integer> NUM_THREADS =
+      EngineOption.integer(PyTorchEngine.NUM_THREADS).atLeast(1)
+          .orSystemProperty(DJL_NUM_THREADS).defaultTo(1);
+
+  static final EngineOption<Integer> NUM_INTEROP_THREADS =
+      EngineOption.integer(PyTorchEngine.NUM_INTEROP_THREADS).atLeast(1)
+          .orSystemProperty(DJL_NUM_INTEROP_THREADS).defaultTo(1);
+
+  static final EngineOption<Boolean> GRAPH_OPTIMIZER =
+      EngineOption.bool(PyTorchEngine.GRAPH_OPTIMIZER).orSystemProperty(DJL_GRAPH_OPTIMIZER)
+          .defaultTo(false);
+
+  static final EngineOption<Integer> POOL_SIZE = EngineOption.integer(PyTorchEngine.POOL_SIZE)
+      .atLeast(1)
+      .defaultTo(() -> Runtime.getRuntime().availableProcessors(), "available processors");
+
+  /** Every option the engine reads: its own and the shared native ones. */
+  static final List<EngineOption<?>> OPTIONS = Stream.concat(
+      Stream.of(NUM_THREADS, NUM_INTEROP_THREADS, GRAPH_OPTIMIZER, POOL_SIZE),
+      Natives.SHARED_OPTIONS.stream()).toList();
+
   /**
-   * Reads the options. An AgriScore key wins; otherwise an operator's DJL system property of the
-   * same meaning is honoured; otherwise the default.
-   *
-   * @throws IllegalArgumentException naming the key whose value is invalid
+   * The settings in {@code config}. An AgriScore key wins; otherwise an operator's DJL system
+   * property of the same meaning is honoured; otherwise the default.
    */
-  static PyTorchSettings from(EngineOptions options) {
-    int threads = positive(options, PyTorchEngine.NUM_THREADS, djlInt(DJL_NUM_THREADS, 1));
-    int interop = positive(options, PyTorchEngine.NUM_INTEROP_THREADS,
-        djlInt(DJL_NUM_INTEROP_THREADS, 1));
-    String djlOptimizer = System.getProperty(DJL_GRAPH_OPTIMIZER, "false");
-    boolean optimizer = bool(PyTorchEngine.GRAPH_OPTIMIZER,
-        options.get(PyTorchEngine.GRAPH_OPTIMIZER).orElse(djlOptimizer));
-    int pool = positive(options, PyTorchEngine.POOL_SIZE,
-        Runtime.getRuntime().availableProcessors());
-    Optional<Path> cache = NativeCache.configured(options)
-        .map(p -> p.toAbsolutePath().normalize());
-    return new PyTorchSettings(threads, interop, optimizer, pool, cache);
-  }
-
-  private static int djlInt(String property, int defaultValue) {
-    String v = System.getProperty(property);
-    if (v == null) {
-      return defaultValue;
-    }
-    try {
-      return Integer.parseInt(v.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          "system property '" + property + "' must be an integer, got '" + v + "'", e);
-    }
-  }
-
-  private static int positive(EngineOptions options, String key, int defaultValue) {
-    int v = options.getInt(key, defaultValue);
-    if (v < 1) {
-      throw new IllegalArgumentException("engine option '" + key + "' must be >= 1, got " + v);
-    }
-    return v;
-  }
-
-  private static boolean bool(String key, String value) {
-    String v = value.trim();
-    if (v.equalsIgnoreCase("true")) {
-      return true;
-    }
-    if (v.equalsIgnoreCase("false")) {
-      return false;
-    }
-    throw new IllegalArgumentException(
-        "engine option '" + key + "' must be true or false, got '" + value + "'");
+  static PyTorchSettings from(EngineConfig config) {
+    return new PyTorchSettings(config.get(NUM_THREADS), config.get(NUM_INTEROP_THREADS),
+        config.get(GRAPH_OPTIMIZER), config.get(POOL_SIZE),
+        Natives.configured(config).map(p -> p.toAbsolutePath().normalize()));
   }
 }

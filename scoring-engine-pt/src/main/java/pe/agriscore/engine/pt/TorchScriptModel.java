@@ -18,14 +18,10 @@ import ai.djl.util.Pair;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import pe.agriscore.engine.EngineException;
+import pe.agriscore.engine.ModelFiles;
+import pe.agriscore.engine.PredictorPool;
 import pe.agriscore.engine.ScoringModel;
 import pe.agriscore.scoring.BundleException;
 
@@ -33,11 +29,13 @@ import pe.agriscore.scoring.BundleException;
  * A loaded TorchScript module shared by a bounded pool of DJL predictors.
  *
  * <p>libtorch runs one module's {@code forward} from many threads at once, but DJL documents its
- * {@link Predictor} as single-threaded, so each call borrows a predictor of its own; at most
- * {@code poolSize} calls run at once and the rest wait, which also keeps the native threads from
- * oversubscribing the CPU. Each predictor owns a direct buffer that its calls' input tensors
- * view (no per-call native allocation for the input), and DJL gives every call its own native
- * memory scope, closed when the call returns, for the tensors libtorch creates.
+ * {@link Predictor} as single-threaded, so each call borrows a predictor of its own from the
+ * core's {@link PredictorPool}; at most {@code poolSize} calls run at once and the rest wait,
+ * which also keeps the native threads from oversubscribing the CPU. Each predictor owns a direct
+ * buffer that its calls' input tensors view (no per-call native allocation for the input), and
+ * DJL gives every call its own native memory scope, closed when the call returns, for the
+ * tensors libtorch creates. The core's guard checks row counts and calls {@link #close()} once
+ * no call runs.
  */
 final class TorchScriptModel implements ScoringModel {
 
@@ -45,43 +43,37 @@ final class TorchScriptModel implements ScoringModel {
   private static final float[] PROBE_VALUES = {0f, 1f, -1f};
 
   private final Model model;
-  private final String file;
+  private final ModelFiles files;
   private final int width;
-  private final Semaphore permits;
-  private final ConcurrentLinkedQueue<Slot> idle = new ConcurrentLinkedQueue<>();
-  private final List<Slot> slots = new ArrayList<>();
-  private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
-  private boolean closed;
+  private final PredictorPool<Slot> slots;
 
-  private TorchScriptModel(Model model, String file, int width, int poolSize) {
+  private TorchScriptModel(Model model, ModelFiles files, int poolSize) {
     this.model = model;
-    this.file = file;
-    this.width = width;
-    this.permits = new Semaphore(poolSize);
+    this.files = files;
+    this.width = files.inputWidth();
+    this.slots = PredictorPool.of(poolSize,
+        () -> new Slot(model.newPredictor(OutputTranslator.INSTANCE)), files.description());
   }
 
   /**
-   * Loads, probes with {@code width} and warms up.
+   * Loads, probes with the schema's width and warms up.
    *
-   * @param path the {@code .pt} file
-   * @param file its name inside the bundle, for messages
-   * @param logits true when the manifest declares the output as log-odds, which the core turns
-   *     into probabilities: the probe then only refuses NaN
-   * @throws BundleException naming {@code file} if the model is unreadable or does not fit
+   * @param files the {@code .pt} file; for a {@code logit} output the probe only refuses NaN,
+   *     since the core turns log-odds into probabilities
+   * @throws BundleException naming the file if the model is unreadable or does not fit
    */
-  static TorchScriptModel load(Path path, String file, String name, int width, int poolSize,
-      boolean logits) {
-    Model model = Model.newInstance(name, Device.cpu(), NativeRuntime.DJL_ENGINE);
+  static TorchScriptModel load(ModelFiles files, int poolSize) {
+    Model model = Model.newInstance(files.description(), Device.cpu(), NativeRuntime.DJL_ENGINE);
     try {
-      model.load(path);
+      model.load(files.path());
     } catch (IOException | MalformedModelException | RuntimeException e) {
       model.close();
-      throw new BundleException(file, "not a TorchScript model that libtorch "
-          + LibUtils.getVersion() + " can load: " + torchMessage(e), e);
+      throw files.refusal("not a TorchScript model that libtorch " + LibUtils.getVersion()
+          + " can load: " + torchMessage(e), e);
     }
-    TorchScriptModel loaded = new TorchScriptModel(model, file, width, poolSize);
+    TorchScriptModel loaded = new TorchScriptModel(model, files, poolSize);
     try {
-      loaded.probe(logits);
+      loaded.probe(files.outputKind() == ModelFiles.OutputKind.LOGIT);
       return loaded;
     } catch (RuntimeException e) {
       loaded.close();
@@ -103,17 +95,17 @@ final class TorchScriptModel implements ScoringModel {
     try {
       out = predict(input, rows);
     } catch (OutputShapeException e) {
-      throw new BundleException(file, e.getMessage() + " for a probe batch of [" + rows + ", "
+      throw files.refusal(e.getMessage() + " for a probe batch of [" + rows + ", "
           + width + "]: the model must return one probability of default per row, shape"
           + " [batch, 1] or [batch]", e);
     } catch (EngineException e) {
-      throw new BundleException(file, "the model does not take the " + width
+      throw files.refusal("the model does not take the " + width
           + " inputs that schema.json and preprocessing.json encode" + inferredWidth()
           + "; libtorch says: " + torchMessage(e.getCause() == null ? e : e.getCause()), e);
     }
     for (int r = 0; r < rows; r++) {
       if (logits ? Double.isNaN(out[r]) : !(out[r] >= 0 && out[r] <= 1)) {
-        throw new BundleException(file, "the model returned " + out[r] + " for probe row " + r
+        throw files.refusal("the model returned " + out[r] + " for probe row " + r
             + " (all features " + PROBE_VALUES[r] + "), " + (logits ? "not a log-odds value"
                 : "not a probability in [0, 1]: end forward() with torch.sigmoid before"
                     + " exporting, or declare the manifest's output \"kind\": \"logit\""));
@@ -147,85 +139,35 @@ final class TorchScriptModel implements ScoringModel {
 
   @Override
   public double[] predict(float[] rows, int rowCount) {
-    if (rowCount < 0 || rows == null || rows.length < (long) rowCount * width) {
-      throw new IllegalArgumentException("expected at least " + rowCount + " rows of " + width
-          + " floats, got " + (rows == null ? "null" : rows.length + " floats"));
-    }
-    if (rowCount == 0) {
-      return new double[0];
-    }
-    lifecycle.readLock().lock();
     try {
-      if (closed) {
-        throw new EngineException("the PyTorch model " + file + " is closed");
-      }
-      try {
-        permits.acquire();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new EngineException("interrupted while waiting for a PyTorch predictor", e);
-      }
-      Slot slot = null;
-      try {
-        slot = borrow();
+      return slots.apply(slot -> {
         NativeRuntime.prepareCallingThread();
-        double[] result =
-            slot.predictor.predict(new Batch(rows, rowCount, width, slot.input(rowCount * width)));
+        double[] result = slot.predictor.predict(
+            new Batch(rows, rowCount, width, slot.input(rowCount * width)));
         if (result.length != rowCount) {
           throw new OutputShapeException("the model returned " + result.length + " values for "
               + rowCount + " rows");
         }
         return result;
-      } catch (TranslateException | ai.djl.engine.EngineException e) {
-        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
-          if (t instanceof OutputShapeException shape) {
-            throw shape;
-          }
+      });
+    } catch (TranslateException | ai.djl.engine.EngineException e) {
+      for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+        if (t instanceof OutputShapeException shape) {
+          throw shape;
         }
-        throw new EngineException("PyTorch failed on a batch of " + rowCount + " rows of "
-            + width + " inputs: " + torchMessage(e), e);
-      } finally {
-        if (slot != null) {
-          idle.offer(slot);
-        }
-        permits.release();
       }
-    } finally {
-      lifecycle.readLock().unlock();
+      throw new EngineException("PyTorch failed on a batch of " + rowCount + " rows of "
+          + width + " inputs: " + torchMessage(e), e);
     }
   }
 
-  private Slot borrow() {
-    Slot slot = idle.poll();
-    if (slot != null) {
-      return slot;
-    }
-    slot = new Slot(model.newPredictor(OutputTranslator.INSTANCE));
-    synchronized (slots) {
-      slots.add(slot);
-    }
-    return slot;
-  }
-
-  /** Waits for running calls, then frees the predictors and the module's native memory. */
+  /** Frees the predictors and the module's native memory. */
   @Override
   public void close() {
-    lifecycle.writeLock().lock();
     try {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      synchronized (slots) {
-        for (Slot s : slots) {
-          s.predictor.close();
-        }
-        slots.clear();
-      }
-      idle.clear();
-      model.close();
+      slots.close();
     } finally {
-      lifecycle.writeLock().unlock();
+      model.close();
     }
   }
 
@@ -248,7 +190,7 @@ final class TorchScriptModel implements ScoringModel {
   }
 
   /** One predictor and the input buffer its calls reuse; used by one call at a time. */
-  private static final class Slot {
+  private static final class Slot implements AutoCloseable {
     /** Larger inputs get a buffer of their own rather than pinning that much per predictor. */
     private static final int MAX_KEPT_BYTES = 1 << 20;
 
@@ -257,6 +199,11 @@ final class TorchScriptModel implements ScoringModel {
 
     Slot(Predictor<Batch, double[]> predictor) {
       this.predictor = predictor;
+    }
+
+    @Override
+    public void close() {
+      predictor.close();
     }
 
     /** A native-order buffer of exactly {@code floats} floats at position 0. */

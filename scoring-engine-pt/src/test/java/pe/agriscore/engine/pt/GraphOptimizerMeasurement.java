@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
 import pe.agriscore.engine.EngineOptions;
+import pe.agriscore.engine.Engines;
 import pe.agriscore.engine.ScoringModel;
 import pe.agriscore.internal.bundle.ModelBundle;
 
@@ -63,7 +64,7 @@ public final class GraphOptimizerMeasurement {
     try (ModelBundle bundle = ModelBundle.open(dir)) {
       // The first load also starts libtorch; it is reported but kept out of the medians.
       long t0 = System.nanoTime();
-      new PyTorchEngine().load(bundle, options).close();
+      Engines.load(new PyTorchEngine(), bundle, options).close();
       System.out.printf("optimizer=%s model=%s first load (starts libtorch): %.1f ms%n",
           optimizer, fixture, (System.nanoTime() - t0) / 1e6);
       // Each fresh model has fresh TorchScript executors, so each repetition sees first calls.
@@ -75,7 +76,7 @@ public final class GraphOptimizerMeasurement {
           model.close();
         }
         long s = System.nanoTime();
-        model = new PyTorchEngine().load(bundle, options);
+        model = Engines.load(new PyTorchEngine(), bundle, options);
         loads[r] = (System.nanoTime() - s) / 1e6;
         for (int b = 0; b < BATCH_SIZES.length; b++) {
           for (int c = 0; c < FIRST_CALLS; c++) {

@@ -12,7 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import pe.agriscore.CreditScorer;
 import pe.agriscore.authoring.BundleWriter;
+import pe.agriscore.engine.EngineConfig;
 import pe.agriscore.engine.EngineOptions;
+import pe.agriscore.engine.ModelFiles;
 import pe.agriscore.engine.ScoringModel;
 import pe.agriscore.internal.bundle.ModelBundle;
 import pe.agriscore.schema.GoldenCase;
@@ -52,7 +54,9 @@ class LogitOutputTest {
         new GoldenCase("placeholder", cases.get(0).request(), 0.5));
     double[] logits;
     try (ModelBundle raw = ModelBundle.open(bundle(tmp.resolve("raw"), placeholder));
-        ScoringModel engineModel = new PyTorchEngine().load(raw, EngineOptions.defaults())) {
+        // The engine's own model, not the core's guard: its output is the raw log-odds.
+        ScoringModel engineModel = new PyTorchEngine().load(ModelFiles.of(raw),
+            EngineConfig.of(new PyTorchEngine().descriptor(), EngineOptions.defaults()))) {
       logits = engineModel.predict(rows, cases.size());
     }
     boolean outsideUnitInterval = false;

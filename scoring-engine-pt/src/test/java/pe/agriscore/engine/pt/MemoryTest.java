@@ -10,9 +10,10 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import pe.agriscore.engine.EngineOptions;
+import pe.agriscore.engine.Engines;
 import pe.agriscore.engine.ScoringModel;
 import pe.agriscore.internal.bundle.ModelBundle;
-import pe.agriscore.testing.ChildJvm;
+import pe.agriscore.engine.conformance.ChildJvm;
 
 /**
  * Scoring many records keeps resident memory flat: every call's tensors are freed when it
@@ -63,7 +64,7 @@ class MemoryTest {
       List<PtFixtures.PythonCase> cases = PtFixtures.pythonCases();
       int rows = cases.size();
       try (ModelBundle bundle = ModelBundle.open(Path.of(args[0]));
-          ScoringModel model = new PyTorchEngine().load(bundle, EngineOptions.defaults())) {
+          ScoringModel model = Engines.load(new PyTorchEngine(), bundle, EngineOptions.defaults())) {
         int width = model.inputWidth();
         float[] pool = new float[rows * width];
         for (int i = 0; i < rows; i++) {

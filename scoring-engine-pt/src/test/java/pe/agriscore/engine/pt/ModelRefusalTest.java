@@ -12,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import pe.agriscore.CreditScorer;
 import pe.agriscore.authoring.BundleWriter;
 import pe.agriscore.engine.EngineOptions;
+import pe.agriscore.engine.Engines;
 import pe.agriscore.internal.bundle.ModelBundle;
 import pe.agriscore.scoring.BundleException;
 import pe.agriscore.testing.TestBundles;
@@ -95,17 +96,17 @@ class ModelRefusalTest {
     Path dir = PtFixtures.farmerBundle(tmp, PtFixtures.SCRIPTED, PtFixtures.golden(1));
     try (ModelBundle bundle = ModelBundle.open(dir)) {
       IllegalArgumentException zero = assertThrows(IllegalArgumentException.class,
-          () -> new PyTorchEngine().load(bundle,
+          () -> Engines.load(new PyTorchEngine(), bundle,
               EngineOptions.builder().set(PyTorchEngine.POOL_SIZE, "0").build()));
       assertTrue(zero.getMessage().contains("'pytorch.predictor_pool_size' must be >= 1"),
           zero.getMessage());
       IllegalArgumentException word = assertThrows(IllegalArgumentException.class,
-          () -> new PyTorchEngine().load(bundle,
+          () -> Engines.load(new PyTorchEngine(), bundle,
               EngineOptions.builder().set(PyTorchEngine.GRAPH_OPTIMIZER, "yes").build()));
       assertTrue(word.getMessage().contains("'pytorch.graph_optimizer' must be true or false"),
           word.getMessage());
       IllegalArgumentException threads = assertThrows(IllegalArgumentException.class,
-          () -> new PyTorchEngine().load(bundle,
+          () -> Engines.load(new PyTorchEngine(), bundle,
               EngineOptions.builder().set(PyTorchEngine.NUM_THREADS, "two").build()));
       assertTrue(threads.getMessage().contains("'pytorch.num_threads' must be an integer"),
           threads.getMessage());

@@ -11,7 +11,9 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import pe.agriscore.engine.EngineConfig;
 import pe.agriscore.engine.EngineOptions;
+import pe.agriscore.engine.Engines;
 import pe.agriscore.engine.NativeCache;
 import pe.agriscore.engine.ScoringModel;
 import pe.agriscore.internal.bundle.ModelBundle;
@@ -30,7 +32,7 @@ class NativeRuntimeTest {
   static void loadOnce() throws Exception {
     Path dir = PtFixtures.farmerBundle(tmp, PtFixtures.SCRIPTED, PtFixtures.golden(1));
     try (ModelBundle bundle = ModelBundle.open(dir);
-        ScoringModel model = new PyTorchEngine().load(bundle, EngineOptions.defaults())) {
+        ScoringModel model = Engines.load(new PyTorchEngine(), bundle, EngineOptions.defaults())) {
       assertEquals(11, model.inputWidth());
       running = NativeRuntime.running().orElseThrow();
     }
@@ -69,13 +71,14 @@ class NativeRuntimeTest {
 
   @Test
   void optionsOverrideDefaultsAndDjlProperties() {
-    PyTorchSettings s = PyTorchSettings.from(EngineOptions.builder()
+    PyTorchSettings s = PyTorchSettings.from(EngineConfig.of(new PyTorchEngine().descriptor(),
+        EngineOptions.builder()
         .set(PyTorchEngine.NUM_THREADS, "4")
         .set(PyTorchEngine.NUM_INTEROP_THREADS, "2")
         .set(PyTorchEngine.GRAPH_OPTIMIZER, "TRUE")
         .set(PyTorchEngine.POOL_SIZE, "6")
         .set(PyTorchEngine.CACHE_DIR, "/var/cache/agriscore/")
-        .build());
+        .build()));
     assertEquals(new PyTorchSettings(4, 2, true, 6,
         java.util.Optional.of(Path.of("/var/cache/agriscore"))), s);
   }

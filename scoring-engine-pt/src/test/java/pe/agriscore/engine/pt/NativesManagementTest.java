@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import pe.agriscore.engine.EngineOptions;
 import pe.agriscore.engine.NativeCache;
-import pe.agriscore.testing.ChildJvm;
+import pe.agriscore.engine.conformance.ChildJvm;
 
 /**
  * Every change the engine makes to the process, seen from fresh JVMs that start with none of the

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import pe.agriscore.CreditScorer;
 import pe.agriscore.authoring.BundleWriter;
 import pe.agriscore.engine.EngineOptions;
+import pe.agriscore.engine.Engines;
 import pe.agriscore.engine.ScoringModel;
 import pe.agriscore.internal.bundle.ModelBundle;
 import pe.agriscore.schema.FeatureSchema;
@@ -79,7 +80,7 @@ class NewerPyTorchTest {
         .writeTo(tmp.resolve("bundle"));
 
     try (ModelBundle bundle = ModelBundle.open(bundleDir);
-        ScoringModel model = new PyTorchEngine().load(bundle, EngineOptions.defaults())) {
+        ScoringModel model = Engines.load(new PyTorchEngine(), bundle, EngineOptions.defaults())) {
       double[] p = model.predict(rows, requests.size());
       for (int r = 0; r < requests.size(); r++) {
         assertEquals(expected.path("outputs").get(r).asDouble(), p[r], PtFixtures.TOLERANCE,

@@ -62,7 +62,7 @@ class PythonFixtureTest {
       System.arraycopy(cases.get(i).row(), 0, rows, i * 11, 11);
     }
     try (ModelBundle bundle = ModelBundle.open(dir);
-        ScoringModel model = new PyTorchEngine().load(bundle, EngineOptions.defaults())) {
+        ScoringModel model = Engines.load(new PyTorchEngine(), bundle, EngineOptions.defaults())) {
       assertEquals(11, model.inputWidth());
       double[] batch = model.predict(rows, cases.size());
       for (int i = 0; i < cases.size(); i++) {

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import pe.agriscore.testing.ChildJvm;
+import pe.agriscore.engine.conformance.ChildJvm;
 
 /** Opening a bundle leaves a bank's logs quiet: seen in child JVMs with SLF4J at INFO. */
 class QuietLoggingTest {

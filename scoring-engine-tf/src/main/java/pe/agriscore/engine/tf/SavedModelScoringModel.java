@@ -14,15 +14,12 @@ import ai.djl.translate.TranslatorContext;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.tensorflow.proto.ConfigProto;
 import pe.agriscore.engine.EngineException;
+import pe.agriscore.engine.ModelFiles;
+import pe.agriscore.engine.PredictorPool;
 import pe.agriscore.engine.ScoringModel;
 import pe.agriscore.scoring.BundleException;
 
@@ -30,75 +27,64 @@ import pe.agriscore.scoring.BundleException;
  * A SavedModel loaded through DJL, scoring rows of floats into probabilities.
  *
  * <p><b>Thread safety:</b> the DJL {@link Model} (one TensorFlow session, thread-safe) is shared;
- * DJL {@link Predictor}s are not thread-safe, so each call borrows one from a bounded pool (size
- * {@value TensorFlowEngine#PREDICTOR_POOL_SIZE}) and returns it afterwards. Calls beyond the
- * pool size wait for a free predictor. Each call's tensors live in the predictor's per-call
- * NDManager, which DJL closes when the call ends, so nothing accumulates on the model's manager.
+ * DJL {@link Predictor}s are not thread-safe, so each call borrows one from the core's bounded
+ * {@link PredictorPool} (size {@value TensorFlowEngine#PREDICTOR_POOL_SIZE}). Each call's tensors
+ * live in the predictor's per-call NDManager, which DJL closes when the call ends, so nothing
+ * accumulates on the model's manager.
  *
- * <p><b>Closing</b> takes a read-write lock exclusively that every call holds shared: it waits
- * for running calls, since freeing the session under a running {@code TF_SessionRun} crashes
- * the JVM; calls that start afterwards throw an {@link EngineException}.
+ * <p><b>Closing:</b> the core's guard calls {@link #close()} once no call runs (freeing the
+ * session under a running {@code TF_SessionRun} crashes the JVM) and refuses later calls; row
+ * counts are checked by the guard too.
  */
 final class SavedModelScoringModel implements ScoringModel {
 
   private final String description;
   private final Model model;
   private final SavedModelSignature signature;
-  private final List<Predictor<Batch, double[]>> predictors;
-  private final BlockingQueue<Predictor<Batch, double[]>> idle;
-  private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
-  /** Guarded by {@link #lifecycle}. */
-  private boolean closed;
+  private final PredictorPool<Predictor<Batch, double[]>> predictors;
 
   private SavedModelScoringModel(String description, Model model,
       SavedModelSignature signature, int poolSize) {
     this.description = description;
     this.model = model;
     this.signature = signature;
-    this.predictors = new ArrayList<>(poolSize);
-    this.idle = new ArrayBlockingQueue<>(poolSize);
-    for (int i = 0; i < poolSize; i++) {
-      // One translator per predictor: it owns the predictor's reusable input buffer.
-      Predictor<Batch, double[]> p = model.newPredictor(new RowsTranslator(signature));
-      predictors.add(p);
-      idle.add(p);
-    }
+    // One translator per predictor: it owns the predictor's reusable input buffer.
+    this.predictors = PredictorPool.of(poolSize,
+        () -> model.newPredictor(new RowsTranslator(signature)), description);
   }
 
   /**
-   * Loads the SavedModel at {@code dir} and warms it up.
+   * Loads the SavedModel and warms it up.
    *
-   * @param description e.g. {@code model 'farmer-mlp' 1.0.0}, for messages
-   * @param file the model's path inside the bundle, for messages
+   * @param files the model directory, named in messages
    * @param threads the process's TensorFlow thread settings, also given to the model's session
-   * @param poolSize the number of predictors
-   * @throws BundleException naming {@code file} if TensorFlow refuses the model
+   * @param poolSize the most predictors
+   * @throws BundleException naming the model if TensorFlow refuses it
    */
-  static SavedModelScoringModel load(String description, String file, Path dir,
-      List<String> tags, SavedModelSignature signature, TensorFlowNatives.Started threads,
-      int poolSize) {
+  static SavedModelScoringModel load(ModelFiles files, List<String> tags,
+      SavedModelSignature signature, TensorFlowNatives.Started threads, int poolSize) {
     ConfigProto config = ConfigProto.newBuilder()
         .setIntraOpParallelismThreads(threads.intraOpThreads())
         .setInterOpParallelismThreads(threads.interOpThreads())
         .build();
+    String description = files.description();
     Model model = Model.newInstance(description, Device.cpu(), "TensorFlow");
     SavedModelScoringModel loaded;
     try {
-      model.load(dir, null, Map.of(
+      model.load(files.path(), null, Map.of(
           "Tags", tags.toArray(new String[0]),
           "SignatureDefKey", signature.key(),
           "ConfigProto", config));
       loaded = new SavedModelScoringModel(description, model, signature, poolSize);
     } catch (IOException | MalformedModelException | RuntimeException e) {
       model.close();
-      throw new BundleException(file, "TensorFlow cannot load the SavedModel: " + e.getMessage(),
-          e);
+      throw files.refusal("TensorFlow cannot load the SavedModel: " + e.getMessage(), e);
     }
     try {
       loaded.warmUp();
     } catch (RuntimeException e) {
       loaded.close();
-      throw new BundleException(file, "the SavedModel fails when run: " + e.getMessage(), e);
+      throw files.refusal("the SavedModel fails when run: " + e.getMessage(), e);
     }
     return loaded;
   }
@@ -117,52 +103,23 @@ final class SavedModelScoringModel implements ScoringModel {
    */
   @Override
   public double[] predict(float[] rows, int rowCount) {
-    int width = signature.width();
-    if (rowCount < 0 || (long) rowCount * width > rows.length) {
-      throw new EngineException(description + ": " + rowCount + " rows of " + width
-          + " floats need " + (long) rowCount * width + " floats, got " + rows.length);
-    }
-    if (rowCount == 0) {
-      return new double[0];
-    }
-    lifecycle.readLock().lock();
-    try {
-      if (closed) {
-        throw new EngineException(description + " is closed");
-      }
-      Predictor<Batch, double[]> predictor = borrow();
+    return predictors.apply(predictor -> {
       try {
         return predictor.predict(new Batch(rows, rowCount));
       } catch (TranslateException | RuntimeException e) {
         throw new EngineException("TensorFlow failed to score " + rowCount + " rows with "
             + description + ": " + e.getMessage(), e);
-      } finally {
-        idle.add(predictor);
       }
-    } finally {
-      lifecycle.readLock().unlock();
-    }
+    });
   }
 
-  /**
-   * Waits for running calls, then releases every predictor and the TensorFlow session with its
-   * graph and variables; closing again does nothing.
-   */
+  /** Releases every predictor and the TensorFlow session with its graph and variables. */
   @Override
   public void close() {
-    lifecycle.writeLock().lock();
     try {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      try {
-        predictors.forEach(Predictor::close);
-      } finally {
-        model.close();
-      }
+      predictors.close();
     } finally {
-      lifecycle.writeLock().unlock();
+      model.close();
     }
   }
 
@@ -175,16 +132,6 @@ final class SavedModelScoringModel implements ScoringModel {
     int width = signature.width();
     for (int rowCount : new int[] {1, 7}) {
       predict(new float[rowCount * width], rowCount);
-    }
-  }
-
-  private Predictor<Batch, double[]> borrow() {
-    try {
-      return idle.take();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new EngineException("interrupted while waiting for a free predictor of "
-          + description, e);
     }
   }
 

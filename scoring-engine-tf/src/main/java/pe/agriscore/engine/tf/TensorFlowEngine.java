@@ -1,14 +1,14 @@
 package pe.agriscore.engine.tf;
 
-import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.List;
-import pe.agriscore.engine.EngineOptions;
+import java.util.Set;
+import pe.agriscore.engine.EngineConfig;
+import pe.agriscore.engine.EngineDescriptor;
+import pe.agriscore.engine.ModelFiles;
 import pe.agriscore.engine.NativeCache;
 import pe.agriscore.engine.ScoringEngine;
 import pe.agriscore.engine.ScoringModel;
-import pe.agriscore.internal.bundle.BundleManifest;
-import pe.agriscore.internal.bundle.ModelBundle;
 import pe.agriscore.scoring.BundleException;
 
 /**
@@ -115,9 +115,15 @@ public final class TensorFlowEngine implements ScoringEngine {
   /** Errors only: TensorFlow's INFO and WARNING lines would flood the host's logs. */
   public static final int DEFAULT_LOG_LEVEL = 2;
 
+  /** The Maven artifact that ships this engine. */
+  public static final String ARTIFACT = "pe.agriscore:scoring-engine-tf";
+
+  static final EngineDescriptor DESCRIPTOR =
+      EngineDescriptor.of(NAME, ARTIFACT, Set.of(FORMAT), TensorFlowSettings.OPTIONS);
+
   @Override
-  public String name() {
-    return NAME;
+  public EngineDescriptor descriptor() {
+    return DESCRIPTOR;
   }
 
   /**
@@ -127,33 +133,21 @@ public final class TensorFlowEngine implements ScoringEngine {
    * @throws BundleException naming the model when it is not a matching SavedModel
    * @throws pe.agriscore.engine.EngineException when TensorFlow cannot start (missing natives,
    *     unsupported platform)
-   * @throws IllegalArgumentException naming the option when an option is invalid
    */
   @Override
-  public ScoringModel load(ModelBundle bundle, EngineOptions options) {
-    BundleManifest manifest = bundle.manifest();
-    String file = manifest.model();
-    bundle.requireModelFormat(NAME, FORMAT);
-    if (!Files.isDirectory(bundle.modelPath())) {
-      throw new BundleException(file, "a " + FORMAT + " model must be a SavedModel directory");
+  public ScoringModel load(ModelFiles model, EngineConfig config) {
+    if (!model.isDirectory()) {
+      throw model.refusal("a " + FORMAT + " model must be a SavedModel directory");
     }
-    TensorFlowSettings settings = TensorFlowSettings.of(options);
-    int width = bundle.encoder().width();
-    List<Long> declared = manifest.input().shape();
-    if (declared.size() == 2 && declared.get(1) != width) {
-      throw new BundleException(ModelBundle.MANIFEST, "input '" + manifest.input().name()
-          + "' is declared " + declared + " but schema.json and preprocessing.json encode "
-          + width + " columns");
-    }
-    List<String> tags = Arrays.stream(
-            manifest.properties().getOrDefault(TAGS_PROPERTY, DEFAULT_TAGS).split(","))
+    TensorFlowSettings settings = TensorFlowSettings.of(config);
+    List<String> tags = Arrays.stream(model.property(TAGS_PROPERTY).orElse(DEFAULT_TAGS)
+            .split(","))
         .map(String::trim).filter(t -> !t.isEmpty()).toList();
-    SavedModelSignature signature = SavedModelSignature.read(bundle.modelPath(), file, tags,
-        manifest.properties().getOrDefault(SIGNATURE_PROPERTY, DEFAULT_SIGNATURE),
-        manifest.input().name(), manifest.output().name(), width);
-    TensorFlowNatives.ensureLoaded(options);
-    String description = "model '" + manifest.name() + "' " + manifest.version();
-    return SavedModelScoringModel.load(description, file, bundle.modelPath(), tags, signature,
-        TensorFlowNatives.started(), settings.predictors());
+    SavedModelSignature signature = SavedModelSignature.read(model.path(), model.name(), tags,
+        model.property(SIGNATURE_PROPERTY).orElse(DEFAULT_SIGNATURE), model.inputName(),
+        model.outputName(), model.inputWidth());
+    TensorFlowNatives.ensureLoaded(config);
+    return SavedModelScoringModel.load(model, tags, signature, TensorFlowNatives.started(),
+        settings.predictors());
   }
 }

@@ -21,9 +21,11 @@ import java.util.Locale;
 import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import pe.agriscore.engine.EngineConfig;
 import pe.agriscore.engine.EngineException;
 import pe.agriscore.engine.EngineOptions;
 import pe.agriscore.engine.NativeCache;
+import pe.agriscore.engine.internal.Natives;
 
 /**
  * Starts TensorFlow in this JVM from the natives on the classpath, with no setup and no network.
@@ -57,7 +59,7 @@ import pe.agriscore.engine.NativeCache;
  *
  * <p><b>Process-wide effects</b> (all listed in {@code docs/natives.md}): the system properties
  * above, the extraction, libc's {@code setenv} of {@code TF_CPP_MIN_LOG_LEVEL}, and DJL's CUDA
- * probe skipped (see {@link NativeCache#skipCudaProbe}). Each is logged once at INFO. With the
+ * probe skipped (see {@code Natives.skipCudaProbe}). Each is logged once at INFO. With the
  * option or system property {@value NativeCache#MANAGE}{@code =false} none of them happens: the
  * host sets {@code TENSORFLOW_LIBRARY_PATH}, {@code org.bytedeco.javacpp.pathsFirst=true} and
  * {@code ai.djl.offline=true} itself, and a missing one is refused by name.
@@ -118,17 +120,22 @@ public final class TensorFlowNatives {
    *     NativeCache#MANAGE}{@code =false}, each setting the host has not made
    */
   public static synchronized Path ensureLoaded(EngineOptions options) {
-    TensorFlowSettings settings = TensorFlowSettings.of(options);
+    return ensureLoaded(EngineConfig.of(TensorFlowEngine.DESCRIPTOR, options));
+  }
+
+  /** As {@link #ensureLoaded(EngineOptions)}, with the options the core parsed for a load. */
+  static synchronized Path ensureLoaded(EngineConfig config) {
+    TensorFlowSettings settings = TensorFlowSettings.of(config);
     if (started != null) {
       warnIfIgnored(settings);
       return started.directory;
     }
     long t0 = System.nanoTime();
     Path dir;
-    if (NativeCache.managed(options)) {
+    if (Natives.managed(config)) {
       dir = libraryDirectory(settings);
       configure(dir, settings);
-      NativeCache.skipCudaProbe(options, classLoader());
+      Natives.skipCudaProbe(config, classLoader());
     } else {
       dir = hostLibraryDirectory();
       LOG.info("{}=false: TensorFlow starts from {} as the host set it up; the engine changes"
@@ -227,14 +234,14 @@ public final class TensorFlowNatives {
 
   /** The Maven coordinates of the natives this engine needs. */
   static String artifact() {
-    Properties p = properties(classLoader(), NATIVES);
+    Properties p = ownNatives();
     return p.getProperty("groupId") + ":" + p.getProperty("artifactId") + ":"
         + p.getProperty("version") + ":" + SUPPORTED_PLATFORM;
   }
 
   /** The default cache directory (see {@link NativeCache}). */
   static Path defaultCacheRoot() {
-    return NativeCache.directory(EngineOptions.defaults());
+    return Natives.directory(java.util.Optional.empty());
   }
 
   private static Path libraryDirectory(TensorFlowSettings settings) {
@@ -271,25 +278,25 @@ public final class TensorFlowNatives {
       missing.add("system property " + PATHS_FIRST + "=true (else JavaCPP extracts a second"
           + " 630 MB copy of the libraries)");
     }
-    if (!NativeCache.djlOffline()) {
-      missing.add("system property " + NativeCache.DJL_OFFLINE + "=true or environment variable"
+    if (!Natives.djlOffline()) {
+      missing.add("system property " + Natives.DJL_OFFLINE + "=true or environment variable"
           + " DJL_OFFLINE=true (else DJL may download natives)");
     }
-    NativeCache.requireHostSettings(TensorFlowEngine.NAME, missing);
+    Natives.requireHostSettings(TensorFlowEngine.NAME, missing);
     return Path.of(dir);
   }
 
   /** Everything DJL, JavaCPP and TensorFlow read once, when they start. */
   private static void configure(Path dir, TensorFlowSettings settings) {
-    NativeCache.setSystemProperty(LIBRARY_PATH, dir.toString(),
+    Natives.setSystemProperty(LIBRARY_PATH, dir.toString(),
         "DJL loads TensorFlow from the extracted natives");
-    NativeCache.setSystemProperty(PATHS_FIRST, "true",
+    Natives.setSystemProperty(PATHS_FIRST, "true",
         "JavaCPP loads those files instead of extracting its own 630 MB copy");
-    NativeCache.setSystemProperty(NativeCache.DJL_OFFLINE, "true", "DJL never downloads");
+    Natives.setSystemProperty(Natives.DJL_OFFLINE, "true", "DJL never downloads");
     // DJL creates TensorFlow's first context from these; its thread pools are process-wide.
-    NativeCache.setSystemProperty(TensorFlowSettings.DJL_INTRA_OP,
+    Natives.setSystemProperty(TensorFlowSettings.DJL_INTRA_OP,
         Integer.toString(settings.intraOpThreads()), TensorFlowEngine.INTRA_OP_THREADS);
-    NativeCache.setSystemProperty(TensorFlowSettings.DJL_INTER_OP,
+    Natives.setSystemProperty(TensorFlowSettings.DJL_INTER_OP,
         Integer.toString(settings.interOpThreads()), TensorFlowEngine.INTER_OP_THREADS);
     setLogLevel(settings.logLevel());
   }
@@ -389,7 +396,24 @@ public final class TensorFlowNatives {
   /** The version of the native jar actually on the classpath (it names the cache directory). */
   private static String nativeVersion(ClassLoader loader) {
     String v = properties(loader, NATIVE_POM).getProperty("version");
-    return v != null ? v : properties(classLoader(), NATIVES).getProperty("version");
+    return v != null ? v : ownNatives().getProperty("version");
+  }
+
+  /**
+   * This module's {@code natives.properties}, read through the class so that it is found in a
+   * named module too (a class loader sees a module's package resources only if it is opened).
+   */
+  private static Properties ownNatives() {
+    Properties p = new Properties();
+    try (InputStream in = TensorFlowNatives.class.getResourceAsStream("/" + NATIVES)) {
+      if (in == null) {
+        throw new IllegalStateException(NATIVES + " is missing from the engine's jar");
+      }
+      p.load(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + NATIVES, e);
+    }
+    return p;
   }
 
   private static Properties properties(ClassLoader loader, String resource) {

@@ -1,11 +1,14 @@
 package pe.agriscore.engine.tf;
 
 import java.nio.file.Path;
-import pe.agriscore.engine.EngineOptions;
-import pe.agriscore.engine.NativeCache;
+import java.util.List;
+import java.util.stream.Stream;
+import pe.agriscore.engine.EngineConfig;
+import pe.agriscore.engine.EngineOption;
+import pe.agriscore.engine.internal.Natives;
 
 /**
- * The engine options of {@link TensorFlowEngine}, parsed and checked.
+ * The engine options of {@link TensorFlowEngine}, as the core parsed and range-checked them.
  *
  * @param cacheDir the AgriScore cache directory, or null for the default
  * @param intraOpThreads threads one operation may use (0: one per core)
@@ -22,49 +25,29 @@ record TensorFlowSettings(Path cacheDir, int intraOpThreads, int interOpThreads,
 
   static final String DJL_INTER_OP = "ai.djl.tensorflow.num_interop_threads";
 
-  /**
-   * Parses the options. A thread count not set as an AgriScore option is taken from the
-   * operator's DJL system property of the same meaning, if any, before the default.
-   *
-   * @throws IllegalArgumentException naming the key of an invalid value
-   */
-  static TensorFlowSettings of(EngineOptions options) {
-    return new TensorFlowSettings(
-        NativeCache.configured(options).orElse(null),
-        atLeast(options, TensorFlowEngine.INTRA_OP_THREADS,
-            djlProperty(DJL_INTRA_OP, TensorFlowEngine.DEFAULT_INTRA_OP_THREADS), 0),
-        atLeast(options, TensorFlowEngine.INTER_OP_THREADS,
-            djlProperty(DJL_INTER_OP, TensorFlowEngine.DEFAULT_INTER_OP_THREADS), -1),
-        between(options, TensorFlowEngine.LOG_LEVEL, TensorFlowEngine.DEFAULT_LOG_LEVEL, 0, 3),
-        atLeast(options, TensorFlowEngine.PREDICTOR_POOL_SIZE,
-            Runtime.getRuntime().availableProcessors(), 1));
-  }
+  static final EngineOption<Integer> INTRA_OP =
+      EngineOption.integer(TensorFlowEngine.INTRA_OP_THREADS).atLeast(0)
+          .orSystemProperty(DJL_INTRA_OP).defaultTo(TensorFlowEngine.DEFAULT_INTRA_OP_THREADS);
 
-  private static int djlProperty(String key, int defaultValue) {
-    String v = System.getProperty(key);
-    if (v == null || v.isBlank()) {
-      return defaultValue;
-    }
-    try {
-      return Integer.parseInt(v.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("system property '" + key + "' must be an integer, got '"
-          + v + "'", e);
-    }
-  }
+  static final EngineOption<Integer> INTER_OP =
+      EngineOption.integer(TensorFlowEngine.INTER_OP_THREADS).atLeast(-1)
+          .orSystemProperty(DJL_INTER_OP).defaultTo(TensorFlowEngine.DEFAULT_INTER_OP_THREADS);
 
-  private static int atLeast(EngineOptions options, String key, int defaultValue, int min) {
-    return between(options, key, defaultValue, min, Integer.MAX_VALUE);
-  }
+  static final EngineOption<Integer> LOG_LEVEL = EngineOption.integer(TensorFlowEngine.LOG_LEVEL)
+      .between(0, 3).defaultTo(TensorFlowEngine.DEFAULT_LOG_LEVEL);
 
-  private static int between(EngineOptions options, String key, int defaultValue, int min,
-      int max) {
-    int v = options.getInt(key, defaultValue);
-    if (v < min || v > max) {
-      throw new IllegalArgumentException("engine option '" + key + "' must be "
-          + (max == Integer.MAX_VALUE ? ">= " + min : "between " + min + " and " + max)
-          + ", got " + v);
-    }
-    return v;
+  static final EngineOption<Integer> POOL_SIZE =
+      EngineOption.integer(TensorFlowEngine.PREDICTOR_POOL_SIZE).atLeast(1)
+          .defaultTo(() -> Runtime.getRuntime().availableProcessors(), "available processors");
+
+  /** Every option the engine reads: its own and the shared native ones. */
+  static final List<EngineOption<?>> OPTIONS = Stream.concat(
+      Stream.of(INTRA_OP, INTER_OP, LOG_LEVEL, POOL_SIZE), Natives.SHARED_OPTIONS.stream())
+      .toList();
+
+  /** The settings in {@code config}. */
+  static TensorFlowSettings of(EngineConfig config) {
+    return new TensorFlowSettings(Natives.configured(config).orElse(null), config.get(INTRA_OP),
+        config.get(INTER_OP), config.get(LOG_LEVEL), config.get(POOL_SIZE));
   }
 }

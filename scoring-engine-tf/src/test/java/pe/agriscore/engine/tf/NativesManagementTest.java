@@ -10,7 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import pe.agriscore.testing.ChildJvm;
+import pe.agriscore.engine.conformance.ChildJvm;
 
 /**
  * Every change the engine makes to the process, seen from fresh JVMs that start with none of the

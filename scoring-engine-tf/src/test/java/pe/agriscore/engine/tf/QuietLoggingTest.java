@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import pe.agriscore.testing.ChildJvm;
+import pe.agriscore.engine.conformance.ChildJvm;
 
 /**
  * TensorFlow's C++ logging writes straight to the process's stderr, so it is observed in child

@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.ServiceLoader;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,7 +18,6 @@ import pe.agriscore.authoring.BundleWriter;
 import pe.agriscore.engine.EngineException;
 import pe.agriscore.engine.EngineOptions;
 import pe.agriscore.engine.Engines;
-import pe.agriscore.engine.ScoringEngine;
 import pe.agriscore.engine.ScoringModel;
 import pe.agriscore.internal.bundle.ModelBundle;
 import pe.agriscore.scoring.BundleException;
@@ -27,7 +25,11 @@ import pe.agriscore.scoring.CreditScore;
 import pe.agriscore.scoring.ScoringRequest;
 import pe.agriscore.scoring.ScoringResult;
 
-/** Real TensorFlow: SavedModels exported by the graph API, scored through CreditScorer. */
+/**
+ * Real TensorFlow: SavedModels exported by the graph API, scored through CreditScorer. What every
+ * engine must do (discovery, row checks, close, threads, memory, offline) is proven by {@link
+ * TensorFlowConformanceTest}.
+ */
 class TensorFlowEngineTest {
 
   @TempDir static Path tmp;
@@ -38,22 +40,6 @@ class TensorFlowEngineTest {
   static void exportModel() throws Exception {
     mlp = new Mlp(11, 42);
     bundle = mlp.writeBundle(tmp, "mlp");
-  }
-
-  @Test
-  void theNameBundlesCarryFindsThisEngineAndNoOtherProviderClaimsIt() throws Exception {
-    // "tensorflow" as manifests spell it, not the constant: renaming the engine breaks bundles.
-    assertInstanceOf(TensorFlowEngine.class, Engines.find("tensorflow"));
-    List<String> claimants = ServiceLoader.load(ScoringEngine.class).stream()
-        .map(ServiceLoader.Provider::get).filter(e -> e.name().equals("tensorflow"))
-        .map(e -> e.getClass().getName()).toList();
-    assertEquals(List.of(TensorFlowEngine.class.getName()), claimants);
-    // The registration ships in this module's own jar, not only somewhere on the test classpath.
-    String services = "META-INF/services/" + ScoringEngine.class.getName();
-    Path own = Path.of(TensorFlowEngine.class.getProtectionDomain().getCodeSource().getLocation()
-        .toURI()).resolve(services);
-    assertEquals(List.of(TensorFlowEngine.class.getName()), Files.readAllLines(own).stream()
-        .map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList());
   }
 
   @Test
@@ -176,7 +162,7 @@ class TensorFlowEngineTest {
     Path model = mlp.export(tmp, "serving_default", Mlp.Variant.DOUBLED_ROWS);
     try (ModelBundle b = ModelBundle.open(mlp.bundle(model, 2).writeTo(tmp.resolve("doubled")))) {
       BundleException e = assertThrows(BundleException.class,
-          () -> new TensorFlowEngine().load(b, EngineOptions.defaults()));
+          () -> Engines.load(new TensorFlowEngine(), b, EngineOptions.defaults()));
       assertEquals("model/", e.file());
       assertTrue(e.getMessage().contains("has shape (2, 1), expected (1, 1)"), e.getMessage());
     }
@@ -186,7 +172,7 @@ class TensorFlowEngineTest {
   void wrapsTensorFlowErrorsWithContext() throws Exception {
     Path model = mlp.export(tmp, "serving_default", Mlp.Variant.CHECK_NUMERICS);
     try (ModelBundle b = ModelBundle.open(mlp.bundle(model, 2).writeTo(tmp.resolve("checked")));
-        ScoringModel m = new TensorFlowEngine().load(b, EngineOptions.defaults())) {
+        ScoringModel m = Engines.load(new TensorFlowEngine(), b, EngineOptions.defaults())) {
       float[] rows = new float[3 * 11];
       rows[20] = Float.NaN;
       EngineException e = assertThrows(EngineException.class, () -> m.predict(rows, 3));
@@ -200,39 +186,15 @@ class TensorFlowEngineTest {
   }
 
   @Test
-  void checksRowCountsAndRefusesCallsAfterClose() {
-    try (ModelBundle b = ModelBundle.open(bundle)) {
-      ScoringModel m = new TensorFlowEngine().load(b, EngineOptions.defaults());
-      assertEquals(11, m.inputWidth());
-      assertEquals(0, m.predict(new float[0], 0).length);
-      EngineException shortRows = assertThrows(EngineException.class,
-          () -> m.predict(new float[21], 2));
-      assertTrue(shortRows.getMessage().contains("need 22 floats, got 21"),
-          shortRows.getMessage());
-      // Extra floats after the rows are ignored, as the ScoringModel contract says.
-      float[] rows = new float[2 * 11 + 5];
-      rows[3] = 1.5f;
-      rows[14] = -2f;
-      double[] p = m.predict(rows, 2);
-      assertEquals(mlp.forward(rows, 0), p[0], 1e-5);
-      assertEquals(mlp.forward(rows, 11), p[1], 1e-5);
-      m.close();
-      m.close();
-      EngineException closed = assertThrows(EngineException.class, () -> m.predict(rows, 1));
-      assertTrue(closed.getMessage().contains("closed"), closed.getMessage());
-    }
-  }
-
-  @Test
   void refusesInvalidOptionsNamingTheKey() {
     try (ModelBundle b = ModelBundle.open(bundle)) {
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> new TensorFlowEngine().load(b,
+          () -> Engines.load(new TensorFlowEngine(), b,
               EngineOptions.builder().set("tensorflow.predictor_pool_size", "0").build()));
       assertTrue(e.getMessage().contains("'tensorflow.predictor_pool_size' must be >= 1"),
           e.getMessage());
       IllegalArgumentException level = assertThrows(IllegalArgumentException.class,
-          () -> new TensorFlowEngine().load(b,
+          () -> Engines.load(new TensorFlowEngine(), b,
               EngineOptions.builder().set("tensorflow.log_level", "5").build()));
       assertTrue(level.getMessage().contains("between 0 and 3"), level.getMessage());
     }

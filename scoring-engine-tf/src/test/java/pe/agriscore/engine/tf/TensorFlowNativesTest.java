@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import pe.agriscore.engine.EngineException;
 import pe.agriscore.engine.EngineOptions;
-import pe.agriscore.testing.ChildJvm;
+import pe.agriscore.engine.conformance.ChildJvm;
 
 /** The natives bootstrap, for real: 632 MB extracted, reused, raced by threads and JVMs. */
 class TensorFlowNativesTest {

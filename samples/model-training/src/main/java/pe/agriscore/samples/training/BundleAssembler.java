@@ -219,7 +219,7 @@ public final class BundleAssembler {
       Path provisional = writer(ReferenceProfiles.of(schema, train, null), List.of(), created)
           .writeTo(scratch.resolve("bundle"));
       try (ModelBundle bundle = ModelBundle.open(provisional);
-          ScoringModel model = Engines.find(engine).load(bundle, engineOptions)) {
+          ScoringModel model = Engines.load(Engines.find(engine), bundle, engineOptions)) {
         trainPd = predict(model, EncodedRows.encode(bundle.encoder(), train));
         testPd = predict(model, EncodedRows.encode(bundle.encoder(), test));
         goldenEngine = predict(model, EncodedRows.encode(bundle.encoder(), golden));

@@ -1,4 +1,4 @@
-package pe.agriscore.testing;
+package pe.agriscore.engine.conformance;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,7 +18,6 @@ import pe.agriscore.engine.EngineException;
 import pe.agriscore.engine.EngineOptions;
 import pe.agriscore.engine.Engines;
 import pe.agriscore.engine.ScoringModel;
-import pe.agriscore.internal.bundle.Encoder;
 import pe.agriscore.internal.bundle.ModelBundle;
 import pe.agriscore.scoring.CreditScore;
 import pe.agriscore.scoring.ScoringRequest;
@@ -26,8 +25,9 @@ import pe.agriscore.scoring.ScoringRequest;
 /**
  * Closes a scorer (or an engine's model) while threads score with it, round after round: every
  * call must end with a result or the documented closed error, and the rounds must leave no
- * thread and no growing native memory behind. Meant to run in a child JVM (see {@link
- * ChildJvm} and {@link #main}), since a use-after-free in a native engine kills the process.
+ * thread and no growing native memory behind. Runs in a child JVM (see {@link ChildJvm} and
+ * {@link #main}), since a use-after-free in a native engine kills the process. The calls score
+ * the bundle's golden requests.
  */
 public final class CloseWhileScoring {
 
@@ -55,13 +55,17 @@ public final class CloseWhileScoring {
    * Runs the check in a child JVM on {@code bundle} in {@code mode} ("scorer" or "model") and
    * fails unless the child printed {@link #OK}: a crash fails the test instead of the build. At
    * least 20 rounds; {@code -Dagriscore.test.close_rounds=100} runs longer.
+   *
+   * @param jvmArgs extra options of the child, e.g. engine options as {@code -Dkey=value}
    */
-  public static void assertCleanRunInChildJvm(String engine, String mode, Path bundle)
-      throws Exception {
+  public static void assertCleanRunInChildJvm(String engine, String mode, Path bundle,
+      List<String> jvmArgs) throws Exception {
     String rounds =
         String.valueOf(Math.max(20, Integer.getInteger("agriscore.test.close_rounds", 20)));
-    String out = ChildJvm.start(CloseWhileScoring.class, JVM_ARGS, mode, bundle.toString(),
-        rounds).await();
+    List<String> args = new ArrayList<>(JVM_ARGS);
+    args.addAll(jvmArgs);
+    String out = ChildJvm.start(CloseWhileScoring.class, args, mode, bundle.toString(), rounds)
+        .await();
     System.out.println(engine + " " + mode + ": " + out.lines()
         .filter(l -> l.contains(" rounds: ")).findFirst().orElse(out));
     org.junit.jupiter.api.Assertions.assertTrue(out.contains(OK), out);
@@ -70,19 +74,19 @@ public final class CloseWhileScoring {
   /**
    * Child JVM entry point: {@code <scorer|model> <bundle dir> <rounds>}. {@code scorer} scores
    * through {@link CreditScorer} (the closed error is {@link ScorerClosedException}); {@code
-   * model} calls the bundle engine's {@link ScoringModel} directly, which must be safe on its
-   * own (the closed error is an {@link EngineException} saying so). Exits with 0 only if the run
-   * is clean; the bundle must use {@link TestBundles#schema()}.
+   * model} calls the model {@link Engines#load} returns directly, which must be safe on its own
+   * (the closed error is an {@link EngineException} saying so). Exits with 0 only if the run is
+   * clean.
    */
   public static void main(String[] args) throws InterruptedException {
     Path dir = Path.of(args[1]);
     int rounds = Integer.parseInt(args[2]);
     List<ScoringRequest> requests = new ArrayList<>();
-    Encoder encoder = Encoder.compile(TestBundles.schema(), TestBundles.standardPreprocessing());
-    for (ScoringRequest r : TestBundles.randomRequests(5, 600)) {
-      if (encoder.validate(r).isEmpty()) {
-        requests.add(r);
-      }
+    try (ModelBundle bundle = ModelBundle.open(dir)) {
+      bundle.goldenCases().forEach(g -> requests.add(g.request()));
+    }
+    if (requests.isEmpty()) {
+      throw new IllegalArgumentException(dir + " has no golden cases to score");
     }
     if (args[0].equals("scorer")) {
       run(rounds, () -> {
@@ -105,8 +109,7 @@ public final class CloseWhileScoring {
     } else {
       run(rounds, () -> {
         ModelBundle bundle = ModelBundle.open(dir);
-        ScoringModel model = Engines.find(bundle.manifest().engine())
-            .load(bundle, EngineOptions.defaults());
+        ScoringModel model = Engines.load(bundle, EngineOptions.defaults());
         float[][] rows = new float[requests.size()][];
         for (int i = 0; i < rows.length; i++) {
           rows[i] = bundle.encoder().encode(requests.get(i));
