@@ -16,8 +16,8 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import pe.agriscore.request.ScoringRequest;
-import pe.agriscore.scoring.CreditScorer;
+import pe.agriscore.CreditScorer;
+import pe.agriscore.scoring.ScoringRequest;
 import pe.agriscore.scoring.ScoringResult;
 
 /**

@@ -15,9 +15,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
-import pe.agriscore.request.ScoringRequest;
+import pe.agriscore.CreditScorer;
 import pe.agriscore.scoring.CreditScore;
-import pe.agriscore.scoring.CreditScorer;
+import pe.agriscore.scoring.ScoringRequest;
 
 /**
  * One shared {@link CreditScorer} scoring single requests from 1, 2 and 4 threads at once, as a

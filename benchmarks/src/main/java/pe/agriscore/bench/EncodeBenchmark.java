@@ -14,9 +14,9 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import pe.agriscore.bundle.ModelBundle;
-import pe.agriscore.preprocessing.Encoder;
-import pe.agriscore.request.ScoringRequest;
+import pe.agriscore.internal.bundle.Encoder;
+import pe.agriscore.internal.bundle.ModelBundle;
+import pe.agriscore.scoring.ScoringRequest;
 
 /**
  * Validating and encoding one request alone ({@link Encoder#encode(ScoringRequest, float[], int)},

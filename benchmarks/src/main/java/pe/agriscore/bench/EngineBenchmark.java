@@ -14,9 +14,9 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import pe.agriscore.bundle.ModelBundle;
 import pe.agriscore.engine.Engines;
 import pe.agriscore.engine.ScoringModel;
+import pe.agriscore.internal.bundle.ModelBundle;
 
 /**
  * One already-encoded row through AgriScore's engine adapter alone ({@link ScoringModel#predict}

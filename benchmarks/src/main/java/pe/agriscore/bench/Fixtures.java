@@ -3,11 +3,11 @@ package pe.agriscore.bench;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import pe.agriscore.bundle.GoldenCase;
-import pe.agriscore.bundle.ModelBundle;
+import pe.agriscore.CreditScorer;
 import pe.agriscore.engine.EngineOptions;
-import pe.agriscore.request.ScoringRequest;
-import pe.agriscore.scoring.CreditScorer;
+import pe.agriscore.internal.bundle.ModelBundle;
+import pe.agriscore.schema.GoldenCase;
+import pe.agriscore.scoring.ScoringRequest;
 
 /**
  * What every benchmark loads the same way: scorers with the suite's engine settings, and the

@@ -14,9 +14,9 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import pe.agriscore.request.ScoringRequest;
+import pe.agriscore.CreditScorer;
 import pe.agriscore.scoring.CreditScore;
-import pe.agriscore.scoring.CreditScorer;
+import pe.agriscore.scoring.ScoringRequest;
 
 /**
  * One request scored end to end through {@link CreditScorer#score}: validation, encoding, the

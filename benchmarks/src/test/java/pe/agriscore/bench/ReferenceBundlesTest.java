@@ -10,9 +10,9 @@ import java.util.Optional;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import pe.agriscore.bundle.BundleWriter;
-import pe.agriscore.bundle.ModelBundle;
-import pe.agriscore.request.ScoringRequest;
+import pe.agriscore.authoring.BundleWriter;
+import pe.agriscore.internal.bundle.ModelBundle;
+import pe.agriscore.scoring.ScoringRequest;
 import pe.agriscore.testing.TestBundles;
 
 class ReferenceBundlesTest {

@@ -17,15 +17,15 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import pe.agriscore.CreditScorer;
 import pe.agriscore.engine.EngineException;
-import pe.agriscore.json.ScoringJson;
-import pe.agriscore.request.InvalidRequestException;
-import pe.agriscore.request.ScoringRequest;
-import pe.agriscore.request.Violation;
 import pe.agriscore.scoring.CreditScore;
-import pe.agriscore.scoring.CreditScorer;
+import pe.agriscore.scoring.InvalidRequestException;
 import pe.agriscore.scoring.ScoringError;
+import pe.agriscore.scoring.ScoringJson;
+import pe.agriscore.scoring.ScoringRequest;
 import pe.agriscore.scoring.ScoringResult;
+import pe.agriscore.scoring.Violation;
 
 /**
  * Turns a polled batch into output and dead-letter records: parses every request, scores the
@@ -37,7 +37,11 @@ import pe.agriscore.scoring.ScoringResult;
 final class BatchScorer {
 
   private static final Logger LOG = LoggerFactory.getLogger(BatchScorer.class);
-  private static final String INVALID_CLASS = InvalidRequestException.class.getName();
+  /**
+   * The documented {@code agriscore.error.class} of an invalid request: a wire value, kept
+   * when {@link InvalidRequestException} moved from {@code pe.agriscore.request} (issue #13).
+   */
+  static final String INVALID_CLASS = "pe.agriscore.request.InvalidRequestException";
   private static final String ENGINE_CLASS = EngineException.class.getName();
 
   private static final String TOO_LARGE_KIND = "RECORD_TOO_LARGE";

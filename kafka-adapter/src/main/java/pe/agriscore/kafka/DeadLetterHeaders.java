@@ -34,7 +34,7 @@ public final class DeadLetterHeaders {
    */
   public static final String ERROR_KIND = "agriscore.error.kind";
   /**
-   * The Java class of the failure: {@code pe.agriscore.request.InvalidRequestException} for
+   * The Java class of the failure: {@code pe.agriscore.scoring.InvalidRequestException} for
    * unreadable or invalid requests; for engine failures the class of the exception the engine
    * threw ({@link pe.agriscore.scoring.ScoringError#exceptionClass()}), or {@code
    * pe.agriscore.engine.EngineException} when it threw none but returned something that is not a

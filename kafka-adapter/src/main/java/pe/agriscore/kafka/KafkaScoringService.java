@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import pe.agriscore.json.ScoringJson;
-import pe.agriscore.scoring.CreditScorer;
+import pe.agriscore.CreditScorer;
+import pe.agriscore.scoring.ScoringJson;
 
 /**
  * Scores a Kafka topic of JSON scoring requests into a topic of JSON scores, with a dead-letter

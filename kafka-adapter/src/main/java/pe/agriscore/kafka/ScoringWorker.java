@@ -23,8 +23,8 @@ import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import pe.agriscore.json.ScoringJson;
-import pe.agriscore.scoring.CreditScorer;
+import pe.agriscore.CreditScorer;
+import pe.agriscore.scoring.ScoringJson;
 
 /**
  * One consumer thread of a service: a consumer, its own producer (transactional under

@@ -22,14 +22,14 @@ import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import pe.agriscore.CreditScorer;
+import pe.agriscore.ScorerClosedException;
 import pe.agriscore.engine.EngineException;
-import pe.agriscore.json.ScoringJson;
 import pe.agriscore.kafka.testing.FlakyEngine;
 import pe.agriscore.kafka.testing.Outcome;
 import pe.agriscore.kafka.testing.Requests;
 import pe.agriscore.scoring.CreditScore;
-import pe.agriscore.scoring.CreditScorer;
-import pe.agriscore.scoring.ScorerClosedException;
+import pe.agriscore.scoring.ScoringJson;
 import pe.agriscore.testing.FaultyEngine;
 import pe.agriscore.testing.TestBundles;
 
@@ -162,7 +162,7 @@ class BatchScorerTest {
   /**
    * A call that throws instead of returning results (here: the scorer was closed under the
    * service) is dead-lettered in the same words as an engine failure inside the scorer; before,
-   * it read {@code scoring failed: pe.agriscore.scoring.ScorerClosedException: ...}.
+   * it read {@code scoring failed: pe.agriscore.ScorerClosedException: ...}.
    */
   @Test
   void aScoringCallThatThrowsIsDeadLetteredInTheScorersWording() throws Exception {

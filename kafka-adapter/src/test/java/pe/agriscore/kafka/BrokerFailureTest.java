@@ -13,13 +13,13 @@ import org.apache.kafka.clients.admin.TransactionState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import pe.agriscore.CreditScorer;
 import pe.agriscore.kafka.testing.ChildBroker;
 import pe.agriscore.kafka.testing.Outcome;
 import pe.agriscore.kafka.testing.RequestProducer;
 import pe.agriscore.kafka.testing.SendHold;
 import pe.agriscore.kafka.testing.Services;
 import pe.agriscore.kafka.testing.Topics;
-import pe.agriscore.scoring.CreditScorer;
 import pe.agriscore.testing.TestBundles;
 
 /**

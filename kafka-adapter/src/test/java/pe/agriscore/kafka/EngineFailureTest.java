@@ -20,15 +20,15 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import pe.agriscore.CreditScorer;
 import pe.agriscore.engine.EngineException;
-import pe.agriscore.json.ScoringJson;
 import pe.agriscore.kafka.testing.FlakyEngine;
 import pe.agriscore.kafka.testing.KafkaBroker;
 import pe.agriscore.kafka.testing.Services;
 import pe.agriscore.kafka.testing.SharedBroker;
 import pe.agriscore.kafka.testing.TopicReader;
 import pe.agriscore.kafka.testing.Topics;
-import pe.agriscore.scoring.CreditScorer;
+import pe.agriscore.scoring.ScoringJson;
 import pe.agriscore.testing.FaultyEngine;
 import pe.agriscore.testing.TestBundles;
 

@@ -14,7 +14,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import pe.agriscore.json.ScoringJson;
+import pe.agriscore.CreditScorer;
 import pe.agriscore.kafka.testing.KafkaBroker;
 import pe.agriscore.kafka.testing.Outcome;
 import pe.agriscore.kafka.testing.RequestProducer;
@@ -22,7 +22,7 @@ import pe.agriscore.kafka.testing.Services;
 import pe.agriscore.kafka.testing.SharedBroker;
 import pe.agriscore.kafka.testing.Topics;
 import pe.agriscore.scoring.CreditScore;
-import pe.agriscore.scoring.CreditScorer;
+import pe.agriscore.scoring.ScoringJson;
 import pe.agriscore.testing.TestBundles;
 
 /**

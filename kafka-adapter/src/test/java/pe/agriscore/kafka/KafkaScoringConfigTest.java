@@ -17,7 +17,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import pe.agriscore.scoring.CreditScorer;
+import pe.agriscore.CreditScorer;
 import pe.agriscore.testing.TestBundles;
 
 class KafkaScoringConfigTest {

@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import pe.agriscore.scoring.CreditScorer;
+import pe.agriscore.CreditScorer;
 import pe.agriscore.testing.TestBundles;
 
 /** The Micrometer binder publishes only where it is bound, and closing removes its meters. */

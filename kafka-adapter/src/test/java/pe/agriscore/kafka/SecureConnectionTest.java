@@ -17,13 +17,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import pe.agriscore.CreditScorer;
 import pe.agriscore.kafka.testing.Outcome;
 import pe.agriscore.kafka.testing.RequestProducer;
 import pe.agriscore.kafka.testing.SecureKafkaBroker;
 import pe.agriscore.kafka.testing.Services;
 import pe.agriscore.kafka.testing.TestCertificates;
 import pe.agriscore.kafka.testing.Topics;
-import pe.agriscore.scoring.CreditScorer;
 import pe.agriscore.testing.TestBundles;
 
 /**

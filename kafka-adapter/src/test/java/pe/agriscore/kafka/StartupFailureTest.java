@@ -12,11 +12,11 @@ import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import pe.agriscore.CreditScorer;
 import pe.agriscore.kafka.testing.KafkaBroker;
 import pe.agriscore.kafka.testing.Services;
 import pe.agriscore.kafka.testing.SharedBroker;
 import pe.agriscore.kafka.testing.Topics;
-import pe.agriscore.scoring.CreditScorer;
 import pe.agriscore.testing.TestBundles;
 
 /**

@@ -12,13 +12,13 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import pe.agriscore.CreditScorer;
 import pe.agriscore.kafka.testing.KafkaBroker;
 import pe.agriscore.kafka.testing.Outcome;
 import pe.agriscore.kafka.testing.RequestProducer;
 import pe.agriscore.kafka.testing.Services;
 import pe.agriscore.kafka.testing.SharedBroker;
 import pe.agriscore.kafka.testing.Topics;
-import pe.agriscore.scoring.CreditScorer;
 import pe.agriscore.testing.TestBundles;
 
 /**

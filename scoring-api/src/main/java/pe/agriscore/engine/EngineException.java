@@ -1,6 +1,6 @@
 package pe.agriscore.engine;
 
-import pe.agriscore.AgriScoreException;
+import pe.agriscore.scoring.AgriScoreException;
 
 /** The engine failed to score, or returned something that is not a probability. */
 public class EngineException extends AgriScoreException {

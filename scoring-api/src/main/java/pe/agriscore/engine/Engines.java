@@ -4,8 +4,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
-import pe.agriscore.bundle.BundleException;
-import pe.agriscore.bundle.ModelBundle;
+import pe.agriscore.internal.bundle.ModelBundle;
+import pe.agriscore.scoring.BundleException;
 
 /** Finds {@link ScoringEngine}s on the classpath by name. */
 public final class Engines {

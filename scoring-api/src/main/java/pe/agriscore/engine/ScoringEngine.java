@@ -1,6 +1,6 @@
 package pe.agriscore.engine;
 
-import pe.agriscore.bundle.ModelBundle;
+import pe.agriscore.internal.bundle.ModelBundle;
 
 /**
  * The engine SPI: turns a verified {@link ModelBundle} into a {@link ScoringModel}.
@@ -37,11 +37,11 @@ public interface ScoringEngine {
    *     engine
    * @return a thread-safe model whose input width equals {@code bundle.encoder().width()}; when
    *     the manifest declares {@code "output": {"kind": "logit"}} ({@link
-   *     pe.agriscore.bundle.BundleManifest#outputIsLogit()}) its {@code predict} returns the
-   *     model's log-odds, and {@link Engines#load} applies the sigmoid
-   * @throws pe.agriscore.bundle.BundleException if the model cannot be loaded or does not match
+   *     pe.agriscore.internal.bundle.BundleManifest#outputIsLogit()}) its {@code predict} returns
+   *     the model's log-odds, and {@link Engines#load} applies the sigmoid
+   * @throws pe.agriscore.scoring.BundleException if the model cannot be loaded or does not match
    *     the bundle's schema. Any other exception is a bug of the engine; {@link
-   *     pe.agriscore.scoring.CreditScorer} still refuses the bundle with a {@code BundleException}
+   *     pe.agriscore.CreditScorer} still refuses the bundle with a {@code BundleException}
    *     naming the model file, the engine's exception as its cause.
    */
   ScoringModel load(ModelBundle bundle, EngineOptions options);

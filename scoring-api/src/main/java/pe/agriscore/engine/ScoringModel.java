@@ -9,7 +9,7 @@ import java.util.Optional;
  * give each thread the same result it would get alone. Engines whose native predictors are not
  * thread-safe keep one per thread or a bounded pool.
  *
- * <p><b>Closing:</b> {@link pe.agriscore.scoring.CreditScorer} closes its model once, after every
+ * <p><b>Closing:</b> {@link pe.agriscore.CreditScorer} closes its model once, after every
  * call has returned, but a model must also be safe on its own: {@link #close()} may be called
  * while calls run and then waits for them (for example with a read-write lock) before it frees
  * anything, since freeing native memory under a running call crashes the JVM; closing again

@@ -5,13 +5,13 @@ import java.nio.file.Files;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import pe.agriscore.bundle.BundleException;
-import pe.agriscore.bundle.ModelBundle;
 import pe.agriscore.engine.EngineException;
 import pe.agriscore.engine.EngineOptions;
 import pe.agriscore.engine.ScoringEngine;
 import pe.agriscore.engine.ScoringModel;
 import pe.agriscore.internal.Json;
+import pe.agriscore.internal.bundle.ModelBundle;
+import pe.agriscore.scoring.BundleException;
 
 /**
  * The built-in engine {@code scorecard}: a logistic scorecard in pure Java, the classic champion
@@ -19,7 +19,7 @@ import pe.agriscore.internal.Json;
  *
  * <p>The model file ({@code modelFormat} {@code agriscore-logistic}) is a JSON object with the
  * intercept and one coefficient per encoded column, by the column names of the bundle's encoder
- * (see {@link pe.agriscore.preprocessing.Encoder#columnNames()}):
+ * (see {@link pe.agriscore.internal.bundle.Encoder#columnNames()}):
  *
  * <pre>{@code
  * {"intercept": -2.2,
@@ -28,7 +28,7 @@ import pe.agriscore.internal.Json;
  *
  * <p>The probability of default is {@code 1 / (1 + exp(-(intercept + sum(coef * x))))}. With
  * weight-of-evidence preprocessing each feature is one term of that sum, so the reason codes that
- * {@link pe.agriscore.scoring.CreditScorer} computes by setting one feature to its baseline are
+ * {@link pe.agriscore.CreditScorer} computes by setting one feature to its baseline are
  * exactly the feature's change in points. Every column must have a coefficient; an extra or a
  * missing one refuses the bundle.
  */

@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param applicantId the request's applicant id
  * @param asOfDate the request's as-of date
  * @param probabilityOfDefault the model's probability of default within its horizon, in [0, 1]
- * @param points the score on the bundle's points-to-double-odds scale (see {@link ScoreScale})
+ * @param points the score on the bundle's points-to-double-odds scale (see {@link
+ *     pe.agriscore.schema.ScoreScale})
  * @param grade the risk grade of {@code points}
  * @param reasons up to the configured number of adverse reason codes, most adverse first; empty
  *     when reason codes are off or nothing lowers the score below the reference baseline

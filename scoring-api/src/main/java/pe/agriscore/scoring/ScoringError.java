@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import pe.agriscore.internal.Text;
-import pe.agriscore.request.InvalidRequestException;
-import pe.agriscore.request.Violation;
+import pe.agriscore.scoring.InvalidRequestException;
+import pe.agriscore.scoring.Violation;
 
 /**
  * Why one request could not be scored.
@@ -71,11 +71,11 @@ public record ScoringError(
   /**
    * The error for a request whose scoring call threw {@code cause}: the one wording of an engine
    * failure, {@code engine '<engine>' failed: <cause's message>}, used by {@link
-   * CreditScorer#scoreAll} and by the adapters that call it, so a log, a JSON error and a Kafka
-   * dead letter read the same. {@link #exceptionClass()} is the cause's class name.
+   * pe.agriscore.CreditScorer#scoreAll} and by the adapters that call it, so a log, a JSON error
+   * and a Kafka dead letter read the same. {@link #exceptionClass()} is the cause's class name.
    *
    * @param applicantId the request's applicant id, or {@code null} when it could not be read
-   * @param engine the engine's name, as in {@link ModelDescription#engine()}
+   * @param engine the engine's name, as in {@link pe.agriscore.ModelDescription#engine()}
    * @param cause what the call threw; a cause without a message is named by its class
    * @throws NullPointerException if {@code engine}, {@code cause} or a model field is null
    */

@@ -1,8 +1,8 @@
 package pe.agriscore.scoring;
 
 /**
- * The outcome for one request of {@link CreditScorer#scoreAll}: a {@link CreditScore} or a
- * {@link ScoringError}, never nothing.
+ * The outcome for one request of {@link pe.agriscore.CreditScorer#scoreAll}: a {@link
+ * CreditScore} or a {@link ScoringError}, never nothing.
  *
  * <pre>{@code
  * for (ScoringResult r : scorer.scoreAll(requests)) {

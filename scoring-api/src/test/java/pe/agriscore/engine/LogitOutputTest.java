@@ -10,12 +10,12 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import pe.agriscore.bundle.BundleException;
-import pe.agriscore.bundle.BundleWriter;
-import pe.agriscore.bundle.ModelBundle;
-import pe.agriscore.request.ScoringRequest;
+import pe.agriscore.CreditScorer;
+import pe.agriscore.authoring.BundleWriter;
+import pe.agriscore.internal.bundle.ModelBundle;
+import pe.agriscore.scoring.BundleException;
 import pe.agriscore.scoring.CreditScore;
-import pe.agriscore.scoring.CreditScorer;
+import pe.agriscore.scoring.ScoringRequest;
 import pe.agriscore.testing.TestBundles;
 
 /**

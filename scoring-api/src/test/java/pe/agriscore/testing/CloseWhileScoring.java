@@ -12,16 +12,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
-import pe.agriscore.bundle.ModelBundle;
+import pe.agriscore.CreditScorer;
+import pe.agriscore.ScorerClosedException;
 import pe.agriscore.engine.EngineException;
 import pe.agriscore.engine.EngineOptions;
 import pe.agriscore.engine.Engines;
 import pe.agriscore.engine.ScoringModel;
-import pe.agriscore.preprocessing.Encoder;
-import pe.agriscore.request.ScoringRequest;
+import pe.agriscore.internal.bundle.Encoder;
+import pe.agriscore.internal.bundle.ModelBundle;
 import pe.agriscore.scoring.CreditScore;
-import pe.agriscore.scoring.CreditScorer;
-import pe.agriscore.scoring.ScorerClosedException;
+import pe.agriscore.scoring.ScoringRequest;
 
 /**
  * Closes a scorer (or an engine's model) while threads score with it, round after round: every

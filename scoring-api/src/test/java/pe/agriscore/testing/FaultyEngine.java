@@ -1,9 +1,9 @@
 package pe.agriscore.testing;
 
-import pe.agriscore.bundle.ModelBundle;
 import pe.agriscore.engine.EngineOptions;
 import pe.agriscore.engine.ScoringEngine;
 import pe.agriscore.engine.ScoringModel;
+import pe.agriscore.internal.bundle.ModelBundle;
 
 /**
  * A test engine that misbehaves on demand: a row whose first column equals {@link #NAN_MARKER}

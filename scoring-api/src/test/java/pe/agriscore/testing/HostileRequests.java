@@ -14,8 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import pe.agriscore.json.ScoringJson;
-import pe.agriscore.request.Violation;
+import pe.agriscore.scoring.ScoringJson;
+import pe.agriscore.scoring.Violation;
 
 /**
  * The hostile request corpus ({@code hostile/requests/} on the test classpath, format in its

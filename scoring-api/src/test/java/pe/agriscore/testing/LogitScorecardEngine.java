@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
-import pe.agriscore.bundle.ModelBundle;
 import pe.agriscore.engine.EngineOptions;
 import pe.agriscore.engine.ScoringEngine;
 import pe.agriscore.engine.ScoringModel;
+import pe.agriscore.internal.bundle.ModelBundle;
 
 /**
  * A scorecard exported without its sigmoid, registered as {@code test-logit}: it reads the

@@ -1,10 +1,10 @@
 package pe.agriscore.testing;
 
 import java.util.concurrent.atomic.AtomicInteger;
-import pe.agriscore.bundle.ModelBundle;
 import pe.agriscore.engine.EngineOptions;
 import pe.agriscore.engine.ScoringEngine;
 import pe.agriscore.engine.ScoringModel;
+import pe.agriscore.internal.bundle.ModelBundle;
 import pe.agriscore.scorecard.ScorecardEngine;
 
 /**

@@ -10,20 +10,20 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import pe.agriscore.bundle.BundleWriter;
-import pe.agriscore.bundle.GoldenCase;
-import pe.agriscore.bundle.ReferenceProfile;
-import pe.agriscore.preprocessing.Encoder;
-import pe.agriscore.preprocessing.FeatureTransform;
-import pe.agriscore.preprocessing.Preprocessing;
-import pe.agriscore.request.ScoringRequest;
+import pe.agriscore.authoring.BundleWriter;
+import pe.agriscore.internal.bundle.Encoder;
 import pe.agriscore.schema.BooleanFeature;
 import pe.agriscore.schema.CategoricalFeature;
 import pe.agriscore.schema.FeatureSchema;
 import pe.agriscore.schema.FeatureText;
+import pe.agriscore.schema.FeatureTransform;
+import pe.agriscore.schema.GoldenCase;
 import pe.agriscore.schema.MissingPolicy;
 import pe.agriscore.schema.NumericFeature;
-import pe.agriscore.scoring.ScoreScale;
+import pe.agriscore.schema.Preprocessing;
+import pe.agriscore.schema.ReferenceProfile;
+import pe.agriscore.schema.ScoreScale;
+import pe.agriscore.scoring.ScoringRequest;
 
 /**
  * A small farmer schema and hand-built bundles for tests, shared with other modules through the

@@ -16,9 +16,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import pe.agriscore.bench.Fixtures;
 import pe.agriscore.bench.ReferenceBundles;
-import pe.agriscore.bundle.ModelBundle;
-import pe.agriscore.preprocessing.Encoder;
-import pe.agriscore.request.ScoringRequest;
+import pe.agriscore.internal.bundle.Encoder;
+import pe.agriscore.internal.bundle.ModelBundle;
+import pe.agriscore.scoring.ScoringRequest;
 
 /**
  * The batches of {@code BatchBenchmark}, already encoded, through the bare DJL predictor, in

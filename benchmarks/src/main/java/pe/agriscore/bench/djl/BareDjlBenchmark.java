@@ -17,7 +17,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import pe.agriscore.bench.Cursor;
 import pe.agriscore.bench.Fixtures;
 import pe.agriscore.bench.ReferenceBundles;
-import pe.agriscore.bundle.ModelBundle;
+import pe.agriscore.internal.bundle.ModelBundle;
 
 /**
  * One already-encoded row through the bare DJL predictor ({@link BareDjlModel}): the engine's

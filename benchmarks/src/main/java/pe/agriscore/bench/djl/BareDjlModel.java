@@ -18,10 +18,10 @@ import java.util.Arrays;
 import java.util.Map;
 import org.tensorflow.proto.ConfigProto;
 import pe.agriscore.bench.Fixtures;
-import pe.agriscore.bundle.BundleManifest;
-import pe.agriscore.bundle.ModelBundle;
 import pe.agriscore.engine.Engines;
 import pe.agriscore.engine.ScoringModel;
+import pe.agriscore.internal.bundle.BundleManifest;
+import pe.agriscore.internal.bundle.ModelBundle;
 
 /**
  * A bundle's model file scored through DJL alone: a {@link Model}, one {@link Predictor} and a

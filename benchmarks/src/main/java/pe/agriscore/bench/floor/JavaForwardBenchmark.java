@@ -16,7 +16,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import pe.agriscore.bench.Cursor;
 import pe.agriscore.bench.Fixtures;
 import pe.agriscore.bench.ReferenceBundles;
-import pe.agriscore.bundle.ModelBundle;
+import pe.agriscore.internal.bundle.ModelBundle;
 
 /**
  * One already-encoded row through the reference MLP's forward pass in plain Java ({@link

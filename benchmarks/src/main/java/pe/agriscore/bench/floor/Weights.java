@@ -2,8 +2,8 @@ package pe.agriscore.bench.floor;
 
 import java.util.Arrays;
 import pe.agriscore.bench.djl.BareDjlModel;
-import pe.agriscore.bundle.BundleManifest;
-import pe.agriscore.bundle.ModelBundle;
+import pe.agriscore.internal.bundle.BundleManifest;
+import pe.agriscore.internal.bundle.ModelBundle;
 
 /**
  * Reads the MLP weights of a {@code pytorch} or {@code tensorflow} bundle (see {@link

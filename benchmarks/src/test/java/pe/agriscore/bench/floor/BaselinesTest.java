@@ -6,14 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import pe.agriscore.CreditScorer;
 import pe.agriscore.bench.Fixtures;
 import pe.agriscore.bench.ReferenceBundles;
 import pe.agriscore.bench.djl.BareDjlModel;
-import pe.agriscore.bundle.GoldenCase;
-import pe.agriscore.bundle.ModelBundle;
-import pe.agriscore.preprocessing.Encoder;
-import pe.agriscore.request.ScoringRequest;
-import pe.agriscore.scoring.CreditScorer;
+import pe.agriscore.internal.bundle.Encoder;
+import pe.agriscore.internal.bundle.ModelBundle;
+import pe.agriscore.schema.GoldenCase;
+import pe.agriscore.scoring.ScoringRequest;
 
 /**
  * The baselines compute what AgriScore computes: the bare DJL predictor and the plain Java forward

@@ -13,17 +13,17 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import pe.agriscore.bundle.GoldenCase;
-import pe.agriscore.bundle.ModelBundle;
-import pe.agriscore.json.ScoringJson;
+import pe.agriscore.CreditScorer;
+import pe.agriscore.internal.bundle.ModelBundle;
 import pe.agriscore.kafka.DeliveryMode;
 import pe.agriscore.kafka.KafkaScoringService;
 import pe.agriscore.kafka.ScoringMetrics;
 import pe.agriscore.kafka.testing.KafkaBroker;
 import pe.agriscore.kafka.testing.SharedBroker;
 import pe.agriscore.kafka.testing.Topics;
-import pe.agriscore.request.ScoringRequest;
-import pe.agriscore.scoring.CreditScorer;
+import pe.agriscore.schema.GoldenCase;
+import pe.agriscore.scoring.ScoringJson;
+import pe.agriscore.scoring.ScoringRequest;
 import pe.agriscore.testing.TestBundles;
 
 /**

@@ -11,8 +11,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import pe.agriscore.CreditScorer;
 import pe.agriscore.kafka.KafkaScoringService;
-import pe.agriscore.scoring.CreditScorer;
 
 /**
  * A scoring service in its own JVM, as a bank deploys it, on a bundle and a properties file.

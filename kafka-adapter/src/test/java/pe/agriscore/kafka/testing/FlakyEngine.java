@@ -2,11 +2,11 @@ package pe.agriscore.kafka.testing;
 
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
-import pe.agriscore.bundle.ModelBundle;
 import pe.agriscore.engine.EngineException;
 import pe.agriscore.engine.EngineOptions;
 import pe.agriscore.engine.ScoringEngine;
 import pe.agriscore.engine.ScoringModel;
+import pe.agriscore.internal.bundle.ModelBundle;
 
 /**
  * A test engine ({@code test-flaky}) whose next {@link #failNextCalls} calls throw, as an engine

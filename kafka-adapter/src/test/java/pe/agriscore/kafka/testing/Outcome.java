@@ -16,9 +16,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import pe.agriscore.json.ScoringJson;
 import pe.agriscore.kafka.DeadLetterHeaders;
 import pe.agriscore.scoring.CreditScore;
+import pe.agriscore.scoring.ScoringJson;
 
 /**
  * Everything a run left in its three topics, and the delivery checks over it. The expected

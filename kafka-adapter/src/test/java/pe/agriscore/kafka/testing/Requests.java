@@ -2,9 +2,9 @@ package pe.agriscore.kafka.testing;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
-import pe.agriscore.json.ScoringJson;
-import pe.agriscore.request.ScoringRequest;
-import pe.agriscore.request.Violation.Rule;
+import pe.agriscore.scoring.ScoringJson;
+import pe.agriscore.scoring.ScoringRequest;
+import pe.agriscore.scoring.Violation.Rule;
 import pe.agriscore.testing.TestBundles;
 
 /**

@@ -2,9 +2,9 @@ package pe.agriscore.kafka.testing;
 
 import java.util.HashMap;
 import java.util.Map;
+import pe.agriscore.CreditScorer;
 import pe.agriscore.kafka.DeliveryMode;
 import pe.agriscore.kafka.KafkaScoringService;
-import pe.agriscore.scoring.CreditScorer;
 
 /** Builds services for the tests: one group and three topics named after a run. */
 public final class Services {

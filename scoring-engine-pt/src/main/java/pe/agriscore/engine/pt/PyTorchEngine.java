@@ -3,20 +3,20 @@ package pe.agriscore.engine.pt;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import pe.agriscore.bundle.BundleException;
-import pe.agriscore.bundle.BundleManifest;
-import pe.agriscore.bundle.ModelBundle;
 import pe.agriscore.engine.EngineOptions;
 import pe.agriscore.engine.NativeCache;
 import pe.agriscore.engine.ScoringEngine;
 import pe.agriscore.engine.ScoringModel;
+import pe.agriscore.internal.bundle.BundleManifest;
+import pe.agriscore.internal.bundle.ModelBundle;
+import pe.agriscore.scoring.BundleException;
 
 /**
  * The engine {@code pytorch}: scores TorchScript models (made with {@code torch.jit.script} or
  * {@code torch.jit.trace}) with libtorch 2.7.1 through DJL, inside the JVM and offline.
  *
  * <p>Add {@code pe.agriscore:scoring-engine-pt} to the application; {@link
- * pe.agriscore.scoring.CreditScorer} finds this engine by the manifest's {@code engine} name:
+ * pe.agriscore.CreditScorer} finds this engine by the manifest's {@code engine} name:
  *
  * <pre>{@code
  * EngineOptions options = EngineOptions.builder()

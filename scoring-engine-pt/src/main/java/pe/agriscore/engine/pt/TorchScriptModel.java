@@ -25,9 +25,9 @@ import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import pe.agriscore.bundle.BundleException;
 import pe.agriscore.engine.EngineException;
 import pe.agriscore.engine.ScoringModel;
+import pe.agriscore.scoring.BundleException;
 
 /**
  * A loaded TorchScript module shared by a bounded pool of DJL predictors.

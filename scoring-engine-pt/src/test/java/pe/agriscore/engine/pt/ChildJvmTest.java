@@ -16,7 +16,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import pe.agriscore.scoring.CreditScorer;
+import pe.agriscore.CreditScorer;
 
 /**
  * What only a fresh JVM can show, since libtorch starts once per process: where the natives are

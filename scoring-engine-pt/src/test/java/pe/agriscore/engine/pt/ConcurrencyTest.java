@@ -20,11 +20,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import pe.agriscore.bundle.ModelBundle;
 import pe.agriscore.engine.EngineException;
 import pe.agriscore.engine.EngineOptions;
 import pe.agriscore.engine.ScoringModel;
-import pe.agriscore.preprocessing.Encoder;
+import pe.agriscore.internal.bundle.Encoder;
+import pe.agriscore.internal.bundle.ModelBundle;
 import pe.agriscore.testing.TestBundles;
 
 /** One shared model, many threads: each gets exactly what it would get alone. */

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import pe.agriscore.scoring.CreditScorer;
+import pe.agriscore.CreditScorer;
 
 /**
  * Child JVM: loads the bundle {@code args[0]} as an application does and reports what the load

@@ -10,13 +10,13 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import pe.agriscore.bundle.BundleWriter;
-import pe.agriscore.bundle.GoldenCase;
-import pe.agriscore.bundle.ModelBundle;
+import pe.agriscore.CreditScorer;
+import pe.agriscore.authoring.BundleWriter;
 import pe.agriscore.engine.EngineOptions;
 import pe.agriscore.engine.ScoringModel;
+import pe.agriscore.internal.bundle.ModelBundle;
+import pe.agriscore.schema.GoldenCase;
 import pe.agriscore.scoring.CreditScore;
-import pe.agriscore.scoring.CreditScorer;
 import pe.agriscore.testing.TestBundles;
 
 /**

@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import pe.agriscore.bundle.ModelBundle;
 import pe.agriscore.engine.EngineOptions;
 import pe.agriscore.engine.ScoringModel;
+import pe.agriscore.internal.bundle.ModelBundle;
 import pe.agriscore.testing.ChildJvm;
 
 /**

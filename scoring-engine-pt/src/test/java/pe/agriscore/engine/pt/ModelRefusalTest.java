@@ -9,11 +9,11 @@ import java.nio.file.Path;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import pe.agriscore.bundle.BundleException;
-import pe.agriscore.bundle.BundleWriter;
-import pe.agriscore.bundle.ModelBundle;
+import pe.agriscore.CreditScorer;
+import pe.agriscore.authoring.BundleWriter;
 import pe.agriscore.engine.EngineOptions;
-import pe.agriscore.scoring.CreditScorer;
+import pe.agriscore.internal.bundle.ModelBundle;
+import pe.agriscore.scoring.BundleException;
 import pe.agriscore.testing.TestBundles;
 
 /** Models that do not fit their bundle are refused at load, naming the file and the problem. */

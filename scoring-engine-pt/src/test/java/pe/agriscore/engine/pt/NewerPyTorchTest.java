@@ -12,18 +12,18 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import pe.agriscore.bundle.BundleWriter;
-import pe.agriscore.bundle.GoldenCase;
-import pe.agriscore.bundle.ModelBundle;
-import pe.agriscore.bundle.ReferenceProfile;
+import pe.agriscore.CreditScorer;
+import pe.agriscore.authoring.BundleWriter;
 import pe.agriscore.engine.EngineOptions;
 import pe.agriscore.engine.ScoringModel;
-import pe.agriscore.preprocessing.FeatureTransform;
-import pe.agriscore.preprocessing.Preprocessing;
-import pe.agriscore.request.ScoringRequest;
+import pe.agriscore.internal.bundle.ModelBundle;
 import pe.agriscore.schema.FeatureSchema;
+import pe.agriscore.schema.FeatureTransform;
+import pe.agriscore.schema.GoldenCase;
 import pe.agriscore.schema.NumericFeature;
-import pe.agriscore.scoring.CreditScorer;
+import pe.agriscore.schema.Preprocessing;
+import pe.agriscore.schema.ReferenceProfile;
+import pe.agriscore.scoring.ScoringRequest;
 import pe.agriscore.testing.TestBundles;
 
 /**

@@ -13,10 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
-import pe.agriscore.bundle.BundleWriter;
-import pe.agriscore.bundle.GoldenCase;
-import pe.agriscore.json.ScoringJson;
-import pe.agriscore.request.ScoringRequest;
+import pe.agriscore.authoring.BundleWriter;
+import pe.agriscore.schema.GoldenCase;
+import pe.agriscore.scoring.ScoringJson;
+import pe.agriscore.scoring.ScoringRequest;
 import pe.agriscore.testing.TestBundles;
 
 /**

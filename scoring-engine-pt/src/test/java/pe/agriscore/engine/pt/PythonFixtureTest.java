@@ -16,16 +16,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import pe.agriscore.bundle.BundleException;
-import pe.agriscore.bundle.BundleWriter;
-import pe.agriscore.bundle.ModelBundle;
+import pe.agriscore.CreditScorer;
+import pe.agriscore.authoring.BundleWriter;
 import pe.agriscore.engine.EngineOptions;
 import pe.agriscore.engine.Engines;
 import pe.agriscore.engine.ScoringModel;
-import pe.agriscore.preprocessing.Encoder;
-import pe.agriscore.request.ScoringRequest;
+import pe.agriscore.internal.bundle.Encoder;
+import pe.agriscore.internal.bundle.ModelBundle;
+import pe.agriscore.scoring.BundleException;
 import pe.agriscore.scoring.CreditScore;
-import pe.agriscore.scoring.CreditScorer;
+import pe.agriscore.scoring.ScoringRequest;
 import pe.agriscore.scoring.ScoringResult;
 
 /** The Python-made TorchScript fixture scores as Python scored it. */

@@ -22,9 +22,9 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.tensorflow.proto.ConfigProto;
-import pe.agriscore.bundle.BundleException;
 import pe.agriscore.engine.EngineException;
 import pe.agriscore.engine.ScoringModel;
+import pe.agriscore.scoring.BundleException;
 
 /**
  * A SavedModel loaded through DJL, scoring rows of floats into probabilities.

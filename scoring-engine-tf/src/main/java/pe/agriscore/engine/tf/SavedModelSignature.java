@@ -13,7 +13,7 @@ import org.tensorflow.proto.SavedModel;
 import org.tensorflow.proto.SignatureDef;
 import org.tensorflow.proto.TensorInfo;
 import org.tensorflow.proto.TensorShapeProto;
-import pe.agriscore.bundle.BundleException;
+import pe.agriscore.scoring.BundleException;
 
 /**
  * The signature a bundle scores with, read from {@code saved_model.pb} and checked against the

@@ -3,13 +3,13 @@ package pe.agriscore.engine.tf;
 import java.nio.file.Files;
 import java.util.Arrays;
 import java.util.List;
-import pe.agriscore.bundle.BundleException;
-import pe.agriscore.bundle.BundleManifest;
-import pe.agriscore.bundle.ModelBundle;
 import pe.agriscore.engine.EngineOptions;
 import pe.agriscore.engine.NativeCache;
 import pe.agriscore.engine.ScoringEngine;
 import pe.agriscore.engine.ScoringModel;
+import pe.agriscore.internal.bundle.BundleManifest;
+import pe.agriscore.internal.bundle.ModelBundle;
+import pe.agriscore.scoring.BundleException;
 
 /**
  * The engine {@code tensorflow}: scores bundles whose model is a TensorFlow SavedModel directory

@@ -13,9 +13,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import pe.agriscore.request.ScoringRequest;
+import pe.agriscore.CreditScorer;
 import pe.agriscore.scoring.CreditScore;
-import pe.agriscore.scoring.CreditScorer;
+import pe.agriscore.scoring.ScoringRequest;
 
 /** One shared model, more threads than predictors: every thread gets the sequential results. */
 class ConcurrencyTest {

@@ -1,7 +1,7 @@
 package pe.agriscore.engine.tf;
 
 import java.nio.file.Path;
-import pe.agriscore.scoring.CreditScorer;
+import pe.agriscore.CreditScorer;
 
 /** Child JVM: loads the bundle {@code args[0]} with default options and scores one request. */
 public final class LoadMain {

@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import pe.agriscore.request.ScoringRequest;
-import pe.agriscore.scoring.CreditScorer;
+import pe.agriscore.CreditScorer;
+import pe.agriscore.scoring.ScoringRequest;
 import pe.agriscore.testing.ChildJvm;
 
 /**

@@ -17,11 +17,11 @@ import org.tensorflow.op.Ops;
 import org.tensorflow.op.core.Placeholder;
 import org.tensorflow.types.TFloat32;
 import org.tensorflow.types.TFloat64;
-import pe.agriscore.bundle.BundleWriter;
-import pe.agriscore.bundle.GoldenCase;
+import pe.agriscore.authoring.BundleWriter;
 import pe.agriscore.engine.EngineOptions;
-import pe.agriscore.preprocessing.Encoder;
-import pe.agriscore.request.ScoringRequest;
+import pe.agriscore.internal.bundle.Encoder;
+import pe.agriscore.schema.GoldenCase;
+import pe.agriscore.scoring.ScoringRequest;
 import pe.agriscore.testing.TestBundles;
 
 /**

@@ -14,17 +14,17 @@ import java.util.ServiceLoader;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import pe.agriscore.bundle.BundleException;
-import pe.agriscore.bundle.BundleWriter;
-import pe.agriscore.bundle.ModelBundle;
+import pe.agriscore.CreditScorer;
+import pe.agriscore.authoring.BundleWriter;
 import pe.agriscore.engine.EngineException;
 import pe.agriscore.engine.EngineOptions;
 import pe.agriscore.engine.Engines;
 import pe.agriscore.engine.ScoringEngine;
 import pe.agriscore.engine.ScoringModel;
-import pe.agriscore.request.ScoringRequest;
+import pe.agriscore.internal.bundle.ModelBundle;
+import pe.agriscore.scoring.BundleException;
 import pe.agriscore.scoring.CreditScore;
-import pe.agriscore.scoring.CreditScorer;
+import pe.agriscore.scoring.ScoringRequest;
 import pe.agriscore.scoring.ScoringResult;
 
 /** Real TensorFlow: SavedModels exported by the graph API, scored through CreditScorer. */

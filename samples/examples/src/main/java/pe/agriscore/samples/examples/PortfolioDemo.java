@@ -8,14 +8,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import pe.agriscore.request.ScoringRequest;
+import pe.agriscore.CreditScorer;
 import pe.agriscore.samples.data.FarmerDataGenerator;
 import pe.agriscore.samples.data.FarmerRecord;
 import pe.agriscore.samples.data.FarmerSchema;
 import pe.agriscore.scoring.CreditScore;
-import pe.agriscore.scoring.CreditScorer;
 import pe.agriscore.scoring.ReasonCode;
 import pe.agriscore.scoring.ScoringError;
+import pe.agriscore.scoring.ScoringRequest;
 import pe.agriscore.scoring.ScoringResult;
 
 /**

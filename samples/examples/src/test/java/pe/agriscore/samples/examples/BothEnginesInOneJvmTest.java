@@ -12,11 +12,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
-import pe.agriscore.request.ScoringRequest;
+import pe.agriscore.CreditScorer;
 import pe.agriscore.samples.data.FarmerDataGenerator;
 import pe.agriscore.samples.data.FarmerRecord;
 import pe.agriscore.scoring.CreditScore;
-import pe.agriscore.scoring.CreditScorer;
+import pe.agriscore.scoring.ScoringRequest;
 import pe.agriscore.scoring.ScoringResult;
 
 /**

@@ -8,14 +8,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import pe.agriscore.preprocessing.Encoder;
-import pe.agriscore.request.ScoringRequest;
-import pe.agriscore.request.Violation;
+import pe.agriscore.internal.bundle.Encoder;
 import pe.agriscore.schema.BooleanFeature;
 import pe.agriscore.schema.CategoricalFeature;
 import pe.agriscore.schema.Feature;
 import pe.agriscore.schema.FeatureSchema;
 import pe.agriscore.schema.NumericFeature;
+import pe.agriscore.scoring.ScoringRequest;
+import pe.agriscore.scoring.Violation;
 
 /**
  * Reads and writes farmer records as CSV, the shape a bank exports its own loan book in:

@@ -16,7 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import pe.agriscore.request.ScoringRequest;
+import pe.agriscore.scoring.ScoringRequest;
 
 /**
  * Generates realistic, fully synthetic loan applications of Peruvian smallholder farmers whose

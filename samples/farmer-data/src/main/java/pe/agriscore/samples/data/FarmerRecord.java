@@ -2,7 +2,7 @@ package pe.agriscore.samples.data;
 
 import java.time.LocalDate;
 import java.util.Objects;
-import pe.agriscore.request.ScoringRequest;
+import pe.agriscore.scoring.ScoringRequest;
 
 /**
  * One loan application of a Peruvian smallholder with its outcome: the {@link ScoringRequest} a

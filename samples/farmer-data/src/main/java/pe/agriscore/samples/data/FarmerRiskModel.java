@@ -3,8 +3,8 @@ package pe.agriscore.samples.data;
 import static pe.agriscore.samples.data.FarmerSchema.*;
 
 import java.util.List;
-import pe.agriscore.request.ScoringRequest;
-import pe.agriscore.request.Violation;
+import pe.agriscore.scoring.ScoringRequest;
+import pe.agriscore.scoring.Violation;
 
 /**
  * The true model behind the generated outcome: the probability that a farmer defaults within 12

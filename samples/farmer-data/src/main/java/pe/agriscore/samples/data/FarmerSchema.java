@@ -1,7 +1,7 @@
 package pe.agriscore.samples.data;
 
 import java.util.List;
-import pe.agriscore.preprocessing.Encoder;
+import pe.agriscore.internal.bundle.Encoder;
 import pe.agriscore.schema.BooleanFeature;
 import pe.agriscore.schema.CategoricalFeature;
 import pe.agriscore.schema.Feature;

@@ -21,10 +21,10 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import pe.agriscore.preprocessing.Encoder;
-import pe.agriscore.preprocessing.Preprocessing;
-import pe.agriscore.request.ScoringRequest;
+import pe.agriscore.internal.bundle.Encoder;
 import pe.agriscore.schema.FeatureSchema;
+import pe.agriscore.schema.Preprocessing;
+import pe.agriscore.scoring.ScoringRequest;
 
 class FarmerDataGeneratorTest {
 

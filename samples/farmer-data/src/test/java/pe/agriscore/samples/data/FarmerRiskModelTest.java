@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.LocalDate;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import pe.agriscore.request.ScoringRequest;
+import pe.agriscore.scoring.ScoringRequest;
 
 /**
  * Checks the true model against the formula written in its documentation, term by term, on

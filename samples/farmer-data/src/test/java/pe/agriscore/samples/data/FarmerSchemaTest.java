@@ -9,13 +9,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import pe.agriscore.preprocessing.Encoder;
-import pe.agriscore.preprocessing.Preprocessing;
+import pe.agriscore.internal.bundle.Encoder;
 import pe.agriscore.schema.BooleanFeature;
 import pe.agriscore.schema.CategoricalFeature;
 import pe.agriscore.schema.Feature;
 import pe.agriscore.schema.FeatureSchema;
 import pe.agriscore.schema.NumericFeature;
+import pe.agriscore.schema.Preprocessing;
 
 class FarmerSchemaTest {
 

@@ -12,17 +12,17 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import pe.agriscore.bundle.BundleWriter;
-import pe.agriscore.bundle.GoldenCase;
-import pe.agriscore.bundle.ModelBundle;
+import pe.agriscore.CreditScorer;
+import pe.agriscore.authoring.BundleWriter;
 import pe.agriscore.engine.EngineOptions;
 import pe.agriscore.engine.Engines;
 import pe.agriscore.engine.ScoringModel;
-import pe.agriscore.preprocessing.Encoder;
-import pe.agriscore.preprocessing.Preprocessing;
+import pe.agriscore.internal.bundle.Encoder;
+import pe.agriscore.internal.bundle.ModelBundle;
 import pe.agriscore.schema.FeatureSchema;
-import pe.agriscore.scoring.CreditScorer;
-import pe.agriscore.scoring.ScoreScale;
+import pe.agriscore.schema.GoldenCase;
+import pe.agriscore.schema.Preprocessing;
+import pe.agriscore.schema.ScoreScale;
 
 /**
  * Wraps a trained model into a sealed bundle whose golden cases and score profile come from the
@@ -205,7 +205,7 @@ public final class BundleAssembler {
    * Writes the bundle into {@code dir}, replacing a bundle already there.
    *
    * @throws IOException if {@code dir} exists and is not a bundle, or on a write failure
-   * @throws pe.agriscore.bundle.BundleException if the engine cannot load the model or does not
+   * @throws pe.agriscore.scoring.BundleException if the engine cannot load the model or does not
    *     reproduce the golden probabilities
    */
   public Packaged assemble(Path dir) throws IOException {
@@ -250,7 +250,7 @@ public final class BundleAssembler {
     return new Packaged(dir, trainPd, testPd, goldenEngine, goldenPd, sizeOf(dir));
   }
 
-  private BundleWriter writer(pe.agriscore.bundle.ReferenceProfile reference,
+  private BundleWriter writer(pe.agriscore.schema.ReferenceProfile reference,
       List<GoldenCase> cases, Instant created) {
     BundleWriter w = BundleWriter.builder()
         .name(name).version(version).description(description)

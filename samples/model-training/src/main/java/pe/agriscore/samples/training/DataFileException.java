@@ -1,7 +1,7 @@
 package pe.agriscore.samples.training;
 
 import java.util.List;
-import pe.agriscore.AgriScoreException;
+import pe.agriscore.scoring.AgriScoreException;
 
 /**
  * A training data file could not be used. Carries the first problems found (by line) and how

@@ -6,7 +6,7 @@ import java.util.Objects;
  * One problem found in a training data file: where it is and which rule it breaks.
  *
  * <p>Feature values are checked with the scoring API's own validation, so {@code rule} is then a
- * {@link pe.agriscore.request.Violation.Rule} name ({@code OUT_OF_RANGE}, {@code
+ * {@link pe.agriscore.scoring.Violation.Rule} name ({@code OUT_OF_RANGE}, {@code
  * UNKNOWN_CATEGORY}, {@code WRONG_TYPE}, {@code MISSING}, {@code NOT_FINITE}); problems with the
  * file's shape use {@code MISSING_COLUMN}, {@code UNKNOWN_COLUMN}, {@code DUPLICATE_COLUMN},
  * {@code UNSPLIT_HEADER} (the header is one column: a wrong delimiter), {@code

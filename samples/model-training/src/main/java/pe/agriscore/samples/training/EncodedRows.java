@@ -1,7 +1,7 @@
 package pe.agriscore.samples.training;
 
 import java.util.List;
-import pe.agriscore.preprocessing.Encoder;
+import pe.agriscore.internal.bundle.Encoder;
 
 /**
  * Rows encoded for a model: the float matrix every engine scores and every trainer fits, with the
@@ -30,7 +30,7 @@ public record EncodedRows(float[] x, int[] y, int width) {
    * Encodes rows with the encoder a bundle will use, so training sees bit-identical inputs to
    * scoring.
    *
-   * @throws pe.agriscore.request.InvalidRequestException if a row is invalid (validated data
+   * @throws pe.agriscore.scoring.InvalidRequestException if a row is invalid (validated data
    *     never is)
    */
   public static EncodedRows encode(Encoder encoder, List<LabeledRow> rows) {

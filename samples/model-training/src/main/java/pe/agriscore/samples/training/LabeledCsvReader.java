@@ -14,15 +14,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import pe.agriscore.preprocessing.Encoder;
-import pe.agriscore.request.ScoringRequest;
-import pe.agriscore.request.Violation;
+import pe.agriscore.internal.bundle.Encoder;
 import pe.agriscore.samples.data.Csv;
 import pe.agriscore.schema.BooleanFeature;
 import pe.agriscore.schema.CategoricalFeature;
 import pe.agriscore.schema.Feature;
 import pe.agriscore.schema.FeatureSchema;
 import pe.agriscore.schema.NumericFeature;
+import pe.agriscore.scoring.ScoringRequest;
+import pe.agriscore.scoring.Violation;
 
 /**
  * Reads labelled training data from CSV, driven by a {@link FeatureSchema}: the generated farmer

@@ -3,8 +3,8 @@ package pe.agriscore.samples.training;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import pe.agriscore.request.ScoringRequest;
 import pe.agriscore.schema.FeatureSchema;
+import pe.agriscore.scoring.ScoringRequest;
 
 /**
  * Validated training data: every row's values are valid under {@code schema}.

@@ -1,7 +1,7 @@
 package pe.agriscore.samples.training;
 
 import java.util.Objects;
-import pe.agriscore.request.ScoringRequest;
+import pe.agriscore.scoring.ScoringRequest;
 
 /**
  * One training example: the applicant's feature values as a {@link ScoringRequest}, the observed

@@ -5,13 +5,13 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import pe.agriscore.bundle.ReferenceProfile;
-import pe.agriscore.bundle.ReferenceProfile.FeatureProfile;
 import pe.agriscore.schema.BooleanFeature;
 import pe.agriscore.schema.CategoricalFeature;
 import pe.agriscore.schema.Feature;
 import pe.agriscore.schema.FeatureSchema;
 import pe.agriscore.schema.NumericFeature;
+import pe.agriscore.schema.ReferenceProfile.FeatureProfile;
+import pe.agriscore.schema.ReferenceProfile;
 
 /**
  * Builds a bundle's {@link ReferenceProfile} from the training rows: per feature the baseline

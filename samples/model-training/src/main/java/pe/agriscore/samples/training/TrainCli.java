@@ -12,10 +12,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import pe.agriscore.schema.FeatureSchema;
-import pe.agriscore.scoring.ScoreScale;
-import picocli.CommandLine;
+import pe.agriscore.schema.ScoreScale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * The training command line: trains the reference models on a labelled CSV and writes verified

@@ -17,18 +17,18 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
+import pe.agriscore.CreditScorer;
 import pe.agriscore.engine.EngineOptions;
 import pe.agriscore.engine.tf.TensorFlowNatives;
-import pe.agriscore.preprocessing.Encoder;
-import pe.agriscore.preprocessing.Preprocessing;
-import pe.agriscore.request.ScoringRequest;
+import pe.agriscore.internal.bundle.Encoder;
 import pe.agriscore.schema.CategoricalFeature;
 import pe.agriscore.schema.Feature;
 import pe.agriscore.schema.FeatureSchema;
+import pe.agriscore.schema.Preprocessing;
+import pe.agriscore.schema.ScoreScale;
 import pe.agriscore.scorecard.ScorecardEngine;
 import pe.agriscore.scoring.CreditScore;
-import pe.agriscore.scoring.CreditScorer;
-import pe.agriscore.scoring.ScoreScale;
+import pe.agriscore.scoring.ScoringRequest;
 
 /**
  * The reference training pipeline: labelled CSV in, verified model bundles and an evaluation
@@ -135,7 +135,7 @@ public final class TrainingPipeline {
    *
    * @throws DataFileException if the CSV has problems (nothing is written)
    * @throws IOException on read or write failures, or if the PyTorch script fails
-   * @throws pe.agriscore.bundle.BundleException if a bundle does not load or verify
+   * @throws pe.agriscore.scoring.BundleException if a bundle does not load or verify
    */
   public Outcome run() throws IOException {
     long runStart = System.nanoTime();

@@ -5,14 +5,14 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import pe.agriscore.preprocessing.FeatureTransform;
-import pe.agriscore.preprocessing.Preprocessing;
-import pe.agriscore.request.ScoringRequest;
 import pe.agriscore.schema.BooleanFeature;
 import pe.agriscore.schema.CategoricalFeature;
 import pe.agriscore.schema.Feature;
 import pe.agriscore.schema.FeatureSchema;
+import pe.agriscore.schema.FeatureTransform;
 import pe.agriscore.schema.NumericFeature;
+import pe.agriscore.schema.Preprocessing;
+import pe.agriscore.scoring.ScoringRequest;
 
 /**
  * Fits the weight-of-evidence preprocessing of a logistic scorecard on training rows.

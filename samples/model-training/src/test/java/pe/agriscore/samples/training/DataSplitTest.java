@@ -10,7 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import pe.agriscore.request.ScoringRequest;
+import pe.agriscore.scoring.ScoringRequest;
 import pe.agriscore.testing.TestBundles;
 
 class DataSplitTest {

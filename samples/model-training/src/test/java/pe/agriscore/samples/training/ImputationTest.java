@@ -8,11 +8,11 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import pe.agriscore.request.ScoringRequest;
 import pe.agriscore.schema.BooleanFeature;
 import pe.agriscore.schema.CategoricalFeature;
 import pe.agriscore.schema.FeatureSchema;
 import pe.agriscore.schema.NumericFeature;
+import pe.agriscore.scoring.ScoringRequest;
 
 /** Fitted imputation values, worked out by hand. */
 class ImputationTest {

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.time.LocalDate;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import pe.agriscore.bundle.ReferenceProfile;
-import pe.agriscore.request.ScoringRequest;
+import pe.agriscore.schema.ReferenceProfile;
+import pe.agriscore.scoring.ScoringRequest;
 import pe.agriscore.testing.TestBundles;
 
 class ReferenceProfilesTest {

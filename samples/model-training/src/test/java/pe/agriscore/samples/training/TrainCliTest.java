@@ -17,12 +17,12 @@ import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import pe.agriscore.CreditScorer;
 import pe.agriscore.samples.data.Csv;
 import pe.agriscore.schema.Feature;
 import pe.agriscore.schema.FeatureSchema;
 import pe.agriscore.schema.NumericFeature;
-import pe.agriscore.scoring.CreditScorer;
-import pe.agriscore.scoring.ScoreScale;
+import pe.agriscore.schema.ScoreScale;
 
 /**
  * The command line on a bank's own export as Spanish-locale Excel writes it: semicolons, decimal

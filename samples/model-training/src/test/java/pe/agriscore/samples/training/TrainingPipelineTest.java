@@ -21,12 +21,12 @@ import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import pe.agriscore.bundle.GoldenCase;
-import pe.agriscore.bundle.ModelBundle;
-import pe.agriscore.request.ScoringRequest;
+import pe.agriscore.CreditScorer;
+import pe.agriscore.internal.bundle.ModelBundle;
 import pe.agriscore.schema.FeatureSchema;
+import pe.agriscore.schema.GoldenCase;
 import pe.agriscore.scoring.CreditScore;
-import pe.agriscore.scoring.CreditScorer;
+import pe.agriscore.scoring.ScoringRequest;
 
 /**
  * The pipeline end to end on 3,000 generated farmers: real CSV, real engines, real bundles that a

@@ -9,13 +9,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import pe.agriscore.preprocessing.FeatureTransform;
-import pe.agriscore.request.ScoringRequest;
 import pe.agriscore.schema.BooleanFeature;
 import pe.agriscore.schema.CategoricalFeature;
 import pe.agriscore.schema.FeatureSchema;
+import pe.agriscore.schema.FeatureTransform;
 import pe.agriscore.schema.MissingPolicy;
 import pe.agriscore.schema.NumericFeature;
+import pe.agriscore.scoring.ScoringRequest;
 
 class WoeBinningTest {
 
@@ -99,7 +99,7 @@ class WoeBinningTest {
     // The imputed feature is binned on observed values only; its indicator column carries the
     // missing rows, so the encoder has one more column for it.
     assertTrue(r.preprocessing().transforms().get(4) instanceof FeatureTransform.WoeBins);
-    assertEquals(6, pe.agriscore.preprocessing.Encoder.compile(SCHEMA, r.preprocessing())
+    assertEquals(6, pe.agriscore.internal.bundle.Encoder.compile(SCHEMA, r.preprocessing())
         .width());
   }
 

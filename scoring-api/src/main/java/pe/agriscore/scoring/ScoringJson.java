@@ -1,0 +1,793 @@
+package pe.agriscore.scoring;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import pe.agriscore.internal.Json;
+import pe.agriscore.internal.Text;
+import pe.agriscore.scoring.CreditScore;
+import pe.agriscore.scoring.InvalidRequestException;
+import pe.agriscore.scoring.ReasonCode;
+import pe.agriscore.scoring.ScoringError;
+import pe.agriscore.scoring.ScoringRequest;
+import pe.agriscore.scoring.ScoringResult;
+import pe.agriscore.scoring.Violation.Rule;
+import pe.agriscore.scoring.Violation;
+
+/**
+ * The JSON wire formats of a request, a score and an error (documented in {@code
+ * docs/json-formats.md}): the contract the Kafka adapter speaks. Stateless and thread-safe.
+ *
+ * <pre>{@code
+ * ScoringRequest request = ScoringJson.readRequest(bytes);   // InvalidRequestException if bad
+ * ScoringResult result = scorer.scoreAll(List.of(request)).get(0);
+ * byte[] out = ScoringJson.write(result);                    // a score or an error
+ * }</pre>
+ *
+ * <p>Reading is strict and loses nothing: a payload that is not UTF-8, syntax errors, duplicate
+ * keys, anything beyond the parse {@link Limits}, unknown envelope fields, a missing or
+ * malformed applicant id or date are reported as {@link Violation}s naming the field; feature
+ * values are kept exactly as sent (including wrong types) for the model's schema to judge.
+ * {@link InvalidRequestException} is the only exception a read throws, whatever the input.
+ */
+public final class ScoringJson {
+
+  /** Default largest request accepted by {@link #readRequest(byte[])}: 64 KiB. */
+  public static final int DEFAULT_MAX_REQUEST_BYTES = 64 * 1024;
+
+  /**
+   * Writes a supplementary character as its 4 UTF-8 bytes rather than two 6-byte escapes, which
+   * is what keeps an error within its documented size (4 bytes per code point at most).
+   */
+  private static final JsonFactory WRITER = JsonFactory.builder()
+      .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+      .build();
+
+  private ScoringJson() {}
+
+  /**
+   * What a request may contain before it is refused with rule {@code MALFORMED} (field {@code
+   * $}), each limit named in the message. The defaults are sized for a real request, about 1 KB
+   * with 30 features, two levels deep, with short strings and numbers, and are far tighter than
+   * the JSON parser's own (1,000 levels, 1,000-digit numbers, 20 million-character strings):
+   *
+   * <table>
+   *   <caption>Parse limits</caption>
+   *   <tr><th>limit</th><th>default</th><th>counts</th></tr>
+   *   <tr><td>{@code maxRequestBytes}</td><td>{@value ScoringJson#DEFAULT_MAX_REQUEST_BYTES}</td>
+   *       <td>bytes of the whole payload, checked before parsing</td></tr>
+   *   <tr><td>{@code maxDepth}</td><td>{@value Limits#DEFAULT_MAX_DEPTH}</td>
+   *       <td>nested objects and arrays, the request object being level 1</td></tr>
+   *   <tr><td>{@code maxNumberLength}</td><td>{@value Limits#DEFAULT_MAX_NUMBER_LENGTH}</td>
+   *       <td>characters of one number</td></tr>
+   *   <tr><td>{@code maxStringLength}</td><td>{@value Limits#DEFAULT_MAX_STRING_LENGTH}</td>
+   *       <td>characters of one string value</td></tr>
+   *   <tr><td>{@code maxNameLength}</td><td>{@value Limits#DEFAULT_MAX_NAME_LENGTH}</td>
+   *       <td>characters of one property name</td></tr>
+   *   <tr><td>{@code maxFields}</td><td>{@value Limits#DEFAULT_MAX_FIELDS}</td>
+   *       <td>properties of the request object and of {@code features}</td></tr>
+   * </table>
+   *
+   * <p>Immutable and thread-safe; build once and share:
+   *
+   * <pre>{@code
+   * ScoringJson.Limits limits = ScoringJson.Limits.builder().maxFields(1_000).build();
+   * ScoringRequest request = ScoringJson.readRequest(bytes, limits);
+   * }</pre>
+   */
+  public static final class Limits {
+
+    /** Default {@code maxDepth}: a request is 2 levels deep; deeper values are wrong types. */
+    public static final int DEFAULT_MAX_DEPTH = 8;
+
+    /** Default {@code maxNumberLength}: a double needs at most 24 characters. */
+    public static final int DEFAULT_MAX_NUMBER_LENGTH = 64;
+
+    /** Default {@code maxStringLength}: ids, dates and category levels are short. */
+    public static final int DEFAULT_MAX_STRING_LENGTH = 256;
+
+    /** Default {@code maxNameLength}: the length of the longest {@link Violation#field}. */
+    public static final int DEFAULT_MAX_NAME_LENGTH = Violation.MAX_FIELD_LENGTH;
+
+    /** Default {@code maxFields}: eight times the reference schema's 30 features, rounded. */
+    public static final int DEFAULT_MAX_FIELDS = 256;
+
+    private static final Limits DEFAULTS = new Builder().build();
+
+    private final int maxRequestBytes;
+    private final int maxDepth;
+    private final int maxNumberLength;
+    private final int maxStringLength;
+    private final int maxNameLength;
+    private final int maxFields;
+    /** A parser factory enforcing the limits the parser can check itself. */
+    private final JsonFactory factory;
+
+    private Limits(Builder b) {
+      this.maxRequestBytes = b.maxRequestBytes;
+      this.maxDepth = b.maxDepth;
+      this.maxNumberLength = b.maxNumberLength;
+      this.maxStringLength = b.maxStringLength;
+      this.maxNameLength = b.maxNameLength;
+      this.maxFields = b.maxFields;
+      this.factory = DEFAULTS != null && sameParserLimits(DEFAULTS) ? DEFAULTS.factory
+          : JsonFactory.builder()
+              // Duplicates are found by parse() in the two objects it reads, without the
+              // parser's per-object hash set (a tenth of the cost of reading a request).
+              // Same correctly rounded doubles as Double.parseDouble, at a fraction of the cost.
+              .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+              // NaN and infinities are read so that validation rejects them by name (NOT_FINITE).
+              .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+              .streamReadConstraints(StreamReadConstraints.builder()
+                  .maxNestingDepth(maxDepth)
+                  .maxNumberLength(maxNumberLength)
+                  .maxStringLength(maxStringLength)
+                  .maxNameLength(maxNameLength)
+                  .build())
+              .build();
+    }
+
+    private boolean sameParserLimits(Limits o) {
+      return maxDepth == o.maxDepth && maxNumberLength == o.maxNumberLength
+          && maxStringLength == o.maxStringLength && maxNameLength == o.maxNameLength;
+    }
+
+    /** The default limits (see the class comment). */
+    public static Limits defaults() {
+      return DEFAULTS;
+    }
+
+    /** Starts from the defaults. */
+    public static Builder builder() {
+      return new Builder();
+    }
+
+    /** Starts from these limits. */
+    public Builder toBuilder() {
+      return new Builder().maxRequestBytes(maxRequestBytes).maxDepth(maxDepth)
+          .maxNumberLength(maxNumberLength).maxStringLength(maxStringLength)
+          .maxNameLength(maxNameLength).maxFields(maxFields);
+    }
+
+    /** The largest payload, in bytes. */
+    public int maxRequestBytes() {
+      return maxRequestBytes;
+    }
+
+    /** The deepest nesting of objects and arrays; the request object is level 1. */
+    public int maxDepth() {
+      return maxDepth;
+    }
+
+    /** The longest number, in characters. */
+    public int maxNumberLength() {
+      return maxNumberLength;
+    }
+
+    /** The longest string value, in characters (UTF-16 units). */
+    public int maxStringLength() {
+      return maxStringLength;
+    }
+
+    /** The longest property name, in characters (UTF-16 units). */
+    public int maxNameLength() {
+      return maxNameLength;
+    }
+
+    /** The most properties in the request object, and in its {@code features}. */
+    public int maxFields() {
+      return maxFields;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Limits l && maxRequestBytes == l.maxRequestBytes
+          && maxFields == l.maxFields && sameParserLimits(l);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(maxRequestBytes, maxDepth, maxNumberLength, maxStringLength,
+          maxNameLength, maxFields);
+    }
+
+    @Override
+    public String toString() {
+      return "Limits{maxRequestBytes=" + maxRequestBytes + ", maxDepth=" + maxDepth
+          + ", maxNumberLength=" + maxNumberLength + ", maxStringLength=" + maxStringLength
+          + ", maxNameLength=" + maxNameLength + ", maxFields=" + maxFields + "}";
+    }
+
+    /** Builds {@link Limits}; every setter throws {@link IllegalArgumentException} below 1. */
+    public static final class Builder {
+      private int maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
+      private int maxDepth = DEFAULT_MAX_DEPTH;
+      private int maxNumberLength = DEFAULT_MAX_NUMBER_LENGTH;
+      private int maxStringLength = DEFAULT_MAX_STRING_LENGTH;
+      private int maxNameLength = DEFAULT_MAX_NAME_LENGTH;
+      private int maxFields = DEFAULT_MAX_FIELDS;
+
+      private Builder() {}
+
+      /** The largest payload in bytes. Default {@value ScoringJson#DEFAULT_MAX_REQUEST_BYTES}. */
+      public Builder maxRequestBytes(int value) {
+        this.maxRequestBytes = positive("maxRequestBytes", value);
+        return this;
+      }
+
+      /**
+       * The deepest nesting, at least 2 (the request and its features). Default {@value
+       * #DEFAULT_MAX_DEPTH}.
+       */
+      public Builder maxDepth(int value) {
+        if (value < 2) {
+          throw new IllegalArgumentException("maxDepth must be >= 2 (a request object and its"
+              + " features), got " + value);
+        }
+        this.maxDepth = value;
+        return this;
+      }
+
+      /** The longest number in characters. Default {@value #DEFAULT_MAX_NUMBER_LENGTH}. */
+      public Builder maxNumberLength(int value) {
+        this.maxNumberLength = positive("maxNumberLength", value);
+        return this;
+      }
+
+      /** The longest string value in characters. Default {@value #DEFAULT_MAX_STRING_LENGTH}. */
+      public Builder maxStringLength(int value) {
+        this.maxStringLength = positive("maxStringLength", value);
+        return this;
+      }
+
+      /** The longest property name in characters. Default {@value #DEFAULT_MAX_NAME_LENGTH}. */
+      public Builder maxNameLength(int value) {
+        this.maxNameLength = positive("maxNameLength", value);
+        return this;
+      }
+
+      /** The most properties per object. Default {@value #DEFAULT_MAX_FIELDS}. */
+      public Builder maxFields(int value) {
+        this.maxFields = positive("maxFields", value);
+        return this;
+      }
+
+      /** The limits. */
+      public Limits build() {
+        return new Limits(this);
+      }
+
+      private static int positive(String name, int value) {
+        if (value < 1) {
+          throw new IllegalArgumentException(name + " must be >= 1, got " + value);
+        }
+        return value;
+      }
+    }
+  }
+
+  /**
+   * Parses a request within the {@linkplain Limits#defaults() default limits}.
+   *
+   * @param json the UTF-8 bytes of one request; {@code null} is refused like any bad payload
+   * @throws InvalidRequestException naming every envelope problem (field {@code $} for the
+   *     payload as a whole); the only exception this method throws
+   */
+  public static ScoringRequest readRequest(byte[] json) {
+    return read(json, Limits.DEFAULTS, Limits.DEFAULTS.maxRequestBytes);
+  }
+
+  /**
+   * Parses a request string within the default limits, {@code maxRequestBytes} counting its
+   * UTF-8 encoding.
+   *
+   * @param json the request text; {@code null}, or text with an unpaired surrogate (which has no
+   *     UTF-8 form), is refused with rule {@code MALFORMED}
+   * @throws InvalidRequestException as {@link #readRequest(byte[])}
+   */
+  public static ScoringRequest readRequest(String json) {
+    return readRequest(json, Limits.DEFAULTS);
+  }
+
+  /**
+   * Parses a request of at most {@code maxBytes} within the other default limits.
+   *
+   * @throws InvalidRequestException as {@link #readRequest(byte[])}
+   */
+  public static ScoringRequest readRequest(byte[] json, int maxBytes) {
+    return read(json, Limits.DEFAULTS, maxBytes);
+  }
+
+  /**
+   * Parses a request within {@code limits}.
+   *
+   * @throws InvalidRequestException as {@link #readRequest(byte[])}
+   */
+  public static ScoringRequest readRequest(byte[] json, Limits limits) {
+    return read(json, limits, limits.maxRequestBytes);
+  }
+
+  /**
+   * Parses a request string within {@code limits}.
+   *
+   * @throws InvalidRequestException as {@link #readRequest(String)}
+   */
+  public static ScoringRequest readRequest(String json, Limits limits) {
+    if (json == null) {
+      throw malformed("the payload is null (no request)");
+    }
+    if (json.length() > limits.maxRequestBytes) {
+      throw malformed("the payload has " + json.length() + " characters, more than the limit of "
+          + limits.maxRequestBytes + " bytes (maxRequestBytes)");
+    }
+    for (int i = 0; i < json.length(); i++) {
+      char c = json.charAt(i);
+      if (Character.isSurrogate(c)) {
+        if (Character.isHighSurrogate(c) && i + 1 < json.length()
+            && Character.isLowSurrogate(json.charAt(i + 1))) {
+          i++;
+        } else {
+          throw malformed(String.format("the text has an unpaired surrogate U+%04X at index %d,"
+              + " which has no UTF-8 form: the wire format is UTF-8", (int) c, i));
+        }
+      }
+    }
+    return read(json.getBytes(StandardCharsets.UTF_8), limits, limits.maxRequestBytes);
+  }
+
+  private static ScoringRequest read(byte[] json, Limits limits, int maxBytes) {
+    if (json == null) {
+      throw malformed("the payload is null (no request)");
+    }
+    if (json.length > maxBytes) {
+      throw malformed("the payload has " + json.length + " bytes, more than the limit of "
+          + maxBytes + " (maxRequestBytes)");
+    }
+    String notUtf8 = Utf8.problem(json);
+    if (notUtf8 != null) {
+      throw malformed(notUtf8);
+    }
+    JsonParser p = null;
+    try {
+      p = limits.factory.createParser(json);
+      return parse(p, limits);
+    } catch (StreamConstraintsException e) {
+      throw malformed(beyondLimit(e, limits) + at(p, e));
+    } catch (JsonProcessingException e) {
+      throw malformed("not valid JSON: " + jsonProblem(e.getOriginalMessage()) + at(p, e));
+    } catch (IOException e) {
+      // A byte array cannot fail to be read; a parser that claims otherwise is refused alike.
+      throw malformed("cannot be read: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+    } finally {
+      if (p != null) {
+        try {
+          p.close();
+        } catch (IOException ignored) {
+          // Closing a parser over a byte array releases buffers only.
+        }
+      }
+    }
+  }
+
+  private static ScoringRequest parse(JsonParser p, Limits limits) throws IOException {
+    JsonToken first = p.nextToken();
+    if (first != JsonToken.START_OBJECT) {
+      throw malformed(first == null ? "the payload is empty (no JSON value)"
+          : "a request must be a JSON object");
+    }
+    String applicantId = null;
+    boolean idReported = false;
+    LocalDate asOf = null;
+    boolean dateReported = false;
+    List<Violation> violations = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    List<Object> values = new ArrayList<>();
+    boolean sawFeatures = false;
+    int fields = 0;
+    int seen = 0; // one bit per envelope property
+    Set<String> unknown = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      if (++fields > limits.maxFields) {
+        throw malformed("the request object has more than " + limits.maxFields
+            + " properties (maxFields)" + at(p, null));
+      }
+      String field = p.currentName();
+      int bit = switch (field) {
+        case "applicantId" -> 1;
+        case "asOfDate" -> 2;
+        case "features" -> 4;
+        default -> 0;
+      };
+      if (bit != 0 ? (seen & bit) != 0
+          : !(unknown = unknown == null ? new HashSet<>() : unknown).add(field)) {
+        throw duplicate(field, p);
+      }
+      seen |= bit;
+      JsonToken t = p.nextToken();
+      // A null envelope value is the same as an absent one: MISSING, reported below.
+      switch (field) {
+        case "applicantId" -> {
+          if (t == JsonToken.VALUE_STRING) {
+            applicantId = string(p, limits, "applicantId");
+          } else if (t != JsonToken.VALUE_NULL) {
+            violations.add(new Violation("applicantId", Rule.WRONG_TYPE,
+                "expected a string, got " + describe(t)));
+            idReported = true;
+            p.skipChildren();
+          }
+        }
+        case "asOfDate" -> {
+          if (t == JsonToken.VALUE_STRING) {
+            String text = string(p, limits, "asOfDate");
+            asOf = isoDate(text);
+            if (asOf == null) {
+              violations.add(new Violation("asOfDate", Rule.WRONG_TYPE,
+                  "expected an ISO date yyyy-MM-dd, got " + Text.quote(text, 40)));
+              dateReported = true;
+            }
+          } else if (t != JsonToken.VALUE_NULL) {
+            violations.add(new Violation("asOfDate", Rule.WRONG_TYPE,
+                "expected an ISO date string, got " + describe(t)));
+            dateReported = true;
+            p.skipChildren();
+          }
+        }
+        case "features" -> {
+          if (t == JsonToken.START_OBJECT) {
+            sawFeatures = true;
+            readFeatures(p, limits, names, values);
+          } else if (t != JsonToken.VALUE_NULL) {
+            sawFeatures = true;
+            violations.add(new Violation("features", Rule.WRONG_TYPE,
+                "expected an object of feature values, got " + describe(t)));
+            p.skipChildren();
+          }
+        }
+        default -> {
+          violations.add(new Violation(field, Rule.UNKNOWN_FIELD,
+              "a request has only applicantId, asOfDate and features"));
+          p.skipChildren();
+        }
+      }
+    }
+    if (p.nextToken() != null) {
+      throw malformed("unexpected content after the request object" + at(p, null));
+    }
+    if (!idReported) {
+      ScoringRequest.applicantIdViolation(applicantId).ifPresent(violations::add);
+    }
+    if (!dateReported) {
+      ScoringRequest.asOfDateViolation(asOf).ifPresent(violations::add);
+    }
+    if (!sawFeatures) {
+      violations.add(new Violation("features", Rule.MISSING, "a request needs 'features'"));
+    }
+    if (!violations.isEmpty()) {
+      throw new InvalidRequestException(applicantId, violations);
+    }
+    ScoringRequest.Builder b = ScoringRequest.builder(applicantId, asOf);
+    for (int i = 0; i < names.size(); i++) {
+      try {
+        b.setRaw(names.get(i), values.get(i));
+      } catch (IllegalArgumentException e) {
+        // The only value setRaw refuses here is a feature already set.
+        throw malformed("duplicate property " + Text.quote(names.get(i),
+            Violation.MAX_FIELD_LENGTH) + " in 'features'");
+      }
+    }
+    return b.build();
+  }
+
+  /** Two values for one name: which one is meant is ambiguous, so neither is taken. */
+  private static InvalidRequestException duplicate(String field, JsonParser p) {
+    return malformed("duplicate property " + Text.quote(field, Violation.MAX_FIELD_LENGTH)
+        + at(p, null));
+  }
+
+  private static void readFeatures(JsonParser p, Limits limits, List<String> names,
+      List<Object> values) throws IOException {
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      if (names.size() == limits.maxFields) {
+        throw malformed("'features' has more than " + limits.maxFields + " properties"
+            + " (maxFields)" + at(p, null));
+      }
+      String name = p.currentName();
+      names.add(name);
+      JsonToken t = p.nextToken();
+      values.add(switch (t) {
+        case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> p.getDoubleValue();
+        case VALUE_STRING -> string(p, limits, name);
+        case VALUE_TRUE -> Boolean.TRUE;
+        case VALUE_FALSE -> Boolean.FALSE;
+        case VALUE_NULL -> null;
+        default -> {
+          p.skipChildren();
+          yield new ScoringRequest.WrongType(describe(t));
+        }
+      });
+    }
+  }
+
+  /** The current string value, refused beyond {@code maxStringLength} (checked exactly here). */
+  private static String string(JsonParser p, Limits limits, String field) throws IOException {
+    if (p.getTextLength() > limits.maxStringLength) {
+      throw malformed("the string value of " + Text.quote(field, Violation.MAX_FIELD_LENGTH)
+          + " has " + p.getTextLength() + " characters, more than the limit of "
+          + limits.maxStringLength + " (maxStringLength)" + at(p, null));
+    }
+    return p.getText();
+  }
+
+  /** The date of a strict {@code yyyy-MM-dd}, or null. */
+  private static LocalDate isoDate(String text) {
+    if (text.length() != 10) {
+      return null;
+    }
+    try {
+      return LocalDate.parse(text);
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  /** The parse limit a constraint exception reports, in this class's terms. */
+  private static String beyondLimit(StreamConstraintsException e, Limits limits) {
+    String m = String.valueOf(e.getOriginalMessage());
+    if (m.contains("NestingDepth")) {
+      return "nesting deeper than " + limits.maxDepth + " levels (maxDepth)";
+    }
+    if (m.contains("NumberLength")) {
+      return "a number longer than " + limits.maxNumberLength + " characters (maxNumberLength)";
+    }
+    if (m.contains("StringLength")) {
+      return "a string longer than " + limits.maxStringLength + " characters (maxStringLength)";
+    }
+    if (m.contains("NameLength")) {
+      return "a property name longer than " + limits.maxNameLength + " characters"
+          + " (maxNameLength)";
+    }
+    return "beyond a parse limit (" + limits + ")";
+  }
+
+  /**
+   * A parser's account of a syntax error without its internals: locations are given once by
+   * {@link #at}, and hints about parser features are cut.
+   */
+  private static String jsonProblem(String message) {
+    String m = String.valueOf(message);
+    int source = m.indexOf(" (start marker at [Source");
+    if (source >= 0) {
+      m = m.substring(0, source);
+    }
+    int hint = m.indexOf('`');
+    int feature = m.indexOf("Feature '");
+    hint = hint < 0 || (feature >= 0 && feature < hint) ? feature : hint;
+    if (hint >= 0) {
+      int cut = m.lastIndexOf('(', hint);
+      m = m.substring(0, cut > 0 ? cut : hint).trim();
+    }
+    return m;
+  }
+
+  /** " at line L, column C" of the error, or of the parser when the error has none. */
+  private static String at(JsonParser p, JsonProcessingException e) {
+    JsonLocation where = e != null && e.getLocation() != null ? e.getLocation()
+        : p != null ? p.currentLocation() : null;
+    return where == null ? "" : " at line " + where.getLineNr() + ", column "
+        + where.getColumnNr();
+  }
+
+  private static String describe(JsonToken t) {
+    return switch (t) {
+      case START_OBJECT -> "object";
+      case START_ARRAY -> "array";
+      case VALUE_STRING -> "string";
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "number";
+      case VALUE_TRUE, VALUE_FALSE -> "boolean";
+      case VALUE_NULL -> "null";
+      default -> t.asString() == null ? t.name() : t.asString();
+    };
+  }
+
+  private static InvalidRequestException malformed(String message) {
+    return new InvalidRequestException(null, List.of(new Violation("$", Rule.MALFORMED,
+        message)));
+  }
+
+  /** Writes a request in the wire format. */
+  public static byte[] writeRequest(ScoringRequest request) {
+    return generate(g -> {
+      g.writeStartObject();
+      g.writeStringField("applicantId", request.applicantId());
+      g.writeStringField("asOfDate",
+          request.asOfDate() == null ? null : request.asOfDate().toString());
+      g.writeObjectFieldStart("features");
+      for (Map.Entry<String, Object> e : request.values().entrySet()) {
+        Object v = e.getValue();
+        g.writeFieldName(e.getKey());
+        if (v == null) {
+          g.writeNull();
+        } else if (v instanceof Double d) {
+          g.writeNumber(d);
+        } else if (v instanceof Boolean b) {
+          g.writeBoolean(b);
+        } else if (v instanceof String s) {
+          g.writeString(s);
+        } else {
+          throw new IllegalArgumentException(e.getKey() + ": a " + v
+              + " value cannot be written back as JSON");
+        }
+      }
+      g.writeEndObject();
+      g.writeEndObject();
+    });
+  }
+
+  /** Writes a score or an error. */
+  public static byte[] write(ScoringResult result) {
+    if (result instanceof CreditScore s) {
+      return writeScore(s);
+    }
+    return writeError((ScoringError) result);
+  }
+
+  /** Writes a score. */
+  public static byte[] writeScore(CreditScore s) {
+    return generate(g -> {
+      g.writeStartObject();
+      g.writeStringField("type", "score");
+      g.writeStringField("applicantId", s.applicantId());
+      g.writeStringField("asOfDate", s.asOfDate() == null ? null : s.asOfDate().toString());
+      g.writeNumberField("probabilityOfDefault", s.probabilityOfDefault());
+      g.writeNumberField("points", s.points());
+      g.writeStringField("grade", s.grade());
+      g.writeArrayFieldStart("reasons");
+      for (ReasonCode r : s.reasons()) {
+        g.writeStartObject();
+        g.writeNumberField("rank", r.rank());
+        g.writeStringField("code", r.code());
+        g.writeStringField("feature", r.feature());
+        g.writeNumberField("points", r.points());
+        g.writeStringField("es", r.messageEs());
+        g.writeStringField("en", r.messageEn());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
+      writeModel(g, s);
+      g.writeStringField("scoredAt", s.scoredAt().toString());
+      g.writeEndObject();
+    });
+  }
+
+  /** Writes an error. */
+  public static byte[] writeError(ScoringError e) {
+    return generate(g -> {
+      g.writeStartObject();
+      g.writeStringField("type", "error");
+      g.writeStringField("applicantId", e.applicantId());
+      g.writeStringField("error", e.kind().name());
+      g.writeStringField("message", e.message());
+      g.writeFieldName("violations");
+      writeViolations(g, e.violations());
+      g.writeNumberField("omittedViolations", e.omittedViolations());
+      if (e.exceptionClass() != null) {
+        g.writeStringField("exception", e.exceptionClass());
+      }
+      writeModel(g, e);
+      g.writeStringField("timestamp", e.timestamp().toString());
+      g.writeEndObject();
+    });
+  }
+
+  /**
+   * Writes violations as the JSON array of an error's {@code violations}, e.g. for a Kafka
+   * dead-letter header: {@code [{"field":"farm_size_ha","rule":"OUT_OF_RANGE","message":"..."}]}.
+   */
+  public static byte[] writeViolations(List<Violation> violations) {
+    return generate(g -> writeViolations(g, violations));
+  }
+
+  private static void writeViolations(JsonGenerator g, List<Violation> violations)
+      throws IOException {
+    g.writeStartArray();
+    for (Violation v : violations) {
+      g.writeStartObject();
+      g.writeStringField("field", v.field());
+      g.writeStringField("rule", v.rule().name());
+      g.writeStringField("message", v.message());
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+  }
+
+  private static void writeModel(JsonGenerator g, ScoringResult r) throws IOException {
+    g.writeObjectFieldStart("model");
+    g.writeStringField("name", r.modelName());
+    g.writeStringField("version", r.modelVersion());
+    g.writeEndObject();
+  }
+
+  /**
+   * Parses a score or an error written by {@link #write}.
+   *
+   * @throws IllegalArgumentException if the JSON is not a result
+   */
+  public static ScoringResult readResult(byte[] json) {
+    try {
+      JsonNode n = Json.compact().readTree(json);
+      String type = n.path("type").asText();
+      String modelName = n.path("model").path("name").asText();
+      String modelVersion = n.path("model").path("version").asText();
+      String applicantId = n.path("applicantId").isNull() ? null : n.path("applicantId").asText();
+      if (type.equals("score")) {
+        List<ReasonCode> reasons = new ArrayList<>();
+        for (JsonNode r : n.path("reasons")) {
+          reasons.add(new ReasonCode(r.path("rank").asInt(), r.path("code").asText(),
+              r.path("feature").asText(), r.path("points").asDouble(), r.path("es").asText(),
+              r.path("en").asText()));
+        }
+        return new CreditScore(applicantId,
+            n.path("asOfDate").isTextual() ? LocalDate.parse(n.path("asOfDate").asText()) : null,
+            n.path("probabilityOfDefault").asDouble(), n.path("points").asInt(),
+            n.path("grade").asText(), reasons, modelName, modelVersion,
+            Instant.parse(n.path("scoredAt").asText()));
+      }
+      if (type.equals("error")) {
+        List<Violation> violations = new ArrayList<>();
+        for (JsonNode v : n.path("violations")) {
+          violations.add(new Violation(v.path("field").asText(),
+              Rule.valueOf(v.path("rule").asText()), v.path("message").asText()));
+        }
+        return new ScoringError(applicantId, ScoringError.Kind.valueOf(n.path("error").asText()),
+            n.path("message").asText(), violations, modelName, modelVersion,
+            Instant.parse(n.path("timestamp").asText()),
+            n.path("exception").isTextual() ? n.path("exception").asText() : null,
+            n.path("omittedViolations").asInt(0));
+      }
+      throw new IllegalArgumentException("not a scoring result: 'type' is '" + type + "'");
+    } catch (IOException e) {
+      throw new IllegalArgumentException("not a scoring result: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      if (e instanceof IllegalArgumentException) {
+        throw e;
+      }
+      throw new IllegalArgumentException("not a scoring result: " + e, e);
+    }
+  }
+
+  private interface Writer {
+    void write(JsonGenerator g) throws IOException;
+  }
+
+  private static byte[] generate(Writer writer) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+    try (JsonGenerator g = WRITER.createGenerator(out)) {
+      writer.write(g);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+}
