@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * commitTransaction}) is aborted by the transaction coordinator itself, which bumps the producer's
  * epoch. The producer's next request with the old epoch is then refused as if another producer
  * had taken its transactional.id: the client turns INVALID_PRODUCER_EPOCH on the offset commit
- * into a {@link ProducerFencedException} (KAFKA-10631), and so does the coordinator for a commit
- * racing its abort under transactions v2 (KAFKA-20785); only produce requests get KIP-588's
+ * into a {@link ProducerFencedException} (KAFKA-10631), as the coordinator will for a commit
+ * racing its abort once KAFKA-20785 is in (4.4 brokers answer INVALID_TXN_STATE, fatal to the
+ * producer, which the abort path replaces); only produce requests get KIP-588's
  * abortable InvalidProducerEpochException. A fence of a transaction older than the timeout is
  * therefore taken for the coordinator's abort: the worker starts a new producer and reads the
  * batch again. A fence within the timeout is another producer's, and the worker stops.
