@@ -1,5 +1,9 @@
 package pe.agriscore.kafka;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -48,18 +52,21 @@ final class BatchScorer {
   private static final int MAX_REASON_CHARS = 500;
   /** A request can break a rule per field it has: the headers name the first ones. */
   private static final int MAX_REASONS = 50;
+  private static final JsonFactory REASONS = new JsonFactory();
 
   private final CreditScorer scorer;
   private final KafkaScoringConfig config;
+  private final ScoringJson.Limits requestLimits;
   private final ServiceMetrics metrics;
   private final RecordLimits limits;
   private final byte[] modelName;
   private final byte[] modelVersion;
 
-  BatchScorer(CreditScorer scorer, KafkaScoringConfig config, ServiceMetrics metrics,
-      RecordLimits limits) {
+  BatchScorer(CreditScorer scorer, KafkaScoringConfig config, ScoringJson.Limits requestLimits,
+      ServiceMetrics metrics, RecordLimits limits) {
     this.scorer = scorer;
     this.config = config;
+    this.requestLimits = requestLimits;
     this.metrics = metrics;
     this.limits = limits;
     this.modelName = utf8(scorer.modelName());
@@ -89,7 +96,7 @@ final class BatchScorer {
         requests.add(request);
       } catch (InvalidRequestException e) {
         out[i] = deadLetter(record, ScoringError.Kind.INVALID_REQUEST.name(),
-            INVALID_CLASS, e.getMessage(), e.violations(), 0);
+            INVALID_CLASS, e.getMessage(), e.violations(), e.omittedViolations(), 0);
         deadLettered++;
       } catch (RuntimeException e) {
         // A parser bug must not wedge the partition: the record goes aside with the exception.
@@ -97,7 +104,7 @@ final class BatchScorer {
             record.partition(), record.offset(), e);
         out[i] = deadLetter(record, ScoringError.Kind.INVALID_REQUEST.name(),
             e.getClass().getName(), String.valueOf(e), List.of(new Violation("$",
-                Violation.Rule.MALFORMED, "the request could not be read: " + e)), 0);
+                Violation.Rule.MALFORMED, "the request could not be read: " + e)), 0, 0);
         deadLettered++;
       }
     }
@@ -147,7 +154,7 @@ final class BatchScorer {
         String errorClass = e.exceptionClass() != null ? e.exceptionClass()
             : engine ? ENGINE_CLASS : INVALID_CLASS;
         out[recordOf[j]] = deadLetter(record, e.kind().name(), errorClass, e.message(),
-            e.violations(), engine ? attempts[j] : 0);
+            e.violations(), e.omittedViolations(), engine ? attempts[j] : 0);
         deadLettered++;
       }
     }
@@ -165,7 +172,7 @@ final class BatchScorer {
             + "' is " + RecordLimits.sizeOf(r) + " bytes with the request's "
             + length(record.key()) + "-byte key, more than the " + limit + " bytes the output"
             + " topic " + config.outputTopic + " accepts (its max.message.bytes, or the"
-            + " producer's max.request.size)", List.of(), 0);
+            + " producer's max.request.size)", List.of(), 0, 0);
         scored--;
         deadLettered++;
       }
@@ -182,7 +189,7 @@ final class BatchScorer {
       throw new InvalidRequestException(null, List.of(new Violation("$", Violation.Rule.MALFORMED,
           "the payload is empty (0 bytes); a request must be a JSON object")));
     }
-    return ScoringJson.readRequest(value, config.maxRequestBytes);
+    return ScoringJson.readRequest(value, requestLimits);
   }
 
   /**
@@ -233,6 +240,11 @@ final class BatchScorer {
       // the dead letter always fits a topic that takes StartCheck.DEAD_LETTER_HEADROOM bytes.
       set(headers, DeadLetterHeaders.ERROR_MESSAGE, utf8(cap(header(dl,
           DeadLetterHeaders.ERROR_MESSAGE), 200)));
+      // Dropped reasons are omitted ones: the count still adds up to the SDK's.
+      long omitted = (long) reasonCount(header(dl, DeadLetterHeaders.ERROR_REASONS))
+          + Long.parseLong(header(dl, DeadLetterHeaders.ERROR_OMITTED_VIOLATIONS));
+      set(headers, DeadLetterHeaders.ERROR_OMITTED_VIOLATIONS, utf8(Long.toString(
+          Math.min(Integer.MAX_VALUE, omitted))));
       set(headers, DeadLetterHeaders.ERROR_REASONS, utf8("[]"));
       cut.add("reasons");
       room = limit - RecordLimits.sizeOf(new ProducerRecord<>(dl.topic(), null, (byte[]) null,
@@ -254,6 +266,22 @@ final class BatchScorer {
             DeadLetterHeaders.SOURCE_OFFSET), limit, dl.topic(), String.join(", ", cut),
         dl.value() == null ? "null" : dl.value().length);
     return new ProducerRecord<>(dl.topic(), null, key, value, headers);
+  }
+
+  /** How many reasons a reasons header (a JSON array of objects the adapter wrote) lists. */
+  private static int reasonCount(String reasons) {
+    try (JsonParser p = REASONS.createParser(reasons)) {
+      p.nextToken();
+      int n = 0;
+      while (p.nextToken() == JsonToken.START_OBJECT) {
+        p.skipChildren();
+        n++;
+      }
+      return n;
+    } catch (IOException e) {
+      throw new IllegalStateException("the adapter's own reasons header is not JSON: " + reasons,
+          e);
+    }
   }
 
   private static String header(ProducerRecord<byte[], byte[]> r, String name) {
@@ -313,9 +341,14 @@ final class BatchScorer {
     return failing;
   }
 
+  /**
+   * A dead letter of {@code record}: {@code violations} as its reasons (the first {@value
+   * #MAX_REASONS}), the rest and {@code omittedViolations} (those the SDK already left out)
+   * counted in {@link DeadLetterHeaders#ERROR_OMITTED_VIOLATIONS}.
+   */
   private ProducerRecord<byte[], byte[]> deadLetter(ConsumerRecord<byte[], byte[]> record,
       String kind, String errorClass, String message,
-      List<Violation> violations, int engineAttempts) {
+      List<Violation> violations, int omittedViolations, int engineAttempts) {
     List<Header> headers = new ArrayList<>(Arrays.asList(record.headers().toArray()));
     for (String own : DeadLetterHeaders.CUT_HEADERS) {
       remove(headers, own);
@@ -329,6 +362,8 @@ final class BatchScorer {
           cap(v.message(), MAX_REASON_CHARS)));
     }
     set(headers, DeadLetterHeaders.ERROR_REASONS, ScoringJson.writeViolations(reasons));
+    set(headers, DeadLetterHeaders.ERROR_OMITTED_VIOLATIONS, utf8(Long.toString(Math.min(
+        Integer.MAX_VALUE, (long) omittedViolations + violations.size() - reasons.size()))));
     if (engineAttempts > 0) {
       set(headers, DeadLetterHeaders.ERROR_ATTEMPTS, utf8(Integer.toString(engineAttempts)));
     } else {

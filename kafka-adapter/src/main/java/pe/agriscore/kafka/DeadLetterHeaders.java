@@ -48,6 +48,15 @@ public final class DeadLetterHeaders {
    * the error format of {@code docs/json-formats.md}; {@code []} for engine failures.
    */
   public static final String ERROR_REASONS = "agriscore.error.reasons";
+  /**
+   * How many further violations the request had that {@link #ERROR_REASONS} does not list, in
+   * decimal, as {@code omittedViolations} of the error format in {@code docs/json-formats.md}: 0
+   * nearly always; above 0 when the request broke more rules than the 50 reasons listed, or when
+   * the reasons were dropped to fit the dead-letter topic ({@link #TRUNCATED} names {@code
+   * reasons}; then every violation counts here). Reasons plus this count is the number of
+   * violations the SDK reported.
+   */
+  public static final String ERROR_OMITTED_VIOLATIONS = "agriscore.error.omitted.violations";
   /** How many times the engine was asked (engine failures only). */
   public static final String ERROR_ATTEMPTS = "agriscore.error.attempts";
   /** The topic the request was read from. */

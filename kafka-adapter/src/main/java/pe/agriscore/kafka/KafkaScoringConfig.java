@@ -105,6 +105,36 @@ public final class KafkaScoringConfig extends AbstractConfig {
       + " as MALFORMED without being parsed.";
   public static final int DEFAULT_MAX_REQUEST_BYTES = ScoringJson.DEFAULT_MAX_REQUEST_BYTES;
 
+  public static final String JSON_MAX_DEPTH_CONFIG = "agriscore.json.max.depth";
+  public static final String JSON_MAX_DEPTH_DOC = "Requests nested deeper (objects and arrays,"
+      + " the request object being level 1) are dead-lettered as MALFORMED.";
+  public static final int DEFAULT_JSON_MAX_DEPTH = ScoringJson.Limits.DEFAULT_MAX_DEPTH;
+
+  public static final String JSON_MAX_NUMBER_LENGTH_CONFIG = "agriscore.json.max.number.length";
+  public static final String JSON_MAX_NUMBER_LENGTH_DOC = "Requests with a longer number, in"
+      + " characters, are dead-lettered as MALFORMED.";
+  public static final int DEFAULT_JSON_MAX_NUMBER_LENGTH =
+      ScoringJson.Limits.DEFAULT_MAX_NUMBER_LENGTH;
+
+  public static final String JSON_MAX_STRING_LENGTH_CONFIG = "agriscore.json.max.string.length";
+  public static final String JSON_MAX_STRING_LENGTH_DOC = "Requests with a longer string value,"
+      + " in characters, are dead-lettered as MALFORMED.";
+  public static final int DEFAULT_JSON_MAX_STRING_LENGTH =
+      ScoringJson.Limits.DEFAULT_MAX_STRING_LENGTH;
+
+  public static final String JSON_MAX_NAME_LENGTH_CONFIG = "agriscore.json.max.name.length";
+  public static final String JSON_MAX_NAME_LENGTH_DOC = "Requests with a longer property name,"
+      + " in characters, are dead-lettered as MALFORMED.";
+  public static final int DEFAULT_JSON_MAX_NAME_LENGTH = ScoringJson.Limits.DEFAULT_MAX_NAME_LENGTH;
+
+  public static final String JSON_MAX_FIELDS_CONFIG = "agriscore.json.max.fields";
+  public static final String JSON_MAX_FIELDS_DOC = "Requests with more properties in the request"
+      + " object, or in its features, are dead-lettered as MALFORMED. Left out, it is the larger"
+      + " of 256 and the model's feature count, so a wide schema needs no setting; set below the"
+      + " model's feature count, the service is refused when it is built, since every valid"
+      + " request would be dead-lettered.";
+  public static final int DEFAULT_JSON_MAX_FIELDS = ScoringJson.Limits.DEFAULT_MAX_FIELDS;
+
   public static final String POLL_TIMEOUT_MS_CONFIG = "agriscore.poll.timeout.ms";
   public static final String POLL_TIMEOUT_MS_DOC = "How long one poll waits for records when"
       + " the input is idle; also bounds how long a stop request waits for an idle poll.";
@@ -175,6 +205,16 @@ public final class KafkaScoringConfig extends AbstractConfig {
           TRANSACTIONAL_ID_PREFIX_DOC)
       .define(MAX_REQUEST_BYTES_CONFIG, Type.INT, DEFAULT_MAX_REQUEST_BYTES,
           Range.atLeast(1), Importance.MEDIUM, MAX_REQUEST_BYTES_DOC)
+      .define(JSON_MAX_DEPTH_CONFIG, Type.INT, DEFAULT_JSON_MAX_DEPTH, Range.atLeast(2),
+          Importance.LOW, JSON_MAX_DEPTH_DOC)
+      .define(JSON_MAX_NUMBER_LENGTH_CONFIG, Type.INT, DEFAULT_JSON_MAX_NUMBER_LENGTH,
+          Range.atLeast(1), Importance.LOW, JSON_MAX_NUMBER_LENGTH_DOC)
+      .define(JSON_MAX_STRING_LENGTH_CONFIG, Type.INT, DEFAULT_JSON_MAX_STRING_LENGTH,
+          Range.atLeast(1), Importance.LOW, JSON_MAX_STRING_LENGTH_DOC)
+      .define(JSON_MAX_NAME_LENGTH_CONFIG, Type.INT, DEFAULT_JSON_MAX_NAME_LENGTH,
+          Range.atLeast(1), Importance.LOW, JSON_MAX_NAME_LENGTH_DOC)
+      .define(JSON_MAX_FIELDS_CONFIG, Type.INT, DEFAULT_JSON_MAX_FIELDS, Range.atLeast(1),
+          Importance.LOW, JSON_MAX_FIELDS_DOC)
       .define(POLL_TIMEOUT_MS_CONFIG, Type.LONG, DEFAULT_POLL_TIMEOUT_MS,
           Range.atLeast(1), Importance.LOW, POLL_TIMEOUT_MS_DOC)
       .define(ENGINE_RETRIES_CONFIG, Type.INT, DEFAULT_ENGINE_RETRIES,
@@ -204,7 +244,9 @@ public final class KafkaScoringConfig extends AbstractConfig {
   final int threads;
   final String instanceId;
   final String groupId;
-  final int maxRequestBytes;
+  /** The request parse limits as set; see {@link #requestLimits(int)} for a model's. */
+  private final ScoringJson.Limits jsonLimits;
+  private final boolean maxFieldsSet;
   final Duration pollTimeout;
   final int engineRetries;
   final long engineBackoffMs;
@@ -256,7 +298,14 @@ public final class KafkaScoringConfig extends AbstractConfig {
     String prefix = getString(TRANSACTIONAL_ID_PREFIX_CONFIG);
     transactionalIdPrefix = prefix == null || prefix.isBlank() ? "agriscore-" + groupId : prefix;
     fixedTransactionalId = text(producer.get(ProducerConfig.TRANSACTIONAL_ID_CONFIG));
-    maxRequestBytes = getInt(MAX_REQUEST_BYTES_CONFIG);
+    jsonLimits = ScoringJson.Limits.builder().maxRequestBytes(getInt(MAX_REQUEST_BYTES_CONFIG))
+        .maxDepth(getInt(JSON_MAX_DEPTH_CONFIG))
+        .maxNumberLength(getInt(JSON_MAX_NUMBER_LENGTH_CONFIG))
+        .maxStringLength(getInt(JSON_MAX_STRING_LENGTH_CONFIG))
+        .maxNameLength(getInt(JSON_MAX_NAME_LENGTH_CONFIG))
+        .maxFields(getInt(JSON_MAX_FIELDS_CONFIG))
+        .build();
+    maxFieldsSet = originals().containsKey(JSON_MAX_FIELDS_CONFIG);
     pollTimeout = Duration.ofMillis(getLong(POLL_TIMEOUT_MS_CONFIG));
     engineRetries = getInt(ENGINE_RETRIES_CONFIG);
     engineBackoffMs = getLong(ENGINE_RETRY_BACKOFF_MS_CONFIG);
@@ -527,6 +576,26 @@ public final class KafkaScoringConfig extends AbstractConfig {
     a.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(ms, 10_000));
     a.put(CommonClientConfigs.CLIENT_ID_CONFIG, "agriscore-start-check-" + groupId);
     return a;
+  }
+
+  /**
+   * The limits requests are parsed within for a model of {@code features} features: as set, with
+   * {@value #JSON_MAX_FIELDS_CONFIG} raised to the feature count unless the host set it.
+   *
+   * @throws ConfigException if the host set {@value #JSON_MAX_FIELDS_CONFIG} below the feature
+   *     count
+   */
+  ScoringJson.Limits requestLimits(int features) {
+    if (jsonLimits.maxFields() >= features) {
+      return jsonLimits;
+    }
+    if (maxFieldsSet) {
+      throw new ConfigException(JSON_MAX_FIELDS_CONFIG, jsonLimits.maxFields(), "the model has "
+          + features + " features, so every valid request would be dead-lettered as MALFORMED;"
+          + " leave the setting out (it then follows the model) or set it to at least "
+          + features);
+    }
+    return jsonLimits.toBuilder().maxFields(features).build();
   }
 
   /** The transactional.id of thread {@code thread} (exactly_once). */

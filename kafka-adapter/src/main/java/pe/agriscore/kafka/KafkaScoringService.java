@@ -13,6 +13,7 @@ import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pe.agriscore.CreditScorer;
+import pe.agriscore.scoring.ScoringJson;
 
 /**
  * Scores a Kafka topic of JSON scoring requests into a topic of JSON scores, with a dead-letter
@@ -86,6 +87,8 @@ public final class KafkaScoringService implements AutoCloseable {
 
   private final CreditScorer scorer;
   private final KafkaScoringConfig config;
+  /** The limits requests are parsed within, checked against the model when built. */
+  private final ScoringJson.Limits requestLimits;
   private final ServiceMetrics metrics;
   private final List<Thread> threads = new ArrayList<>();
   private volatile List<ScoringWorker> workers = List.of();
@@ -96,6 +99,7 @@ public final class KafkaScoringService implements AutoCloseable {
   private KafkaScoringService(CreditScorer scorer, KafkaScoringConfig config) {
     this.scorer = scorer;
     this.config = config;
+    this.requestLimits = config.requestLimits(scorer.model().schema().size());
     Map<String, String> tags = new LinkedHashMap<>();
     tags.put("group", config.groupId);
     tags.put("topic", config.inputTopic);
@@ -139,7 +143,7 @@ public final class KafkaScoringService implements AutoCloseable {
       }
       try {
         for (int i = 0; i < config.threads; i++) {
-          created.add(new ScoringWorker(i, config, scorer, metrics, found.limits(),
+          created.add(new ScoringWorker(i, config, scorer, requestLimits, metrics, found.limits(),
               found.producerDefaults(), this::workerFailed));
         }
       } catch (RuntimeException e) {

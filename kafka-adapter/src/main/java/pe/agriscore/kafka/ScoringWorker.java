@@ -24,6 +24,7 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import pe.agriscore.CreditScorer;
+import pe.agriscore.scoring.ScoringJson;
 
 /**
  * One consumer thread of a service: a consumer, its own producer (transactional under
@@ -76,17 +77,20 @@ final class ScoringWorker implements Runnable {
   private RuntimeException callbackFailure;
 
   /**
+   * @param requestLimits the limits requests are parsed within ({@link
+   *     KafkaScoringConfig#requestLimits(int)})
    * @param limits the largest record each topic takes, found at start
    * @param producerDefaults producer settings found at start, for those the host did not set
    */
-  ScoringWorker(int index, KafkaScoringConfig config, CreditScorer scorer, ServiceMetrics metrics,
-      RecordLimits limits, Map<String, Object> producerDefaults, Listener listener) {
+  ScoringWorker(int index, KafkaScoringConfig config, CreditScorer scorer,
+      ScoringJson.Limits requestLimits, ServiceMetrics metrics, RecordLimits limits,
+      Map<String, Object> producerDefaults, Listener listener) {
     this.index = index;
     this.config = config;
     this.metrics = metrics;
     this.listener = listener;
     this.health = new WorkerHealth(threadName());
-    this.batchScorer = new BatchScorer(scorer, config, metrics, limits);
+    this.batchScorer = new BatchScorer(scorer, config, requestLimits, metrics, limits);
     this.consumer = new KafkaConsumer<>(config.consumerConfig(index));
     try {
       this.writer = BatchWriter.create(new BatchWriter.Context(index, threadName(), config,

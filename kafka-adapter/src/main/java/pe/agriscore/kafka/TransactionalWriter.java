@@ -1,6 +1,8 @@
 package pe.agriscore.kafka;
 
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.CommitFailedException;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
@@ -14,13 +16,32 @@ import org.slf4j.LoggerFactory;
  * exactly_once: a batch's scores, dead letters and input offsets are committed in one
  * transaction of the worker's transactional producer, fenced by the consumer's group generation
  * (KIP-447). A failed transaction is aborted, so nothing of the batch becomes visible.
+ *
+ * <p>A transaction open longer than {@code transaction.timeout.ms} (a broker outage or restart
+ * outlasting it while the worker waits in a send, {@code sendOffsetsToTransaction} or {@code
+ * commitTransaction}) is aborted by the transaction coordinator itself, which bumps the producer's
+ * epoch. The producer's next request with the old epoch is then refused as if another producer
+ * had taken its transactional.id: the client turns INVALID_PRODUCER_EPOCH on the offset commit
+ * into a {@link ProducerFencedException} (KAFKA-10631), as the coordinator will for a commit
+ * racing its abort once KAFKA-20785 is in (4.4 brokers answer INVALID_TXN_STATE, fatal to the
+ * producer, which the abort path replaces); only produce requests get KIP-588's
+ * abortable InvalidProducerEpochException. A fence of a transaction older than the timeout is
+ * therefore taken for the coordinator's abort: the worker starts a new producer and reads the
+ * batch again. A fence within the timeout is another producer's, and the worker stops.
  */
 final class TransactionalWriter extends BatchWriter {
 
   private static final Logger LOG = LoggerFactory.getLogger(TransactionalWriter.class);
 
+  /** The producer's transaction.timeout.ms, after which the coordinator aborts on its own. */
+  private final long transactionTimeoutNanos;
+  /** When the current transaction began (System.nanoTime()). */
+  private long transactionBegan;
+
   TransactionalWriter(Context ctx) {
     super(ctx);
+    this.transactionTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(((Number) ctx.config()
+        .producerValue(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG)).longValue());
   }
 
   /** Initializes the transactions, retrying while the coordinator does not answer. */
@@ -55,6 +76,7 @@ final class TransactionalWriter extends BatchWriter {
   @Override
   boolean write(PolledBatch batch, ScoredBatch scored) {
     SendErrors errors = new SendErrors();
+    transactionBegan = System.nanoTime();
     try {
       producer.beginTransaction();
       if (!sendAll(scored, errors)) {
@@ -65,7 +87,7 @@ final class TransactionalWriter extends BatchWriter {
       ctx.metrics().committed(scored, System.currentTimeMillis());
       return true;
     } catch (ProducerFencedException e) {
-      throw fenced(e);
+      return timedOutOrFenced(batch, e);
     } catch (AuthenticationException | AuthorizationException | UnsupportedVersionException e) {
       throw e;
     } catch (CommitFailedException e) {
@@ -76,7 +98,7 @@ final class TransactionalWriter extends BatchWriter {
       return false;
     } catch (KafkaException e) {
       if (fencedCause(e) != null) {
-        throw fenced(fencedCause(e));
+        return timedOutOrFenced(batch, fencedCause(e));
       }
       errors.throwIfFatal();
       writeFailed("the transaction of " + batch.size() + " records failed and is aborted; the"
@@ -110,10 +132,12 @@ final class TransactionalWriter extends BatchWriter {
         LOG.warn("{}: aborting the transaction timed out; retrying: {}", ctx.threadName(),
             e.getMessage());
       } catch (ProducerFencedException e) {
-        throw fenced(e);
+        throwIfFencedWithinTimeout(e);
+        replaceProducer();
+        return;
       } catch (KafkaException | IllegalStateException e) {
         if (fencedCause(e) != null) {
-          throw fenced(fencedCause(e));
+          throwIfFencedWithinTimeout(fencedCause(e));
         }
         // The producer is in a fatal state: a new one's initTransactions aborts what is open.
         LOG.warn("{}: the producer cannot abort ({}); replacing it", ctx.threadName(),
@@ -121,6 +145,35 @@ final class TransactionalWriter extends BatchWriter {
         replaceProducer();
         return;
       }
+    }
+  }
+
+  /**
+   * A fenced transaction: the coordinator's own abort of a transaction that outlived
+   * transaction.timeout.ms is recovered from with a new producer (the batch is read again);
+   * any other fence stops the worker.
+   *
+   * @return false: the batch was not committed
+   */
+  private boolean timedOutOrFenced(PolledBatch batch, ProducerFencedException e) {
+    throwIfFencedWithinTimeout(e);
+    long openMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - transactionBegan);
+    writeFailed("the transaction of " + batch.size() + " records was open " + openMs + " ms,"
+        + " longer than transaction.timeout.ms=" + TimeUnit.NANOSECONDS.toMillis(
+        transactionTimeoutNanos) + " (the brokers were unavailable or restarting meanwhile), so"
+        + " the transaction coordinator aborted it and fenced this producer's epoch; starting a"
+        + " new producer, the batch will be read again", e, new SendErrors());
+    replaceProducer();
+    return false;
+  }
+
+  /**
+   * Throws the stop for a fence that the current transaction's age cannot explain: another
+   * producer with the same transactional.id exists.
+   */
+  private void throwIfFencedWithinTimeout(ProducerFencedException e) {
+    if (System.nanoTime() - transactionBegan < transactionTimeoutNanos) {
+      throw fenced(e);
     }
   }
 

@@ -60,7 +60,8 @@ class BatchScorerTest {
     p.put("agriscore.engine.retry.backoff.ms", "1");
     p.putAll(extra);
     KafkaScoringConfig config = new KafkaScoringConfig(p);
-    return new BatchScorer(scorer, config, new ServiceMetrics(Map.of()), limits);
+    return new BatchScorer(scorer, config, config.requestLimits(scorer.model().schema().size()),
+        new ServiceMetrics(Map.of()), limits);
   }
 
   private static ConsumerRecord<byte[], byte[]> record(long offset, String key, byte[] value,
@@ -222,6 +223,14 @@ class BatchScorerTest {
       fields.append(",\"").append("f".repeat(120)).append(i).append("\":1");
     }
     byte[] manyReasons = fields.append('}').toString().getBytes(StandardCharsets.UTF_8);
+    // The same request where its dead letter fits: 50 reasons and the rest counted as omitted.
+    ProducerRecord<byte[], byte[]> whole = batchScorer(TestBundles.writeScorecardBundle(
+        tmp.resolve("whole")), Map.of("agriscore.max.request.bytes", "1000000")).score(List.of(
+        record(2, "k2", manyReasons, new RecordHeaders()))).records().get(0);
+    assertEquals(50, reasonCount(header(whole, DeadLetterHeaders.ERROR_REASONS)));
+    int violations = 50 + Integer.parseInt(header(whole,
+        DeadLetterHeaders.ERROR_OMITTED_VIOLATIONS));
+    assertTrue(violations >= 200, "200 unknown fields, each a violation: " + violations);
     ScoredBatch out = scorer.score(List.of(record(1, "k1", value, big),
         record(2, "k2", manyReasons, new RecordHeaders())));
     assertEquals(2, out.truncated());
@@ -242,5 +251,57 @@ class BatchScorerTest {
     assertEquals("reasons,value", DeadLetterHeaders.get(second.headers(),
         DeadLetterHeaders.TRUNCATED));
     assertEquals("[]", DeadLetterHeaders.get(second.headers(), DeadLetterHeaders.ERROR_REASONS));
+    assertEquals(String.valueOf(violations), header(second,
+        DeadLetterHeaders.ERROR_OMITTED_VIOLATIONS), "the dropped reasons count as omitted");
+  }
+
+  @Test
+  void aDeadLetterCountsTheViolationsItsReasonsDoNotList() throws Exception {
+    BatchScorer scorer = batchScorer(TestBundles.writeScorecardBundle(tmp), Map.of());
+    StringBuilder json = new StringBuilder("{\"applicantId\":\"A\",\"asOfDate\":\"2026-11-01\","
+        + "\"features\":{\"farm_size_ha\":2.5,\"yield_ratio\":1.0,\"drought_index\":0.1,"
+        + "\"main_crop\":\"potato\",\"irrigated\":true,\"prior_loans_repaid_share\":0.5");
+    for (int i = 0; i < 80; i++) {
+      json.append(",\"extra_").append(i).append("\":1");
+    }
+    byte[] eightyUnknown = json.append("}}").toString().getBytes(StandardCharsets.UTF_8);
+    String oneBad = Requests.key(9, 10);
+    ScoredBatch out = scorer.score(List.of(record(1, "k1", eightyUnknown, new RecordHeaders()),
+        record(2, oneBad, Requests.value(oneBad), new RecordHeaders())));
+    ProducerRecord<byte[], byte[]> many = out.records().get(0);
+    assertEquals(50, reasonCount(header(many, DeadLetterHeaders.ERROR_REASONS)));
+    assertTrue(header(many, DeadLetterHeaders.ERROR_REASONS).contains("UNKNOWN_FIELD"));
+    assertEquals("30", header(many, DeadLetterHeaders.ERROR_OMITTED_VIOLATIONS),
+        "80 unknown features, 50 listed");
+    ProducerRecord<byte[], byte[]> one = out.records().get(1);
+    assertEquals("dlq", one.topic());
+    assertEquals(1, reasonCount(header(one, DeadLetterHeaders.ERROR_REASONS)));
+    assertEquals("0", header(one, DeadLetterHeaders.ERROR_OMITTED_VIOLATIONS));
+  }
+
+  @Test
+  void aModelWiderThanTheDefaultFieldLimitHasItsRequestsScored() throws Exception {
+    int features = 300;
+    BatchScorer scorer = batchScorer(TestBundles.writeWideScorecardBundle(tmp, "scorecard",
+        features), Map.of());
+    byte[] wide = ScoringJson.writeRequest(TestBundles.wideRequest("W", features, 3, 1.5));
+    ScoredBatch out = scorer.score(List.of(record(1, "W", wide, new RecordHeaders())));
+    ProducerRecord<byte[], byte[]> r = out.records().get(0);
+    assertEquals("out", r.topic(), () -> header(r, DeadLetterHeaders.ERROR_MESSAGE));
+    CreditScore s = assertInstanceOf(CreditScore.class, ScoringJson.readResult(r.value()));
+    assertEquals(TestBundles.wideProbability(features, 3, 1.5), s.probabilityOfDefault(), 1e-9);
+    // A limit the host set lower still applies to everything else.
+    BatchScorer shortStrings = batchScorer(TestBundles.writeWideScorecardBundle(
+        java.nio.file.Files.createDirectories(tmp.resolve("short")), "scorecard", features),
+        Map.of("agriscore.json.max.string.length", "4"));
+    ProducerRecord<byte[], byte[]> refused = shortStrings.score(List.of(record(1, "W", wide,
+        new RecordHeaders()))).records().get(0);
+    assertEquals("dlq", refused.topic());
+    assertTrue(header(refused, DeadLetterHeaders.ERROR_REASONS).contains("MALFORMED"),
+        header(refused, DeadLetterHeaders.ERROR_REASONS));
+  }
+
+  private static int reasonCount(String reasons) throws Exception {
+    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(reasons).size();
   }
 }

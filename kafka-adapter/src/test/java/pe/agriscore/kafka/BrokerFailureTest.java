@@ -4,8 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.TransactionState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -13,6 +17,7 @@ import pe.agriscore.CreditScorer;
 import pe.agriscore.kafka.testing.ChildBroker;
 import pe.agriscore.kafka.testing.Outcome;
 import pe.agriscore.kafka.testing.RequestProducer;
+import pe.agriscore.kafka.testing.SendHold;
 import pe.agriscore.kafka.testing.Services;
 import pe.agriscore.kafka.testing.Topics;
 import pe.agriscore.testing.TestBundles;
@@ -61,6 +66,97 @@ class BrokerFailureTest {
         Thread.sleep(2_000);
         broker.start();
       });
+    }
+  }
+
+  /**
+   * The broker stops while a transaction of the service is open (its first record written) and
+   * stays away longer than the producer's transaction.timeout.ms: when it comes back, its
+   * transaction coordinator aborts the transaction as timed out and bumps the producer's epoch
+   * (transactions v2), so the held producer's next request is answered as if it had been fenced.
+   * Under load a long broker restart does the same with the default 60 s timeout.
+   */
+  @Test
+  @Timeout(value = 4, unit = TimeUnit.MINUTES)
+  void aTransactionTheCoordinatorAbortsAfterABrokerRestartIsScoredAgainAndTheServiceGoesOn()
+      throws Exception {
+    int requests = 3_000;
+    try (ChildBroker broker = new ChildBroker(tmp.resolve("broker"))) {
+      broker.start();
+      String bootstrap = broker.bootstrapServers();
+      try (Admin admin = Topics.admin(bootstrap);
+          CreditScorer scorer = CreditScorer.open(TestBundles.writeScorecardBundle(tmp))) {
+        Topics.create(admin, 3, "held-in", "held-out", "held-dlq");
+        Map<String, Object> p = Services.properties(bootstrap, "held", DeliveryMode.EXACTLY_ONCE);
+        p.put("producer.interceptor.classes", SendHold.class.getName());
+        p.put("producer.transaction.timeout.ms", "3000");
+        try (KafkaScoringService service = Services.start(scorer, p);
+            RequestProducer in = new RequestProducer(bootstrap, "held-in", BAD_EVERY)) {
+          in.startPaced(0, requests / 2, 1_000);
+          awaitScored(service, requests / 10);
+          SendHold.Hold hold = null;
+          String txn = null;
+          // The held record may open a new transaction, not yet known to the coordinator.
+          for (int attempt = 0; txn == null; attempt++) {
+            hold = SendHold.arm("held-out");
+            if (!hold.awaitHeld(60, TimeUnit.SECONDS)) {
+              throw new AssertionError("no record was held: " + service.metrics());
+            }
+            txn = ongoingTransaction(admin);
+            if (txn == null) {
+              hold.release();
+              if (attempt == 10) {
+                throw new AssertionError("the coordinator never showed an open transaction");
+              }
+            }
+          }
+          try {
+            assertEquals(128 + 15, broker.stop(), "the broker must stop on SIGTERM");
+            Thread.sleep(4_000);
+            broker.start();
+            awaitAbortedByCoordinator(admin, txn);
+          } finally {
+            hold.release();
+          }
+          in.startPaced(requests / 2, requests, 1_000);
+          in.finish();
+          awaitCommittedToEnd(admin, service, "held-group", "held-in");
+          assertEquals(KafkaScoringService.State.RUNNING, service.state(),
+              () -> "" + service.health());
+        }
+        Outcome outcome = Outcome.read(bootstrap, "held-in", "held-out", "held-dlq");
+        assertEquals(requests, outcome.inputs.size());
+        outcome.assertExactlyOnce("test-scorecard", "1.0.0");
+      }
+    }
+  }
+
+  /** The transactional id of the service's open transaction, or null if none is open. */
+  private static String ongoingTransaction(Admin admin) throws Exception {
+    for (var listing : admin.listTransactions().all().get()) {
+      if (listing.state() == TransactionState.ONGOING) {
+        return listing.transactionalId();
+      }
+    }
+    return null;
+  }
+
+  private static void awaitAbortedByCoordinator(Admin admin, String txn) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      try {
+        TransactionState state = admin.describeTransactions(List.of(txn)).all().get().get(txn)
+            .state();
+        if (state == TransactionState.COMPLETE_ABORT || state == TransactionState.EMPTY) {
+          return;
+        }
+      } catch (ExecutionException e) {
+        // the coordinator may still be loading
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the coordinator did not abort " + txn + " within 60 s");
+      }
+      Thread.sleep(100);
     }
   }
 

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.config.ConfigException;
@@ -66,7 +67,7 @@ class KafkaScoringConfigTest {
     KafkaScoringConfig c = new KafkaScoringConfig(minimal());
     assertEquals(DeliveryMode.EXACTLY_ONCE, c.deliveryMode);
     assertEquals(1, c.threads);
-    assertEquals(65536, c.maxRequestBytes);
+    assertEquals(65536, c.requestLimits(6).maxRequestBytes());
     assertEquals(EngineFailurePolicy.DEAD_LETTER, c.engineFailurePolicy);
     Map<String, Object> consumer = c.consumerConfig(0);
     assertEquals("false", consumer.get("enable.auto.commit"));
@@ -227,6 +228,40 @@ class KafkaScoringConfigTest {
     Map<String, Object> p = with("agriscore.engine.retry.backoff.ms", 500);
     p.put("agriscore.engine.retry.backoff.max.ms", 100);
     refused(p, "agriscore.engine.retry.backoff.max.ms");
+  }
+
+  @Test
+  void theJsonLimitsAreSettingsCheckedByBuildAndFollowAWideModel(@TempDir Path tmp)
+      throws Exception {
+    // The documented defaults, for a model of 6 features.
+    var d = new KafkaScoringConfig(minimal()).requestLimits(6);
+    assertEquals(List.of(65536, 8, 64, 256, 128, 256), List.of(d.maxRequestBytes(),
+        d.maxDepth(), d.maxNumberLength(), d.maxStringLength(), d.maxNameLength(),
+        d.maxFields()));
+    Map<String, Object> p = minimal();
+    p.put("agriscore.max.request.bytes", 200_000);
+    p.put("agriscore.json.max.depth", 3);
+    p.put("agriscore.json.max.number.length", 30);
+    p.put("agriscore.json.max.string.length", 1000);
+    p.put("agriscore.json.max.name.length", 40);
+    p.put("agriscore.json.max.fields", 2000);
+    var set = new KafkaScoringConfig(p).requestLimits(6);
+    assertEquals(List.of(200_000, 3, 30, 1000, 40, 2000), List.of(set.maxRequestBytes(),
+        set.maxDepth(), set.maxNumberLength(), set.maxStringLength(), set.maxNameLength(),
+        set.maxFields()));
+    // Left out, the field limit follows a model wider than 256 features.
+    assertEquals(1500, new KafkaScoringConfig(minimal()).requestLimits(1500).maxFields());
+    refused(with("agriscore.json.max.depth", 1), "agriscore.json.max.depth");
+    refused(with("agriscore.json.max.fields", 0), "agriscore.json.max.fields");
+    refused(with("agriscore.json.max.string.length", "long"), "agriscore.json.max.string.length");
+    try (CreditScorer wide = CreditScorer.open(TestBundles.writeWideScorecardBundle(tmp,
+        "scorecard", 300))) {
+      ConfigException e = assertThrows(ConfigException.class, () -> KafkaScoringService
+          .builder(wide).properties(with("agriscore.json.max.fields", 100)).build());
+      assertTrue(e.getMessage().contains("agriscore.json.max.fields")
+          && e.getMessage().contains("the model has 300 features"), e.getMessage());
+      KafkaScoringService.builder(wide).properties(minimal()).build().close();
+    }
   }
 
   @Test

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.Config;
@@ -147,23 +148,43 @@ public final class Topics {
     return offsets.values().stream().mapToLong(Long::longValue).sum();
   }
 
-  /** Waits until the group has committed every record of {@code topic}; tolerates outages. */
+  /**
+   * Waits until the group has committed every record of {@code topic}; tolerates outages. On a
+   * timeout the message gives offsets asked for again at that moment, or, if the brokers do not
+   * answer then, the last answer labelled with its age and the error since.
+   */
   public static void awaitCommittedToEnd(Admin admin, String group, String topic,
       Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
     Map<TopicPartition, Long> end = null;
     Map<TopicPartition, Long> committed = null;
+    long answeredAt = 0;
+    Exception lastError = null;
     while (System.nanoTime() < deadline) {
       try {
         end = endOffsets(admin, topic);
         committed = committed(admin, group, topic);
+        answeredAt = System.nanoTime();
+        lastError = null;
         if (committed.equals(end)) {
           return;
         }
       } catch (ExecutionException e) {
         // the broker may be restarting
+        lastError = e;
       }
       Thread.sleep(200);
+    }
+    String offsets;
+    try {
+      offsets = "end " + endOffsets(admin, topic) + ", committed " + committed(admin, group, topic)
+          + " (asked at the deadline)";
+    } catch (ExecutionException e) {
+      offsets = end == null ? "offsets unknown: the brokers never answered (" + e.getCause() + ")"
+          : "end " + end + ", committed " + committed + " (STALE: the last answer, "
+              + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - answeredAt) + " s old; asked"
+              + " again at the deadline: " + e.getCause() + (lastError == null ? ""
+              : "; the last error while waiting: " + lastError.getCause()) + ")";
     }
     // The threads' stacks say where a stuck service waits.
     StringBuilder dump = new StringBuilder();
@@ -190,8 +211,8 @@ public final class Topics {
     } catch (ExecutionException e) {
       dump.append("\ngroup unknown: ").append(e.getCause());
     }
-    throw new AssertionError("group " + group + " did not commit " + topic + " to its end "
-        + end + " within " + timeout + "; committed " + committed + dump);
+    throw new AssertionError("group " + group + " did not commit " + topic + " to its end within "
+        + timeout + "; " + offsets + dump);
   }
 
   /** Sets a topic's max.message.bytes and waits until the broker reports it. */
