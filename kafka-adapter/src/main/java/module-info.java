@@ -18,6 +18,7 @@ module pe.agriscore.kafka {
   requires transitive pe.agriscore;
   requires transitive kafka.clients;
   requires org.slf4j;
+  requires com.fasterxml.jackson.core;
   requires static transitive micrometer.core;
 
   exports pe.agriscore.kafka;
