@@ -154,7 +154,8 @@ public final class TestBundles {
   /** The same bundle, with {@code customize} applied to the writer last (e.g. to sign it). */
   public static Path writeScorecardBundle(Path parent, String engine,
       java.util.function.UnaryOperator<BundleWriter> customize) throws IOException {
-    Path model = Files.createTempFile("scorecard-model", ".json");
+    // In the caller's directory, not java.io.tmpdir: EncryptionTest searches that for plaintext.
+    Path model = Files.createTempFile(parent, "scorecard-model", ".json");
     StringBuilder json = new StringBuilder("{\"intercept\": " + INTERCEPT + ", \"coefficients\": {");
     int i = 0;
     for (Map.Entry<String, Double> e : coefficients().entrySet()) {
