@@ -262,7 +262,6 @@ class ScoringApiTest {
   @Order(5)
   void theHostileCorpusOverHttpGivesNo500NoTraceAndTheDocumentedViolations() throws Exception {
     int checked = 0;
-    List<String> wordingDiffers = new ArrayList<>();
     for (HostileRequests.Case c : HostileRequests.load()) {
       byte[] body = c.bytes() != null ? c.bytes()
           : c.text() != null ? c.text().getBytes(StandardCharsets.UTF_8) : new byte[0];
@@ -296,26 +295,11 @@ class ScoringApiTest {
         List<Violation> got = violations(json);
         String mismatch = expected.mismatch(json.path("applicantId").isNull() ? null
             : json.path("applicantId").asText(), got, json.path("omittedViolations").asInt());
-        if (mismatch != null) {
-          // Field and rule always match; only the wording may differ, see below.
-          for (int i = 0; i < expected.violations().size(); i++) {
-            HostileRequests.ExpectedViolation e = expected.violations().get(i);
-            assertEquals(e.rule(), got.get(i).rule(), where);
-            if (e.field() != null) {
-              assertEquals(e.field(), got.get(i).field(), where);
-            }
-          }
-          wordingDiffers.add(c.id());
-        }
+        assertNull(mismatch, where);
       }
       checked++;
     }
     assertTrue(checked > 50, "most cases are checked exactly: " + checked);
-    // Jackson reports a 1,001-digit number as too long a number or, when its text buffer grew
-    // past the string limit first, too long a string: which one depends on the recycled buffer
-    // the parsing thread holds (reported to scoring-api). Any other wording is a failure.
-    assertTrue(Set.of("number-of-1001-digits").containsAll(wordingDiffers),
-        "cases worded differently over HTTP: " + wordingDiffers);
   }
 
   private static List<Violation> violations(JsonNode problem) {
