@@ -7,10 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -19,7 +16,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -127,21 +123,8 @@ class ServiceJarIT {
       }
     }
     byte[] body = TestService.JSON.writeValueAsBytes(batch);
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
-      s.setSoTimeout(60_000);
-      OutputStream out = s.getOutputStream();
-      InputStream in = s.getInputStream();
-      out.write(("POST /v1/models/farmer-mlp-pt/score:batch HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-          + "X-API-Key: " + KEY + "\r\nContent-Type: application/json\r\n"
-          + "Expect: 100-continue\r\nContent-Length: " + body.length + "\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
-      out.flush();
-      // The service sends 100 Continue only when the controller reads the body: from here the
-      // request is in flight, and stays so until the body arrives.
-      String interim = readHead(in);
-      assertTrue(interim.startsWith("HTTP/1.1 100"), interim);
-
+    try (HeldRequest held = HeldRequest.open(port, "/v1/models/farmer-mlp-pt/score:batch", KEY,
+        body)) {
       service.destroy();  // SIGTERM, as Kubernetes sends it
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       boolean refused = false;
@@ -156,12 +139,9 @@ class ServiceJarIT {
       }
       assertTrue(service.isAlive(), "the service waits for the request in flight");
 
-      out.write(body);
-      out.flush();
-      String head = readHead(in);
-      assertTrue(head.startsWith("HTTP/1.1 200"), head);
-      int length = Integer.parseInt(header(head, "Content-Length"));
-      JsonNode results = TestService.JSON.readTree(in.readNBytes(length)).path("results");
+      HeldRequest.Response done = held.finish();
+      assertEquals(200, done.status(), done.body());
+      JsonNode results = TestService.JSON.readTree(done.body()).path("results");
       assertEquals(requests.size(), results.size());
       for (JsonNode r : results) {
         assertEquals("score", r.path("type").asText(), r.toString());
@@ -186,29 +166,6 @@ class ServiceJarIT {
         .header("X-API-Key", KEY).header("Content-Type", "application/json")
         .timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofByteArray(body))
         .build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  /** A response's status line and headers, up to the blank line. */
-  private static String readHead(InputStream in) throws IOException {
-    ByteArrayOutputStream head = new ByteArrayOutputStream();
-    while (true) {
-      int b = in.read();
-      assertTrue(b >= 0, () -> "the connection closed after: " + head);
-      head.write(b);
-      String s = head.toString(StandardCharsets.US_ASCII);
-      if (s.endsWith("\r\n\r\n")) {
-        return s;
-      }
-    }
-  }
-
-  private static String header(String head, String name) {
-    for (String line : head.split("\r\n")) {
-      if (line.regionMatches(true, 0, name + ":", 0, name.length() + 1)) {
-        return line.substring(name.length() + 1).strip();
-      }
-    }
-    throw new AssertionError("no " + name + " in " + head);
   }
 
   private static String tail() {
