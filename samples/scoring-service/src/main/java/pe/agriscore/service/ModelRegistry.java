@@ -3,6 +3,7 @@ package pe.agriscore.service;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -42,7 +44,7 @@ final class ModelRegistry implements HealthIndicator, DisposableBean {
   private volatile boolean complete;
 
   ModelRegistry(ServiceProperties props, TrustProperties trust, ObjectMapper json,
-      MeterRegistry meters) {
+      MeterRegistry meters, ScoringMetrics metrics) {
     this.bundles = props.models();
     // Read before any bundle: a trust store or key source that cannot be read stops the start.
     TrustPolicy policy = trust.toPolicy();
@@ -50,23 +52,29 @@ final class ModelRegistry implements HealthIndicator, DisposableBean {
     LOG.atInfo().addKeyValue("agriscore.trust.policy", policy.name())
         .log("bundles must satisfy the trust policy {}", policy.name());
     bundles.forEach(p -> status.put(p, "loading"));
-    loader = new Thread(() -> loadAll(props, policy, keys, json, meters),
+    loader = new Thread(() -> loadAll(props, policy, keys, json, meters, metrics),
         "agriscore-model-loader");
     loader.setDaemon(true);
     loader.start();
   }
 
   private void loadAll(ServiceProperties props, TrustPolicy policy, Optional<KeyProvider> keys,
-      ObjectMapper json, MeterRegistry meters) {
+      ObjectMapper json, MeterRegistry meters, ScoringMetrics metrics) {
     for (Path bundle : bundles) {
       long start = System.nanoTime();
       String label = bundle.getFileName() == null ? bundle.toString()
           : bundle.getFileName().toString();
       try {
+        // The model's name, and so its timer, is known once the bundle is open; the timer is
+        // set before the model is served, and only scoring (not loading) calls the listener.
+        AtomicReference<Timer> engineTimer = new AtomicReference<>();
         CreditScorer.Builder b = CreditScorer.builder(bundle).trust(policy)
-            .maxReasonCodes(props.maxReasonCodes());
+            .maxReasonCodes(props.maxReasonCodes())
+            .engineCallListener((rows, nanos) -> engineTimer.get()
+                .record(nanos, TimeUnit.NANOSECONDS));
         keys.ifPresent(b::keys);
         CreditScorer scorer = b.build();
+        engineTimer.set(metrics.engine(scorer.modelName()));
         double seconds = (System.nanoTime() - start) / 1e9;
         ServedModel m = ServedModel.of(scorer, json, seconds);
         if (byName.putIfAbsent(m.description().name(), m) != null) {

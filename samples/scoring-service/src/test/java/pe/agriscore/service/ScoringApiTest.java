@@ -424,6 +424,7 @@ class ScoringApiTest {
             + "status=\"400\"}",
         "agriscore_scoring_request_duration_seconds_bucket{",
         "agriscore_scoring_scorer_duration_seconds_bucket{",
+        "agriscore_scoring_engine_duration_seconds_bucket{",
         "agriscore_score_points_bucket{",
         "agriscore_score_probability_of_default_bucket{",
         "agriscore_score_grades_total{",
@@ -437,6 +438,22 @@ class ScoringApiTest {
         "process_cpu_usage")) {
       assertTrue(m.contains(name), name + " is exposed");
     }
+    // Engine time is measured apart, and it is part of the time inside CreditScorer.
+    for (String model : List.of("farmer-scorecard", "farmer-mlp-tf", "farmer-mlp-pt")) {
+      double engineCalls = sum(m, "agriscore_scoring_engine_duration_seconds_count", model);
+      double engine = sum(m, "agriscore_scoring_engine_duration_seconds_sum", model);
+      double scorer = sum(m, "agriscore_scoring_scorer_duration_seconds_sum", model);
+      assertTrue(engineCalls > 0, model + " engine calls counted");
+      assertTrue(engine > 0 && engine <= scorer, model + ": engine " + engine + " s within the"
+          + " scorer's " + scorer + " s");
+    }
+  }
+
+  /** The sum of a metric's samples for one model, across its other labels. */
+  private static double sum(String prometheus, String metric, String model) {
+    return prometheus.lines().filter(l -> l.startsWith(metric + "{")
+            && l.contains("model=\"" + model + "\""))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
   }
 
   @Test
