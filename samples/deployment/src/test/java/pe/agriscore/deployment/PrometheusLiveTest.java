@@ -1,0 +1,209 @@
+package pe.agriscore.deployment;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A real Prometheus on 127.0.0.1 scraping the real scoring service (child JVM, demo profile,
+ * free port) every second with the shipped job and rules; the test drives scoring traffic
+ * (valid, invalid and batch calls to the three reference models), then evaluates every alert
+ * signal and every dashboard query of the service through Prometheus' HTTP API: each must
+ * return data. Series of the Kafka worker, Strimzi's Kafka Exporter and kube-state-metrics are
+ * not produced here (see {@link #SOURCES_NOT_RUN}).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PrometheusLiveTest {
+
+  /** Sources whose series this test does not produce: their queries are listed, not run. */
+  static final List<String> SOURCES_NOT_RUN =
+      List.of("agriscore-kafka-worker", "kafka-exporter", "kube-state-metrics");
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration DATA_WITHIN = Duration.ofSeconds(90);
+
+  @TempDir static Path tmp;
+  private ServiceProcess service;
+  private PrometheusServer prometheus;
+
+  @BeforeAll
+  void startServiceAndPrometheus() throws Exception {
+    Path binary = Tools.require("prometheus", "prometheus");
+    service = ServiceProcess.start(tmp.resolve("service.log"), Duration.ofSeconds(240));
+    ObjectNode config = ScrapeConfig.withStaticTargets(AlertRules.RULES.getParent(),
+        Map.of("agriscore-scoring-service", "127.0.0.1:" + service.port), true);
+    config.with("global").put("scrape_interval", "1s").put("evaluation_interval", "1s");
+    // The demo profile serves plain HTTP; the shipped job scrapes the tls profile's HTTPS.
+    ObjectNode job = (ObjectNode) config.path("scrape_configs").get(0);
+    job.put("scheme", "http");
+    job.remove("tls_config");
+    Path dir = Files.createDirectories(tmp.resolve("prometheus"));
+    prometheus = PrometheusServer.start(binary, dir, config);
+    driveTraffic();
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    try {
+      if (prometheus != null) {
+        prometheus.close();
+      }
+    } finally {
+      if (service != null) {
+        service.close();
+      }
+    }
+  }
+
+  /** Six rounds a second apart: per model reference requests, an invalid one and a batch. */
+  private void driveTraffic() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    List<String> requests = new ArrayList<>();
+    try (var files = Files.list(Tools.REPO.resolve("samples/requests"))) {
+      for (Path f : files.sorted().toList()) {
+        requests.add(Files.readString(f));
+      }
+    }
+    JsonNode golden = JSON.readTree(Tools.REPO.resolve("samples/models/farmer-scorecard/golden.json")
+        .toFile()).path("cases");
+    for (int i = 0; i < 4 && i < golden.size(); i++) {
+      requests.add(JSON.writeValueAsString(golden.get(i).path("request")));
+    }
+    ObjectNode invalid = (ObjectNode) JSON.readTree(requests.get(0));
+    invalid.with("features").put("altitude_m", -12345.0).put("not_a_feature", 1);
+    String batch = "{\"requests\":[" + String.join(",", requests) + "]}";
+    for (int round = 0; round < 6; round++) {
+      for (String model : ServiceProcess.MODELS) {
+        for (String r : requests) {
+          assertEquals(200, post(http, model, "score", r).statusCode(), model);
+        }
+        assertEquals(400, post(http, model, "score", invalid.toString()).statusCode(), model);
+        assertEquals(200, post(http, model, "score:batch", batch).statusCode(), model);
+      }
+      Thread.sleep(1000);
+    }
+  }
+
+  private HttpResponse<String> post(HttpClient http, String model, String op, String body)
+      throws Exception {
+    URI uri = service.base.resolve("/v1/models/" + model + "/" + op);
+    return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+        .header("Content-Type", "application/json").header("X-API-Key", ServiceProcess.API_KEY)
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void everyServiceAlertSignalReturnsData() throws Exception {
+    Map<String, String> signals = new LinkedHashMap<>();
+    for (AlertRules.Alert a : AlertRules.alerts()) {
+      if (a.group().equals("agriscore-scoring-service")) {
+        signals.put(a.name(), a.signal());
+      }
+    }
+    for (AlertRules.Alert a : AlertRules.alerts()) {
+      prometheus.query(a.expr()); // every alert, whatever its source, parses and evaluates
+    }
+    assertEquals(new TreeSet<>(List.of("AgriScoreHighErrorRate", "AgriScoreHighLatencyP99",
+        "AgriScoreGoldenVerificationFailed", "AgriScoreScrapeDown")),
+        new TreeSet<>(signals.keySet()));
+    assertEveryReturnsData(signals);
+  }
+
+  @Test
+  void everyServiceDashboardQueryReturnsData() throws Exception {
+    Map<String, String> queries = new LinkedHashMap<>();
+    Map<String, List<String>> notRun = new TreeMap<>();
+    for (Dashboard.Query q : Dashboard.queries()) {
+      String source = Dashboard.source(q.expr());
+      if (SOURCES_NOT_RUN.contains(source)) {
+        notRun.computeIfAbsent(source, k -> new ArrayList<>()).add(q.panel());
+        prometheus.query(q.resolved()); // still parsed and evaluated: status success
+      } else {
+        queries.put(q.panel() + ": " + q.expr(), q.resolved());
+      }
+    }
+    // Only the Kafka row's two panels may be left out; anything else must run here.
+    assertEquals(Map.of("agriscore-kafka-worker", List.of(
+        "Records in, scored and dead-lettered (records/s)",
+        "Records in, scored and dead-lettered (records/s)",
+        "Records in, scored and dead-lettered (records/s)"),
+        "kafka-exporter", List.of("Consumer lag (records behind)")), notRun);
+    assertEveryReturnsData(queries);
+  }
+
+  /** Prometheus loaded every shipped rule and evaluates each without error. */
+  @Test
+  void prometheusEvaluatesEveryShippedRuleWithoutError() throws Exception {
+    long deadline = System.nanoTime() + DATA_WITHIN.toNanos();
+    Map<String, String> health;
+    do {
+      health = new TreeMap<>();
+      for (JsonNode g : prometheus.rules()) {
+        for (JsonNode r : g.path("rules")) {
+          health.put(r.path("name").asText(), r.path("health").asText() + " "
+              + r.path("lastError").asText() + " " + r.path("state").asText());
+        }
+      }
+      if (health.size() == AlertRules.alerts().size()
+          && health.values().stream().allMatch(h -> h.startsWith("ok"))) {
+        break;
+      }
+      Thread.sleep(1000);
+    } while (System.nanoTime() < deadline);
+    assertEquals(AlertRules.alerts().size(), health.size(), health.toString());
+    for (var e : health.entrySet()) {
+      assertTrue(e.getValue().startsWith("ok"), e.getKey() + ": " + e.getValue());
+    }
+    // Every bundle loaded and verified, the target answers: these two must be quiet.
+    assertTrue(health.get("AgriScoreGoldenVerificationFailed").endsWith("inactive"),
+        health.toString());
+    assertTrue(health.get("AgriScoreScrapeDown").endsWith("inactive"), health.toString());
+  }
+
+  /**
+   * Polls until every query returns at least one sample with a number (not NaN), for at most
+   * {@link #DATA_WITHIN}; fails naming those that never did.
+   */
+  private void assertEveryReturnsData(Map<String, String> queries) throws Exception {
+    Map<String, String> missing = new TreeMap<>(queries);
+    long deadline = System.nanoTime() + DATA_WITHIN.toNanos();
+    while (!missing.isEmpty() && System.nanoTime() < deadline) {
+      for (var it = missing.entrySet().iterator(); it.hasNext(); ) {
+        var e = it.next();
+        for (JsonNode sample : prometheus.query(e.getValue())) {
+          String v = sample.path("value").path(1).asText();
+          if (!v.equals("NaN")) {
+            it.remove();
+            break;
+          }
+        }
+      }
+      if (!missing.isEmpty()) {
+        Thread.sleep(1000);
+      }
+    }
+    assertTrue(missing.isEmpty(), "no data from Prometheus for " + missing.keySet()
+        + "\nscraped names: " + prometheus.query("count by (__name__) ({job=\"agriscore-scoring-service\"})"));
+  }
+}
