@@ -37,8 +37,8 @@ final class Broker implements AutoCloseable {
   }
 
   static Broker start(Path dir) throws Exception {
-    int port = ServiceProcess.freePort();
-    int controller = ServiceProcess.freePort();
+    int port = ChildJvm.freePort();
+    int controller = ChildJvm.freePort();
     Path log = Files.createDirectories(dir.resolve("log"));
     new Formatter().setNodeId(1).setClusterId(Uuid.randomUuid().toString())
         .addDirectory(log.toString()).setMetadataLogDirectory(log.toString())

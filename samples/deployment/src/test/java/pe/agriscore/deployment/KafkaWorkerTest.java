@@ -40,7 +40,7 @@ class KafkaWorkerTest {
     byte[] request = Files.readAllBytes(Tools.REPO.resolve(
         "samples/requests/cusco-coffee-thin-file.json"));
     try (Broker broker = Broker.start(tmp.resolve("broker"));
-        WorkerProcess worker = WorkerProcess.start(broker.bootstrap, tmp.resolve("worker.log"),
+        ChildJvm worker = WorkerProcess.start(broker.bootstrap, tmp.resolve("worker.log"),
             Duration.ofSeconds(180))) {
       try (var producer = new KafkaProducer<byte[], byte[]>(Map.of("bootstrap.servers",
           broker.bootstrap, "acks", "all"), new ByteArraySerializer(), new ByteArraySerializer())) {

@@ -42,7 +42,7 @@ final class PrometheusServer implements AutoCloseable {
   static PrometheusServer start(Path binary, Path dir, ObjectNode config) throws Exception {
     Path file = dir.resolve("prometheus.yml");
     AlertRules.YAML.writeValue(file.toFile(), config);
-    int port = ServiceProcess.freePort();
+    int port = ChildJvm.freePort();
     Path log = dir.resolve("prometheus.log");
     Process p = new ProcessBuilder(List.of(binary.toString(), "--config.file=" + file,
         "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port))
