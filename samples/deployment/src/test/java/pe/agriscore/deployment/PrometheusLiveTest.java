@@ -174,6 +174,53 @@ class PrometheusLiveTest {
     assertEveryReturnsData(queries);
   }
 
+  /**
+   * Every line the service wrote during the run (start, load, traffic with errors) is an ECS
+   * JSON document that the shipped index template's strict mapping takes, and one request is
+   * found by its id, as a query on {@code http.request.id} would find it.
+   */
+  @Test
+  void everyServiceLogLineFitsTheIndexTemplateAndARequestIsFoundByItsId() throws Exception {
+    String id = "deployment-test-" + System.nanoTime();
+    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        service.base.resolve("/v1/models/farmer-scorecard/score")).timeout(Duration.ofSeconds(30))
+        .header("Content-Type", "application/json").header("X-API-Key", ServiceProcess.API_KEY)
+        .header("X-Request-Id", id).POST(HttpRequest.BodyPublishers.ofString(Files.readString(
+            Tools.REPO.resolve("samples/requests/cusco-coffee-thin-file.json")))).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+    String decision = JSON.readTree(r.body()).path("decisionId").asText();
+    EcsIndexTemplate template = new EcsIndexTemplate();
+    List<String> problems = new ArrayList<>();
+    List<JsonNode> found = new ArrayList<>();
+    long deadline = System.nanoTime() + DATA_WITHIN.toNanos();
+    List<String> lines;
+    do {
+      Thread.sleep(500); // the access line is written after the response
+      lines = Files.readAllLines(service.log);
+      found.clear();
+      for (String line : lines) {
+        JsonNode doc = line.startsWith("{") ? JSON.readTree(line) : null;
+        if (doc != null && doc.path("http").path("request").path("id").asText().equals(id)) {
+          found.add(doc);
+        }
+      }
+    } while (found.size() < 2 && System.nanoTime() < deadline);
+    for (String line : lines) {
+      if (!line.startsWith("{")) {
+        problems.add("not JSON: " + line);
+        continue;
+      }
+      template.problems(JSON.readTree(line)).forEach(p -> problems.add(p + " in " + line));
+    }
+    assertEquals(List.of(), problems);
+    assertTrue(lines.size() > 20, "too few lines to prove anything: " + lines.size());
+    // one access line and one decision line, both carrying the request id
+    assertEquals(2, found.size(), found.toString());
+    assertTrue(found.stream().anyMatch(d -> d.path("agriscore").path("decision").path("id")
+        .asText().equals(decision)), found.toString());
+  }
+
   /** Prometheus loaded every shipped rule and evaluates each without error. */
   @Test
   void prometheusEvaluatesEveryShippedRuleWithoutError() throws Exception {
