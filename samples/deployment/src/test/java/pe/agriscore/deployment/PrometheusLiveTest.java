@@ -221,6 +221,28 @@ class PrometheusLiveTest {
         .asText().equals(decision)), found.toString());
   }
 
+  /**
+   * Every probe path of the rendered prod Deployments answers 200 on the running program (the
+   * service here in its demo profile, plain HTTP instead of the tls profile's HTTPS).
+   */
+  @Test
+  void everyProbeOfTheManifestsAnswersOnTheRunningPrograms() throws Exception {
+    var docs = KubernetesManifestsTest.rendered("overlays/prod");
+    Map<String, ChildJvm> running = Map.of("agriscore-scoring-service", service,
+        "agriscore-kafka-worker", worker);
+    int probes = 0;
+    for (var e : running.entrySet()) {
+      var c = KubernetesManifestsTest.deployment(docs, e.getKey()).getSpec().getTemplate()
+          .getSpec().getContainers().get(0);
+      for (var probe : List.of(c.getStartupProbe(), c.getReadinessProbe(), c.getLivenessProbe())) {
+        String path = probe.getHttpGet().getPath();
+        assertEquals(200, e.getValue().get(path).statusCode(), e.getKey() + " " + path);
+        probes++;
+      }
+    }
+    assertEquals(6, probes);
+  }
+
   /** Prometheus loaded every shipped rule and evaluates each without error. */
   @Test
   void prometheusEvaluatesEveryShippedRuleWithoutError() throws Exception {
