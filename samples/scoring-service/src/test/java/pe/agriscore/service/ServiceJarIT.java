@@ -52,7 +52,7 @@ class ServiceJarIT {
   static void start() throws Exception {
     Path jar;
     try (Stream<Path> files = Files.list(Path.of("target"))) {
-      jar = files.filter(f -> f.getFileName().toString().matches("scoring-service-.*\\.jar"))
+      jar = files.filter(f -> f.getFileName().toString().matches("scoring-service-.*-exec\\.jar"))
           .findFirst().orElseThrow(() -> new AssertionError("no executable jar in target/"));
     }
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
