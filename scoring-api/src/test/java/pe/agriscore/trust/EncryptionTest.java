@@ -79,6 +79,17 @@ class EncryptionTest {
     }
   }
 
+  /**
+   * Whether {@code p} is in a JUnit temporary directory of java.io.tmpdir: this test's or another
+   * test JVM's on the machine, holding the clear-text bundles tests write on purpose (decrypted
+   * plaintext would be anywhere else).
+   */
+  private static boolean inJunitTempDir(Path p) {
+    Path tmpdir = Path.of(System.getProperty("java.io.tmpdir"));
+    return p.startsWith(tmpdir) && p.getNameCount() > tmpdir.getNameCount()
+        && p.getName(tmpdir.getNameCount()).toString().startsWith("junit");
+  }
+
   /** Files under {@code dir} (not following links) holding {@code plaintext}, with exceptions. */
   private static List<Path> holders(Path dir, byte[] plaintext, long since, Set<Path> skip)
       throws IOException {
@@ -87,7 +98,10 @@ class EncryptionTest {
       return found;
     }
     try (Stream<Path> s = Files.walk(dir)) {
-      s.filter(p -> skip.stream().noneMatch(p::startsWith)).filter(Files::isRegularFile)
+      s.filter(p -> skip.stream().noneMatch(p::startsWith))
+          .filter(p -> !(dir.equals(Path.of(System.getProperty("java.io.tmpdir")))
+              && inJunitTempDir(p)))
+          .filter(Files::isRegularFile)
           .filter(p -> p.toFile().lastModified() >= since && p.toFile().length() < (64 << 20))
           .filter(p -> contains(p, plaintext)).forEach(found::add);
     } catch (java.io.UncheckedIOException gone) {
@@ -123,12 +137,7 @@ class EncryptionTest {
     Path tmpdir = Path.of(System.getProperty("java.io.tmpdir"));
     Path cache = Path.of(System.getProperty("user.home"), ".cache", "agriscore");
     Path shm = Path.of("/dev/shm");
-    // JUnit temporary directories (this test's and other test JVMs' on the machine) hold the
-    // clear-text bundles tests write on purpose; decrypted plaintext would be anywhere else.
-    Set<Path> skip = new java.util.HashSet<>(Set.of(tmp));
-    try (Stream<Path> junit = Files.list(tmpdir)) {
-      junit.filter(d -> d.getFileName().toString().startsWith("junit")).forEach(skip::add);
-    }
+    Set<Path> skip = Set.of(tmp);
     try (ModelBundle opened = ModelBundle.open(b, BundleLimits.defaults(),
         TrustPolicy.unsignedAllowed(), keys);
         var model = pe.agriscore.engine.Engines.load(opened,
@@ -242,6 +251,53 @@ class EncryptionTest {
       assertEquals(file, e.file(), e.getMessage());
       assertTrue(e.getMessage().contains("does not decrypt"), e.getMessage());
     }
+  }
+
+  @Test
+  void aFlippedCiphertextByteIsRefusedNamingTheFileAndNothingIsLeft() throws Exception {
+    long since = System.currentTimeMillis() - 2000;
+    Path b = TestBundles.writeScorecardBundle(tmp);
+    byte[] plaintext = Files.readAllBytes(b.resolve(MODEL));
+    KeyProvider keys = KeyProviders.mountedSecret(kekDir("kek-1"));
+    BundleEncryption.encrypt(b, keys, "kek-1");
+    byte[] c = Files.readAllBytes(b.resolve(MODEL));
+    c[c.length / 2] ^= 1;
+    Files.write(b.resolve(MODEL), c);
+    BundleWriter.seal(b);
+    BundleException e = assertThrows(BundleException.class,
+        () -> CreditScorer.builder(b).keys(keys).build().close());
+    assertEquals(MODEL, e.file());
+    assertTrue(e.getMessage().contains("does not decrypt"), e.getMessage());
+    assertEquals(List.of(), holders(Path.of("/dev/shm"), plaintext, since, Set.of()));
+  }
+
+  @Test
+  void withoutItsKekAnEncryptedBundleIsRefused() throws Exception {
+    Path b = TestBundles.writeScorecardBundle(tmp);
+    BundleEncryption.encrypt(b, KeyProviders.mountedSecret(kekDir("kek-1")), "kek-1");
+    BundleException none = assertThrows(BundleException.class,
+        () -> CreditScorer.builder(b).build().close());
+    assertEquals("encryption-keys/", none.file());
+    BundleException other = assertThrows(BundleException.class,
+        () -> CreditScorer.builder(b).keys(KeyProviders.mountedSecret(kekDir("kek-9"))).build()
+            .close());
+    assertTrue(other.getMessage().contains("none of its key-encryption keys [kek-1]"),
+        other.getMessage());
+  }
+
+  @Test
+  void aChangedWrappedKeyDoesNotUnwrap() throws Exception {
+    Path b = TestBundles.writeScorecardBundle(tmp);
+    KeyProvider keys = KeyProviders.mountedSecret(kekDir("kek-1"));
+    BundleEncryption.encrypt(b, keys, "kek-1");
+    Path wrapped = b.resolve("encryption-keys/kek-1.key");
+    byte[] w = Files.readAllBytes(wrapped);
+    w[20] ^= 1;
+    Files.write(wrapped, w);
+    BundleException e = assertThrows(BundleException.class,
+        () -> CreditScorer.builder(b).keys(keys).build().close());
+    assertEquals("encryption-keys/kek-1.key", e.file());
+    assertTrue(e.getMessage().contains("does not unwrap with KEK 'kek-1'"), e.getMessage());
   }
 
   @ParameterizedTest
