@@ -26,7 +26,8 @@ import pe.agriscore.internal.Json;
 import pe.agriscore.scoring.BundleException;
 
 /**
- * Encryption at rest of a bundle's model files: AES-256-GCM under a random data key, the data key
+ * Encryption at rest of a bundle's model files, or of all its listed files: AES-256-GCM under a
+ * random data key, the data key
  * encrypted (AES-256-GCM, associated data {@code agriscore-data-key:<kek id>}) by a key-encryption key from a {@link KeyProvider}. See {@code
  * docs/security.md#encryption-at-rest}.
  *
