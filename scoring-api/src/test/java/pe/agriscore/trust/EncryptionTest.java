@@ -79,17 +79,6 @@ class EncryptionTest {
     }
   }
 
-  /**
-   * Whether {@code p} is in a JUnit temporary directory of java.io.tmpdir: this test's or another
-   * test JVM's on the machine, holding the clear-text bundles tests write on purpose (decrypted
-   * plaintext would be anywhere else).
-   */
-  private static boolean inJunitTempDir(Path p) {
-    Path tmpdir = Path.of(System.getProperty("java.io.tmpdir"));
-    return p.startsWith(tmpdir) && p.getNameCount() > tmpdir.getNameCount()
-        && p.getName(tmpdir.getNameCount()).toString().startsWith("junit");
-  }
-
   /** Files under {@code dir} (not following links) holding {@code plaintext}, with exceptions. */
   private static List<Path> holders(Path dir, byte[] plaintext, long since, Set<Path> skip)
       throws IOException {
@@ -98,10 +87,7 @@ class EncryptionTest {
       return found;
     }
     try (Stream<Path> s = Files.walk(dir)) {
-      s.filter(p -> skip.stream().noneMatch(p::startsWith))
-          .filter(p -> !(dir.equals(Path.of(System.getProperty("java.io.tmpdir")))
-              && inJunitTempDir(p)))
-          .filter(Files::isRegularFile)
+      s.filter(p -> skip.stream().noneMatch(p::startsWith)).filter(Files::isRegularFile)
           .filter(p -> p.toFile().lastModified() >= since && p.toFile().length() < (64 << 20))
           .filter(p -> contains(p, plaintext)).forEach(found::add);
     } catch (java.io.UncheckedIOException gone) {
@@ -110,10 +96,27 @@ class EncryptionTest {
     return found;
   }
 
+  /**
+   * The test scorecard bundle with a model file no other test on the machine writes: the
+   * intercept's text gets digits far below a double's precision (the same double, so the same
+   * golden probabilities), so that the plaintext search cannot find another test JVM's copy.
+   */
+  private Path uniqueScorecardBundle() throws IOException {
+    Path b = TestBundles.writeScorecardBundle(tmp);
+    String unique = String.format("%012d", Math.floorMod(RANDOM.nextLong(), 1_000_000_000_000L));
+    String model = Files.readString(b.resolve(MODEL));
+    String intercept = "\"intercept\": " + TestBundles.INTERCEPT;
+    assertTrue(model.contains(intercept), model);
+    Files.writeString(b.resolve(MODEL), model.replace(intercept,
+        intercept + "00000000000000000000" + unique));
+    BundleWriter.seal(b);
+    return b;
+  }
+
   @Test
   void anEncryptedBundleScoresAndNoPlaintextModelBytesAreLeftOnDisk() throws Exception {
     long since = System.currentTimeMillis() - 2000;
-    Path b = TestBundles.writeScorecardBundle(tmp);
+    Path b = uniqueScorecardBundle();
     byte[] plaintext = Files.readAllBytes(b.resolve(MODEL));
     // The search finds plaintext where it is.
     assertEquals(List.of(b.resolve(MODEL)), holders(b, plaintext, 0, Set.of()));
@@ -122,18 +125,21 @@ class EncryptionTest {
     assertEquals(List.of(), holders(b, plaintext, 0, Set.of()), "plaintext in the bundle");
     assertTrue(Files.exists(b.resolve("encryption-keys/kek-1.key")));
 
-    assertNoPlaintextWhileScoringOrAfter(b, keys, Map.of(MODEL, plaintext), since);
+    assertNoPlaintextWhileScoringOrAfter(b, keys, Map.of(MODEL, plaintext),
+        Map.of(MODEL, plaintext), since);
   }
 
   /**
    * Opens the encrypted bundle {@code b} as a scorer does (the scorecard engine reads its model
-   * through {@code ModelFiles.open}) and checks that no plaintext directory is created at all
-   * and that none of {@code plain}'s bytes are on disk while scoring or after close; then that
+   * through {@code ModelFiles.open}) and checks that no plaintext directory is created at all,
+   * that none of {@code plain}'s bytes are in the bundle and none of {@code unique}'s (plaintext
+   * no other test on the machine writes) in java.io.tmpdir, the native cache or /dev/shm while
+   * scoring or after close; then that
    * an engine that asks for the model's path gets a private directory holding the model files
    * only, deleted on close.
    */
   private void assertNoPlaintextWhileScoringOrAfter(Path b, KeyProvider keys,
-      Map<String, byte[]> plain, long since) throws Exception {
+      Map<String, byte[]> plain, Map<String, byte[]> unique, long since) throws Exception {
     Path tmpdir = Path.of(System.getProperty("java.io.tmpdir"));
     Path cache = Path.of(System.getProperty("user.home"), ".cache", "agriscore");
     Path shm = Path.of("/dev/shm");
@@ -150,8 +156,11 @@ class EncryptionTest {
       assertEquals(java.util.Optional.empty(), opened.plaintextDirectory(),
           "the scorecard engine loads from memory: no plaintext directory");
       for (Map.Entry<String, byte[]> p : plain.entrySet()) {
+        assertEquals(List.of(), holders(b, p.getValue(), 0, Set.of()),
+            p.getKey() + "'s plaintext in the bundle");
+      }
+      for (Map.Entry<String, byte[]> p : unique.entrySet()) {
         String what = p.getKey() + "'s plaintext";
-        assertEquals(List.of(), holders(b, p.getValue(), 0, Set.of()), what + " in the bundle");
         assertEquals(List.of(), holders(tmpdir, p.getValue(), since, skip), what + " in tmpdir");
         assertEquals(List.of(), holders(cache, p.getValue(), since, skip), what + " in the cache");
         assertEquals(List.of(), holders(shm, p.getValue(), since, skip), what + " in /dev/shm");
@@ -176,7 +185,7 @@ class EncryptionTest {
           Files.getPosixFilePermissions(plainRoot)));
     }
     assertFalse(Files.exists(plainRoot), "the plaintext directory outlived close");
-    for (Map.Entry<String, byte[]> p : plain.entrySet()) {
+    for (Map.Entry<String, byte[]> p : unique.entrySet()) {
       assertEquals(List.of(), holders(shm, p.getValue(), since, skip),
           p.getKey() + "'s plaintext left in /dev/shm after close");
     }
@@ -185,7 +194,7 @@ class EncryptionTest {
   @Test
   void anAllEncryptedBundleScoresFromMemoryAndNoPlaintextOfAnyFileIsOnDisk() throws Exception {
     long since = System.currentTimeMillis() - 2000;
-    Path b = TestBundles.writeScorecardBundle(tmp);
+    Path b = uniqueScorecardBundle();
     Map<String, byte[]> plain = new TreeMap<>();
     for (String f : ALL_FILES) {
       plain.put(f, Files.readAllBytes(b.resolve(f)));
@@ -205,8 +214,9 @@ class EncryptionTest {
       assertEquals(p.getValue().length + 16, Files.size(b.resolve(p.getKey())), p.getKey());
     }
     assertEquals(List.of(), holders(b, applicant, 0, Set.of()), "applicant data in the bundle");
-    plain.put("golden.json's applicant marker", applicant);
-    assertNoPlaintextWhileScoringOrAfter(b, keys, plain, since);
+    assertNoPlaintextWhileScoringOrAfter(b, keys, plain, Map.of(MODEL, plain.get(MODEL),
+        "golden.json", plain.get("golden.json"), "golden.json's applicant marker", applicant),
+        since);
   }
 
   @Test

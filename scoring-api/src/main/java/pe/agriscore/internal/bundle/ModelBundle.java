@@ -126,15 +126,15 @@ public final class ModelBundle implements AutoCloseable {
       }
       json.put(file, Checksums.jsonText(file, bytes, limits));
     }
-    if (decryption != null) {
-      // Decrypted, hence authenticated, at open: a flipped byte is refused before any engine.
-      for (String file : decryption.files()) {
-        if (isModelFile(file)) {
-          plainModel.put(file, decryption.decrypt(file));
+    try {
+      if (decryption != null) {
+        // Decrypted, hence authenticated, at open: a flipped byte is refused before any engine.
+        for (String file : decryption.files()) {
+          if (isModelFile(file)) {
+            plainModel.put(file, decryption.decrypt(file));
+          }
         }
       }
-    }
-    try {
       parseFiles(json);
     } catch (RuntimeException | Error e) {
       plainModel.values().forEach(b -> java.util.Arrays.fill(b, (byte) 0));
