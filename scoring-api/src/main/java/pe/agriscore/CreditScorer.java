@@ -108,6 +108,8 @@ public final class CreditScorer implements AutoCloseable {
   private final ScoreScale scale;
   private final int maxReasonCodes;
   private final Clock clock;
+  /** Told each engine call's duration, or {@code null}. */
+  private final EngineCallListener engineCalls;
   private final String modelName;
   private final String modelVersion;
   private final String engineName;
@@ -135,6 +137,7 @@ public final class CreditScorer implements AutoCloseable {
     this.scale = bundle.scoreScale();
     this.maxReasonCodes = b.maxReasonCodes;
     this.clock = b.clock;
+    this.engineCalls = b.engineCalls;
     this.modelName = bundle.manifest().name();
     this.modelVersion = bundle.manifest().version();
     this.engineName = bundle.manifest().engine();
@@ -307,8 +310,11 @@ public final class CreditScorer implements AutoCloseable {
     float[] input = perturbations == null ? chunk.rows : perturbations.rows;
     int totalRows = perturbations == null ? count : perturbations.totalRows;
     double[] pd;
+    long nanos;
     try {
+      long started = System.nanoTime();
       pd = model.predict(input, totalRows);
+      nanos = System.nanoTime() - started;
       if (pd == null || pd.length != totalRows) {
         throw new EngineException("engine '" + engineName + "' returned "
             + (pd == null ? "null" : pd.length + " probabilities") + " for " + totalRows
@@ -323,6 +329,9 @@ public final class CreditScorer implements AutoCloseable {
             engineName, e, modelName, modelVersion, now);
       }
       return;
+    }
+    if (engineCalls != null) {
+      engineCalls.engineCalled(totalRows, nanos);
     }
     for (int k = 0; k < count; k++) {
       results[chunk.index[k]] = toScore(chunk.requests[k], k, chunk.rows, pd, perturbations,
@@ -597,6 +606,7 @@ public final class CreditScorer implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private TrustPolicy trust = TrustPolicy.unsignedAllowed();
     private KeyProvider keys = KeyProvider.none();
+    private EngineCallListener engineCalls;
 
     private Builder(Path bundlePath) {
       this.bundlePath = Objects.requireNonNull(bundlePath, "bundle");
@@ -664,6 +674,15 @@ public final class CreditScorer implements AutoCloseable {
      */
     public Builder keys(KeyProvider provider) {
       this.keys = Objects.requireNonNull(provider, "provider");
+      return this;
+    }
+
+    /**
+     * Told the duration of every engine call made while scoring (see {@link
+     * EngineCallListener}). Default: none.
+     */
+    public Builder engineCallListener(EngineCallListener listener) {
+      this.engineCalls = Objects.requireNonNull(listener, "listener");
       return this;
     }
 

@@ -34,8 +34,9 @@ public final class DeadLetterHeaders {
    */
   public static final String ERROR_KIND = "agriscore.error.kind";
   /**
-   * The Java class of the failure: {@code pe.agriscore.scoring.InvalidRequestException} for
-   * unreadable or invalid requests; for engine failures the class of the exception the engine
+   * The Java class of the failure: {@code pe.agriscore.request.InvalidRequestException} for
+   * unreadable or invalid requests (the class's name before it moved to {@code
+   * pe.agriscore.scoring}, kept because it is a wire value consumers match on); for engine failures the class of the exception the engine
    * threw ({@link pe.agriscore.scoring.ScoringError#exceptionClass()}), or {@code
    * pe.agriscore.engine.EngineException} when it threw none but returned something that is not a
    * probability; or the class of an unexpected exception.

@@ -374,7 +374,7 @@ public final class ScoringJson {
       p = limits.factory.createParser(json);
       return parse(p, limits);
     } catch (StreamConstraintsException e) {
-      throw malformed(beyondLimit(e, limits) + at(p, e));
+      throw malformed(beyondLimit(e, limits, json, where(p, e)) + at(p, e));
     } catch (JsonProcessingException e) {
       throw malformed("not valid JSON: " + jsonProblem(e.getOriginalMessage()) + at(p, e));
     } catch (IOException e) {
@@ -553,8 +553,15 @@ public final class ScoringJson {
   }
 
   /** The parse limit a constraint exception reports, in this class's terms. */
-  private static String beyondLimit(StreamConstraintsException e, Limits limits) {
+  private static String beyondLimit(StreamConstraintsException e, Limits limits, byte[] json,
+      JsonLocation where) {
     String m = String.valueOf(e.getOriginalMessage());
+    // The parser checks its string limit whenever its text buffer grows, and it reads a number's
+    // digits into that buffer too: a long number is refused as a long string when the buffer the
+    // thread recycled was small, as a long number when it was large. Only the token decides.
+    if (m.contains("StringLength") && !insideString(json, where)) {
+      return "a number longer than " + limits.maxNumberLength + " characters (maxNumberLength)";
+    }
     if (m.contains("NestingDepth")) {
       return "nesting deeper than " + limits.maxDepth + " levels (maxDepth)";
     }
@@ -569,6 +576,26 @@ public final class ScoringJson {
           + " (maxNameLength)";
     }
     return "beyond a parse limit (" + limits + ")";
+  }
+
+  /**
+   * Whether byte {@code where} of {@code json} lies inside a string literal: outside strings,
+   * only a number can fill the parser's text buffer.
+   */
+  private static boolean insideString(byte[] json, JsonLocation where) {
+    long end = where == null ? -1 : Math.min(where.getByteOffset(), json.length);
+    if (end < 0) {
+      return true;  // no location: keep the parser's own account
+    }
+    boolean inString = false;
+    for (int i = 0; i < end; i++) {
+      if (json[i] == '"') {
+        inString = !inString;
+      } else if (json[i] == '\\' && inString) {
+        i++;
+      }
+    }
+    return inString;
   }
 
   /**
@@ -593,10 +620,15 @@ public final class ScoringJson {
 
   /** " at line L, column C" of the error, or of the parser when the error has none. */
   private static String at(JsonParser p, JsonProcessingException e) {
-    JsonLocation where = e != null && e.getLocation() != null ? e.getLocation()
-        : p != null ? p.currentLocation() : null;
+    JsonLocation where = where(p, e);
     return where == null ? "" : " at line " + where.getLineNr() + ", column "
         + where.getColumnNr();
+  }
+
+  /** Where the parser stopped: the exception's location, else the parser's. */
+  private static JsonLocation where(JsonParser p, JsonProcessingException e) {
+    return e != null && e.getLocation() != null ? e.getLocation()
+        : p != null ? p.currentLocation() : null;
   }
 
   private static String describe(JsonToken t) {

@@ -218,6 +218,41 @@ class ScoringJsonTest {
         e.violations());
   }
 
+
+  /**
+   * Jackson checks its string limit whenever its text buffer grows, numbers included, and the
+   * buffer it starts from is the one the parsing thread last recycled: a thread that never
+   * parsed (a fresh buffer grows past maxStringLength while reading the digits) and one that
+   * parsed a long text before (a large recycled buffer does not grow) must both hear the
+   * number rule, as the same bytes over HTTP land on either kind of server thread.
+   */
+  @Test
+  void aTooLongNumberIsWordedAsANumberWhateverBufferTheThreadRecycled() throws Exception {
+    byte[] request = ("{\"applicantId\":\"PE-1\",\"asOfDate\":\"2026-11-01\",\"features\":"
+        + "{\"farm_size_ha\":" + "1".repeat(1001) + "}}").getBytes(StandardCharsets.UTF_8);
+    String[] fresh = new String[1];
+    Thread t = new Thread(() -> fresh[0] = refusal(request));
+    t.start();
+    t.join();
+    // A long text read first on this thread leaves a large buffer to recycle (the request is
+    // refused afterwards, for its id, once the text was read).
+    assertThrows(InvalidRequestException.class, () -> ScoringJson.readRequest(
+        ("{\"applicantId\":\"" + "x".repeat(4000) + "\"}").getBytes(StandardCharsets.UTF_8),
+        ScoringJson.Limits.builder().maxStringLength(8000).build()));
+    String warm = refusal(request);
+    for (String message : new String[] {fresh[0], warm}) {
+      assertTrue(message.contains("a number longer than 64 characters (maxNumberLength)"),
+          message);
+    }
+  }
+
+  private static String refusal(byte[] request) {
+    InvalidRequestException e = assertThrows(InvalidRequestException.class,
+        () -> ScoringJson.readRequest(request));
+    assertEquals(Rule.MALFORMED, e.violations().get(0).rule());
+    return e.violations().get(0).message();
+  }
+
   private static void assertViolation(String json, String field, Rule rule) {
     InvalidRequestException e = assertThrows(InvalidRequestException.class,
         () -> ScoringJson.readRequest(json));

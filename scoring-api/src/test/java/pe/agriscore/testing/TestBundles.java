@@ -155,7 +155,7 @@ public final class TestBundles {
   public static Path writeScorecardBundle(Path parent, String engine,
       java.util.function.UnaryOperator<BundleWriter> customize) throws IOException {
     // In the caller's directory, not java.io.tmpdir: EncryptionTest searches that for plaintext.
-    Path model = Files.createTempFile(parent, "scorecard-model", ".json");
+    Path model = Files.createTempFile(Files.createDirectories(parent), "scorecard-model", ".json");
     StringBuilder json = new StringBuilder("{\"intercept\": " + INTERCEPT + ", \"coefficients\": {");
     int i = 0;
     for (Map.Entry<String, Double> e : coefficients().entrySet()) {

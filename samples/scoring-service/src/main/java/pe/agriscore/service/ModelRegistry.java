@@ -3,6 +3,7 @@ package pe.agriscore.service;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -18,10 +20,13 @@ import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.stereotype.Component;
 import pe.agriscore.scoring.AgriScoreException;
 import pe.agriscore.CreditScorer;
+import pe.agriscore.trust.KeyProvider;
+import pe.agriscore.trust.TrustPolicy;
 
 /**
  * The configured bundles, opened in the background when the service starts: each is verified
- * (checksums, golden cases) by {@link CreditScorer#open}. As the {@code models} health
+ * (checksums, the {@link TrustProperties trust policy}'s signatures, golden cases) when
+ * {@link CreditScorer.Builder#build} opens it. As the {@code models} health
  * indicator, part of the readiness group, it is DOWN until every bundle is loaded, and stays
  * DOWN if one fails, so that no traffic reaches a service that serves fewer models than
  * configured.
@@ -38,22 +43,38 @@ final class ModelRegistry implements HealthIndicator, DisposableBean {
   private final Thread loader;
   private volatile boolean complete;
 
-  ModelRegistry(ServiceProperties props, ObjectMapper json, MeterRegistry meters) {
+  ModelRegistry(ServiceProperties props, TrustProperties trust, ObjectMapper json,
+      MeterRegistry meters, ScoringMetrics metrics) {
     this.bundles = props.models();
+    // Read before any bundle: a trust store or key source that cannot be read stops the start.
+    TrustPolicy policy = trust.toPolicy();
+    Optional<KeyProvider> keys = trust.toKeyProvider();
+    LOG.atInfo().addKeyValue("agriscore.trust.policy", policy.name())
+        .log("bundles must satisfy the trust policy {}", policy.name());
     bundles.forEach(p -> status.put(p, "loading"));
-    loader = new Thread(() -> loadAll(props, json, meters), "agriscore-model-loader");
+    loader = new Thread(() -> loadAll(props, policy, keys, json, meters, metrics),
+        "agriscore-model-loader");
     loader.setDaemon(true);
     loader.start();
   }
 
-  private void loadAll(ServiceProperties props, ObjectMapper json, MeterRegistry meters) {
+  private void loadAll(ServiceProperties props, TrustPolicy policy, Optional<KeyProvider> keys,
+      ObjectMapper json, MeterRegistry meters, ScoringMetrics metrics) {
     for (Path bundle : bundles) {
       long start = System.nanoTime();
       String label = bundle.getFileName() == null ? bundle.toString()
           : bundle.getFileName().toString();
       try {
-        CreditScorer scorer = CreditScorer.builder(bundle)
-            .maxReasonCodes(props.maxReasonCodes()).build();
+        // The model's name, and so its timer, is known once the bundle is open; the timer is
+        // set before the model is served, and only scoring (not loading) calls the listener.
+        AtomicReference<Timer> engineTimer = new AtomicReference<>();
+        CreditScorer.Builder b = CreditScorer.builder(bundle).trust(policy)
+            .maxReasonCodes(props.maxReasonCodes())
+            .engineCallListener((rows, nanos) -> engineTimer.get()
+                .record(nanos, TimeUnit.NANOSECONDS));
+        keys.ifPresent(b::keys);
+        CreditScorer scorer = b.build();
+        engineTimer.set(metrics.engine(scorer.modelName()));
         double seconds = (System.nanoTime() - start) / 1e9;
         ServedModel m = ServedModel.of(scorer, json, seconds);
         if (byName.putIfAbsent(m.description().name(), m) != null) {
@@ -100,6 +121,20 @@ final class ModelRegistry implements HealthIndicator, DisposableBean {
   List<ServedModel> all() {
     return byName.values().stream()
         .sorted(java.util.Comparator.comparing(m -> m.description().name())).toList();
+  }
+
+  /**
+   * The configured bundles that were refused, by file name, with the SDK's reason (it names the
+   * bundle file and, for a signature, the trust rule): what an operator needs to fix them.
+   */
+  Map<String, String> refused() {
+    Map<String, String> out = new java.util.TreeMap<>();
+    status.forEach((path, s) -> {
+      if (!"loaded".equals(s) && !"loading".equals(s)) {
+        out.put(path.getFileName() == null ? path.toString() : path.getFileName().toString(), s);
+      }
+    });
+    return out;
   }
 
   /** Whether every configured bundle is loaded and verified. */

@@ -233,13 +233,19 @@ final class ScoringController {
     }
   }
 
-  /** {@code GET /v1/models}: what is served, and whether every configured bundle is loaded. */
+  /**
+   * {@code GET /v1/models}: what is served, whether every configured bundle is loaded, and why
+   * a refused one was refused.
+   */
   @GetMapping(path = "/models", produces = MediaType.APPLICATION_JSON_VALUE)
   ObjectNode listModels() {
     ObjectNode out = json.createObjectNode();
     out.put("ready", models.ready());
     ArrayNode list = out.putArray("models");
     models.all().forEach(m -> list.add(m.summary()));
+    ArrayNode refused = out.putArray("refused");
+    models.refused().forEach((bundle, problem) -> refused.addObject().put("bundle", bundle)
+        .put("problem", problem));
     return out;
   }
 

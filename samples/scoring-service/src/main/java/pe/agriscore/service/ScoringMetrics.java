@@ -23,7 +23,10 @@ import pe.agriscore.scoring.CreditScore;
  *       written, a histogram by model and endpoint;
  *   <li>{@code agriscore.scoring.scorer.duration} ({@code
  *       agriscore_scoring_scorer_duration_seconds}): the time inside {@code CreditScorer}
- *       (validation, encoding, engine call, reason codes), separately;
+ *       (validation, encoding, engine calls, reason codes), separately;
+ *   <li>{@code agriscore.scoring.engine.duration} ({@code
+ *       agriscore_scoring_engine_duration_seconds}): each engine call alone, by model, as the
+ *       scorer's {@link pe.agriscore.EngineCallListener} reports it (a batch may make several);
  *   <li>{@code agriscore.score.points}, {@code agriscore.score.probability.of.default}: histograms
  *       of the scores given;
  *   <li>{@code agriscore.score.grades} ({@code agriscore_score_grades_total}): scores by grade;
@@ -67,6 +70,15 @@ final class ScoringMetrics {
         .tags("model", model, "endpoint", endpoint).publishPercentileHistogram()
         .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10))
         .register(meters).record(Duration.ofNanos(nanos));
+  }
+
+  /** The timer of {@code model}'s engine calls. */
+  Timer engine(String model) {
+    return Timer.builder("agriscore.scoring.engine.duration")
+        .description("one engine call, inside CreditScorer")
+        .tags("model", model).publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofNanos(10_000))
+        .maximumExpectedValue(Duration.ofSeconds(10)).register(meters);
   }
 
   void result(String model, String outcome) {

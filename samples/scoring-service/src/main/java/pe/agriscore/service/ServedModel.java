@@ -11,6 +11,7 @@ import pe.agriscore.schema.Feature;
 import pe.agriscore.CreditScorer;
 import pe.agriscore.ModelDescription;
 import pe.agriscore.schema.ScoreScale;
+import pe.agriscore.trust.VerifiedSignature;
 
 /**
  * One loaded model: its scorer and what {@code GET /v1/models/{name}} publishes about it,
@@ -18,8 +19,8 @@ import pe.agriscore.schema.ScoreScale;
  *
  * @param scorer the scorer (thread-safe, shared by every request)
  * @param description what the scorer runs
- * @param document the model document: identity, checksums, input schema, reason-code catalogue
- *     and score scale with its grade bands
+ * @param document the model document: identity, checksums, the signatures verified, input
+ *     schema, reason-code catalogue and score scale with its grade bands
  * @param summary the model's entry in {@code GET /v1/models}
  * @param featureNames the schema's feature names, so metrics name a feature only when the schema
  *     has it (a request's unknown field names never become metric labels)
@@ -44,6 +45,16 @@ record ServedModel(CreditScorer scorer, ModelDescription description, ObjectNode
     ObjectNode checksums = doc.putObject("fileChecksums");
     d.fileChecksums().forEach(checksums::put);
     doc.put("goldenCasesVerified", d.goldenCaseCount());
+    // What the trust policy verified, for the model inventory: who signed, in which role, when.
+    ObjectNode trust = doc.putObject("trust");
+    trust.put("policy", d.trust().policy());
+    ArrayNode signatures = trust.putArray("signatures");
+    for (VerifiedSignature s : d.trust().signatures()) {
+      ObjectNode sig = signatures.addObject().put("file", s.file()).put("keyId", s.keyId())
+          .put("owner", s.owner()).put("role", s.role())
+          .put("signedAt", s.signedAt() == null ? null : s.signedAt().toString());
+      s.roles().stream().sorted().forEach(sig.putArray("keyRoles")::add);
+    }
     doc.set("inputSchema", tree(json, d.schema().toJson()));
     ArrayNode reasons = doc.putArray("reasonCodes");
     Set<String> names = new HashSet<>();

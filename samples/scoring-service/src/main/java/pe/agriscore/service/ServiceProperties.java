@@ -17,6 +17,8 @@ import org.springframework.util.unit.DataSize;
  * @param maxBatchSize the most requests in one {@code score:batch} call (default 1,000)
  * @param maxBatchBytes the largest body of one {@code score:batch} call (default 8 MiB)
  * @param maxReasonCodes reason codes per score (default 4, 0 turns them off)
+ * @param maxConcurrentPerClient requests under {@code /v1/} one client (authenticated principal,
+ *     else remote address) may have in progress (default 16); one more is a 429
  * @param applicantIdKey the key of the HMAC-SHA256 that logs show instead of applicant ids; when
  *     empty, a random key per process (hashes then only correlate within one run)
  */
@@ -27,6 +29,7 @@ public record ServiceProperties(
     @DefaultValue("1000") int maxBatchSize,
     @DefaultValue("8MB") DataSize maxBatchBytes,
     @DefaultValue("4") int maxReasonCodes,
+    @DefaultValue("16") int maxConcurrentPerClient,
     @DefaultValue("") String applicantIdKey) {
 
   /** Validates. */
@@ -35,6 +38,10 @@ public record ServiceProperties(
     if (models.isEmpty()) {
       throw new IllegalArgumentException("agriscore.service.models lists no bundle: name at least"
           + " one bundle directory or zip (AGRISCORE_SERVICE_MODELS=/models/farmer-scorecard)");
+    }
+    if (maxConcurrentPerClient < 1) {
+      throw new IllegalArgumentException("agriscore.service.max-concurrent-per-client must be"
+          + " >= 1, got " + maxConcurrentPerClient);
     }
     if (maxBatchSize < 1) {
       throw new IllegalArgumentException("agriscore.service.max-batch-size must be >= 1, got "

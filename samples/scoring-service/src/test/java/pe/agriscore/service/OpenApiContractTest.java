@@ -41,7 +41,11 @@ class OpenApiContractTest {
       "POST /v1/models/{name}/score 503", "ReadinessTest.anUnservedModelIsA503...",
       "POST /v1/models/{name}/score:batch 503", "the same path as score's 503 (model lookup)",
       "GET /v1/models/{name} 503", "the same path as score's 503 (model lookup)",
-      "GET /actuator/health/readiness 503", "ReadinessTest.aRefusedBundleKeepsTheService...");
+      "GET /actuator/health/readiness 503", "ReadinessTest.aRefusedBundleKeepsTheService...",
+      "POST /v1/models/{name}/score 429", "ClientLimitsTest.aClientOverItsConcurrencyLimit...",
+      "POST /v1/models/{name}/score:batch 429", "the same filter as score's 429",
+      "GET /v1/models 429", "the same filter as score's 429",
+      "GET /v1/models/{name} 429", "the same filter as score's 429");
 
   private static Path temp;
   private static TestService service;

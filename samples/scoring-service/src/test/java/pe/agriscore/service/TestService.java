@@ -35,6 +35,8 @@ final class TestService implements AutoCloseable {
   /** The API key every role; its SHA-256 is configured by {@link #properties}. */
   static final String ALL_ROLES_KEY = "test-key-all-roles";
   static final Path MODELS = Path.of("../models");
+  /** The DEMO trust store whose two keys signed the reference bundles. */
+  static final Path DEMO_KEYS = Path.of("../keys");
   static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   final ConfigurableApplicationContext context;
@@ -55,6 +57,8 @@ final class TestService implements AutoCloseable {
     p.put("server.port", "0");
     p.put("agriscore.service.models", String.join(",",
         bundles.stream().map(b -> b.toAbsolutePath().toString()).toList()));
+    // The test bundles are unsigned; TrustedBundlesTest runs the shipped four-eyes policy.
+    p.put("agriscore.trust.policy", "unsigned-allowed");
     p.put("agriscore.security.api-keys.all.sha256", sha256(ALL_ROLES_KEY));
     p.put("agriscore.security.api-keys.all.roles", "scoring,model-admin,auditor");
     return p;
