@@ -106,9 +106,8 @@ public final class BundleSigner {
     }
     Path root = bundleDir.toRealPath();
     Map<String, String> digests = new TreeMap<>();
-    try (ModelBundle bundle = ModelBundle.open(root)) {
-      digests.putAll(bundle.manifest().files());
-    }
+    digests.putAll(ModelBundle.verify(root, BundleLimits.defaults(),
+        TrustPolicy.unsignedAllowed()).manifest().files());
     digests.put(ModelBundle.MANIFEST,
         Checksums.sha256(Files.readAllBytes(root.resolve(ModelBundle.MANIFEST))));
     String name = root.getFileName() == null ? "model" : root.getFileName().toString();
@@ -139,8 +138,6 @@ public final class BundleSigner {
    * @throws BundleException naming the file at fault
    */
   public static TrustReport verify(Path bundle, TrustPolicy policy) {
-    try (ModelBundle b = ModelBundle.open(bundle, BundleLimits.defaults(), policy)) {
-      return b.trust();
-    }
+    return ModelBundle.verify(bundle, BundleLimits.defaults(), policy).trust();
   }
 }

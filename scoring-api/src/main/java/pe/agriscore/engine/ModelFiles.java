@@ -3,9 +3,7 @@ package pe.agriscore.engine;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +26,7 @@ import pe.agriscore.scoring.BundleException;
 public final class ModelFiles {
 
   private final String name;
-  private final Path path;
+  private final ModelBundle bundle;
   private final String format;
   private final List<String> columnNames;
   private final OutputKind outputKind;
@@ -49,11 +47,11 @@ public final class ModelFiles {
     LOGIT
   }
 
-  private ModelFiles(String name, Path path, String format, List<String> columnNames,
+  private ModelFiles(String name, ModelBundle bundle, String format, List<String> columnNames,
       OutputKind outputKind, String inputName, String outputName, Map<String, String> properties,
       String description, long maxJsonBytes) {
     this.name = name;
-    this.path = path;
+    this.bundle = bundle;
     this.format = format;
     this.columnNames = List.copyOf(columnNames);
     this.outputKind = outputKind;
@@ -85,7 +83,7 @@ public final class ModelFiles {
           + "' is declared with shape " + out
           + ": an engine returns one value per row, [-1, 1] or [-1]");
     }
-    return new ModelFiles(m.model(), bundle.modelPath(), m.modelFormat(),
+    return new ModelFiles(m.model(), bundle, m.modelFormat(),
         bundle.encoder().columnNames(), m.outputIsLogit() ? OutputKind.LOGIT
             : OutputKind.PROBABILITY, m.input().name(), m.output().name(), m.properties(),
         "model '" + m.name() + "' " + m.version(), bundle.limits().maxJsonFileBytes());
@@ -105,7 +103,7 @@ public final class ModelFiles {
     while (columns.size() < width) {
       columns.add("extra_" + columns.size());
     }
-    return new ModelFiles(name, path, format, columns, outputKind, inputName, outputName,
+    return new ModelFiles(name, bundle, format, columns, outputKind, inputName, outputName,
         properties, description, maxJsonBytes);
   }
 
@@ -114,14 +112,22 @@ public final class ModelFiles {
     return name;
   }
 
-  /** The model file or directory, to be read only. */
+  /**
+   * The model file or directory, to be read only, for an engine whose runtime loads from files.
+   * For an encrypted bundle the first call decrypts the model into a private owner-only directory
+   * on a memory-backed filesystem (deleted when the scorer closes): an engine that can load from
+   * memory reads {@link #open} instead, which for an encrypted bundle serves decrypted bytes held
+   * in memory and writes no plaintext anywhere.
+   *
+   * @throws BundleException naming the model if the private directory cannot be written
+   */
   public Path path() {
-    return path;
+    return bundle.modelPath();
   }
 
   /** Whether the model is a directory (e.g. a SavedModel) rather than one file. */
   public boolean isDirectory() {
-    return Files.isDirectory(path);
+    return bundle.modelIsDirectory();
   }
 
   /** The manifest's {@code modelFormat}, one of the formats the engine declares. */
@@ -165,21 +171,13 @@ public final class ModelFiles {
   }
 
   /**
-   * Opens the model file, or the file {@code relative} inside a directory model, for reading.
+   * Opens the model file, or the file {@code relative} inside a directory model, for reading:
+   * from memory for an encrypted bundle (see {@link #path()}), else from the bundle directory.
    *
    * @throws BundleException naming the file if it cannot be opened or lies outside the model
    */
   public InputStream open(String relative) {
-    Path file = relative.isEmpty() ? path : path.resolve(relative).normalize();
-    if (!file.startsWith(path)) {
-      throw refusal("'" + relative + "' is outside the model");
-    }
-    try {
-      return Files.newInputStream(file, StandardOpenOption.READ);
-    } catch (IOException e) {
-      throw new BundleException(name + (relative.isEmpty() ? "" : "/" + relative),
-          "cannot be read: " + e.getMessage(), e);
-    }
+    return bundle.openModel(relative);
   }
 
   /**

@@ -26,7 +26,8 @@ import pe.agriscore.internal.Json;
 import pe.agriscore.scoring.BundleException;
 
 /**
- * Encryption at rest of a bundle's model files: AES-256-GCM under a random data key, the data key
+ * Encryption at rest of a bundle's model files, or of all its listed files: AES-256-GCM under a
+ * random data key, the data key
  * encrypted (AES-256-GCM, associated data {@code agriscore-data-key:<kek id>}) by a key-encryption key from a {@link KeyProvider}. See {@code
  * docs/security.md#encryption-at-rest}.
  *
@@ -158,60 +159,111 @@ public final class BundleCrypto {
   }
 
   /**
-   * Copies the bundle's files into a new owner-only directory on a memory-backed filesystem
-   * ({@code /dev/shm} when there is one, else {@code java.io.tmpdir}), decrypting the encrypted
-   * ones, so that an engine reads plain files that never touch a disk. Deleted again on any
-   * failure; the caller deletes it on close.
+   * The bundle's data key, unwrapped with a KEK of {@code keys}, and the list of encrypted files:
+   * what decrypts them one by one, in memory or into a private directory.
    *
-   * @param files every bundle file to copy (signature files and wrapped keys left out)
-   * @throws BundleException naming the file that does not decrypt, or the missing KEK
+   * @throws BundleException naming the wrapped key that does not unwrap, or {@code
+   *     encryption-keys/} when the provider holds none of the bundle's KEKs
    */
-  public static Path decryptToPrivateDirectory(Path root, Iterable<String> files,
-      KeyProvider keys) {
-    Map<String, byte[]> encrypted = encryptedFiles(root);
-    SecretKey dataKey = dataKey(root, keys, null);
-    Path dir;
+  public static Decryption decryption(Path root, KeyProvider keys) {
+    return new Decryption(root, encryptedFiles(root), dataKey(root, keys, null));
+  }
+
+  /**
+   * Decrypts an encrypted bundle's files. Every decryption authenticates the whole file (its
+   * AES-GCM tag, with the file's bundle path as associated data) before any plaintext is used.
+   */
+  public static final class Decryption {
+    private final Path root;
+    private final Map<String, byte[]> nonces;
+    private final SecretKey dataKey;
+
+    private Decryption(Path root, Map<String, byte[]> nonces, SecretKey dataKey) {
+      this.root = root;
+      this.nonces = nonces;
+      this.dataKey = dataKey;
+    }
+
+    /** Whether {@code encryption.json} lists {@code file} as encrypted. */
+    public boolean encrypts(String file) {
+      return nonces.containsKey(file);
+    }
+
+    /** The encrypted files, by bundle path. */
+    public java.util.Set<String> files() {
+      return java.util.Collections.unmodifiableSet(nonces.keySet());
+    }
+
+    /**
+     * The plaintext of the encrypted {@code file}, in memory only.
+     *
+     * @throws BundleException naming the file if it does not authenticate or cannot be read
+     */
+    public byte[] decrypt(String file) {
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      decrypt(file, out);
+      return out.toByteArray();
+    }
+
+    /**
+     * Decrypts {@code file} into {@code target} (a new file); deletes the target on failure.
+     *
+     * @throws BundleException naming the file if it does not authenticate or cannot be written
+     */
+    public void decryptTo(String file, Path target) {
+      try (OutputStream out = Files.newOutputStream(target,
+          java.nio.file.StandardOpenOption.CREATE_NEW)) {
+        decrypt(file, out);
+      } catch (IOException | RuntimeException e) {
+        try {
+          Files.deleteIfExists(target);
+        } catch (IOException d) {
+          e.addSuppressed(d);
+        }
+        if (e instanceof RuntimeException r) {
+          throw r;
+        }
+        throw new BundleException(file, "cannot write its plaintext to " + target + ": "
+            + e.getMessage(), e);
+      }
+    }
+
+    private void decrypt(String file, OutputStream out) {
+      byte[] nonce = nonces.get(file);
+      if (nonce == null) {
+        throw new IllegalArgumentException(file + " is not encrypted");
+      }
+      // The JDK's AES-GCM releases no plaintext before the tag authenticates the whole file.
+      try (InputStream in = Files.newInputStream(root.resolve(file))) {
+        run(Cipher.DECRYPT_MODE, dataKey, nonce, file, in, out);
+      } catch (java.nio.file.NoSuchFileException e) {
+        throw new BundleException(ENCRYPTION, "lists '" + Oms.display(file)
+            + "', which the bundle lacks", e);
+      } catch (AEADBadTagException e) {
+        throw new BundleException(file, "does not decrypt: its AES-GCM tag does not"
+            + " authenticate (the encrypted file was altered, moved or encrypted under another"
+            + " data key)", e);
+      } catch (IOException e) {
+        throw new BundleException(file, "cannot decrypt: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /**
+   * A new owner-only directory on a memory-backed filesystem ({@code /dev/shm} when there is
+   * one, else {@code java.io.tmpdir}), for the plaintext of model files that an engine reads
+   * from disk. The caller deletes it on close and on every failure.
+   */
+  public static Path privateDirectory() {
     try {
       Path shm = Path.of("/dev/shm");
       Path parent = Files.isDirectory(shm) && Files.isWritable(shm) ? shm
           : Path.of(System.getProperty("java.io.tmpdir"));
-      dir = Files.createTempDirectory(parent, "agriscore-plain-",
+      return Files.createTempDirectory(parent, "agriscore-plain-",
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     } catch (IOException e) {
       throw new BundleException(ENCRYPTION, "cannot create a private directory to decrypt"
           + " into: " + e.getMessage(), e);
-    }
-    try {
-      for (String file : files) {
-        Path target = dir.resolve(file);
-        Files.createDirectories(target.getParent());
-        byte[] nonce = encrypted.get(file);
-        if (nonce == null) {
-          Files.copy(root.resolve(file), target);
-          continue;
-        }
-        try (InputStream in = Files.newInputStream(root.resolve(file));
-            OutputStream out = Files.newOutputStream(target)) {
-          run(Cipher.DECRYPT_MODE, dataKey, nonce, file, in, out);
-        } catch (AEADBadTagException e) {
-          throw new BundleException(file, "does not decrypt: its AES-GCM tag does not"
-              + " authenticate (the encrypted file was altered, moved or encrypted under another"
-              + " data key)", e);
-        }
-      }
-      for (String file : encrypted.keySet()) {
-        if (!Files.exists(dir.resolve(file))) {
-          throw new BundleException(ENCRYPTION, "lists '" + Oms.display(file)
-              + "', which the bundle lacks");
-        }
-      }
-      return dir;
-    } catch (IOException | RuntimeException e) {
-      deleteTree(dir, e);
-      if (e instanceof RuntimeException r) {
-        throw r;
-      }
-      throw new BundleException(ENCRYPTION, "cannot decrypt: " + e.getMessage(), e);
     }
   }
 

@@ -41,13 +41,17 @@ public final class Checksums {
   static final List<String> JSON_FILES = List.of(ModelBundle.SCHEMA, ModelBundle.PREPROCESSING,
       ModelBundle.SCORECARD, ModelBundle.REFERENCE, ModelBundle.GOLDEN);
 
+  /** The AES-GCM tag an encrypted file carries after its ciphertext. */
+  private static final int GCM_TAG_BYTES = 16;
+
   private Checksums() {}
 
   /**
-   * A verified bundle: its manifest, the text of its JSON files, the SHA-256 of every file
-   * (manifest.json included) and its signature files, which no checksum covers.
+   * A verified bundle: its manifest, the bytes of its JSON files as checksummed (ciphertext for
+   * an encrypted one: {@link #jsonText} decodes them), the SHA-256 of every file (manifest.json
+   * included) and its signature files, which no checksum covers.
    */
-  record Verified(BundleManifest manifest, Map<String, String> json, Map<String, String> digests,
+  record Verified(BundleManifest manifest, Map<String, byte[]> json, Map<String, String> digests,
       List<String> signatureFiles) {}
 
   /**
@@ -84,7 +88,7 @@ public final class Checksums {
         throw new BundleException(required, "required bundle file is not listed in manifest.json");
       }
     }
-    Map<String, String> json = new TreeMap<>();
+    Map<String, byte[]> json = new TreeMap<>();
     for (Map.Entry<String, String> listed : manifest.files().entrySet()) {
       String file = listed.getKey();
       if (SignatureFiles.isSignature(file) || BundleCrypto.isWrappedKey(file)) {
@@ -98,9 +102,9 @@ public final class Checksums {
       }
       String hash;
       if (JSON_FILES.contains(file)) {
-        String content = readJson(root, file, attributes, limits);
+        byte[] content = readJsonBytes(root, file, attributes, limits, GCM_TAG_BYTES);
         json.put(file, content);
-        hash = sha256(content.getBytes(StandardCharsets.UTF_8));
+        hash = sha256(content);
       } else {
         hash = sha256(root, file);
       }
@@ -235,9 +239,28 @@ public final class Checksums {
   /** A JSON file's text: size-capped, and refused unless it is valid UTF-8. */
   private static String readJson(Path root, String file, BasicFileAttributes attributes,
       BundleLimits limits) {
-    long max = limits.maxJsonFileBytes();
+    return jsonText(file, readJsonBytes(root, file, attributes, limits, 0), limits);
+  }
+
+  /**
+   * A JSON file's plaintext bytes as text: refused if larger than the limit or not valid UTF-8.
+   */
+  static String jsonText(String file, byte[] bytes, BundleLimits limits) {
+    if (bytes.length > limits.maxJsonFileBytes()) {
+      throw tooLarge(file, bytes.length, limits.maxJsonFileBytes());
+    }
+    return utf8(file, bytes);
+  }
+
+  /**
+   * A JSON file's bytes, refused beyond the JSON limit plus {@code slack}: the 16-byte AES-GCM
+   * tag for a file that may be encrypted (its plaintext is held to the limit after decryption).
+   */
+  private static byte[] readJsonBytes(Path root, String file, BasicFileAttributes attributes,
+      BundleLimits limits, int slack) {
+    long max = limits.maxJsonFileBytes() + slack;
     if (attributes.size() > max) {
-      throw tooLarge(file, attributes.size(), max);
+      throw tooLarge(file, attributes.size(), limits.maxJsonFileBytes());
     }
     byte[] bytes;
     try (InputStream in = Files.newInputStream(root.resolve(file))) {
@@ -248,9 +271,9 @@ public final class Checksums {
       throw new BundleException(file, "cannot read: " + e.getMessage(), e);
     }
     if (bytes.length > max) {
-      throw tooLarge(file, bytes.length, max);
+      throw tooLarge(file, bytes.length, limits.maxJsonFileBytes());
     }
-    return utf8(file, bytes);
+    return bytes;
   }
 
   /** {@code bytes} decoded, refusing anything that is not valid UTF-8. */

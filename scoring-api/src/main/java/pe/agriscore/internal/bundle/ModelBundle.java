@@ -12,8 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import pe.agriscore.internal.Json;
+import pe.agriscore.internal.Text;
 import pe.agriscore.internal.bundle.Encoder;
 import pe.agriscore.schema.Feature;
 import pe.agriscore.schema.FeatureSchema;
@@ -80,11 +82,16 @@ public final class ModelBundle implements AutoCloseable {
   private double goldenTolerance;
   private final TrustReport trust;
   private final Path source;
-  private final Path plaintext;
+  /** The decrypted model files by bundle path, in memory; empty for a clear-text model. */
+  private final Map<String, byte[]> plainModel = new TreeMap<>();
+  /** The private directory the model was decrypted into for an engine that reads files. */
+  private Path plaintext;
+  private boolean closed;
 
   private ModelBundle(Path source, boolean temporary, BundleLimits limits, TrustPolicy policy,
-      KeyProvider keys) {
+      KeyProvider keys, boolean parse) {
     this.source = source;
+    this.root = source;
     this.temporary = temporary;
     this.limits = limits;
     Checksums.Verified verified = Checksums.verify(source, limits);
@@ -92,18 +99,52 @@ public final class ModelBundle implements AutoCloseable {
     // Signatures are judged before any bundle file is parsed; they cover the encrypted bytes.
     this.trust = policy.verify(new BundleContent(source, verified.digests(),
         verified.signatureFiles(), limits.maxJsonFileBytes()));
-    this.plaintext = keys != null && verified.digests().containsKey(BundleCrypto.ENCRYPTION)
-        ? BundleCrypto.decryptToPrivateDirectory(source, verified.digests().keySet(), keys)
-        : null;
-    this.root = plaintext != null ? plaintext : source;
-    try {
-      parseFiles(verified.json());
-    } catch (RuntimeException | Error e) {
-      if (plaintext != null) {
-        BundleCrypto.deleteTree(plaintext, e);
+    if (!parse) {
+      return;
+    }
+    boolean encrypted = verified.digests().containsKey(BundleCrypto.ENCRYPTION);
+    BundleCrypto.Decryption decryption = encrypted && keys != null
+        ? BundleCrypto.decryption(source, keys) : null;
+    Set<String> encryptedFiles = encrypted ? BundleCrypto.encryptedFiles(source).keySet()
+        : Set.of();
+    for (String file : encryptedFiles) {
+      if (!manifest.files().containsKey(file) || file.equals(BundleCrypto.ENCRYPTION)) {
+        throw new BundleException(BundleCrypto.ENCRYPTION, "lists " + Text.quote(file, 100)
+            + ", which is not an encryptable file of the bundle (not in manifest.json's"
+            + " 'files', or encryption.json itself)");
       }
+    }
+    Map<String, String> json = new TreeMap<>();
+    for (String file : Checksums.JSON_FILES) {
+      byte[] bytes = verified.json().get(file);
+      if (encryptedFiles.contains(file)) {
+        if (decryption == null) {
+          throw new BundleException(file, "is encrypted: open the bundle with its key provider"
+              + " (CreditScorer.Builder.keys) to read it; its signatures verify without");
+        }
+        bytes = decryption.decrypt(file);
+      }
+      json.put(file, Checksums.jsonText(file, bytes, limits));
+    }
+    try {
+      if (decryption != null) {
+        // Decrypted, hence authenticated, at open: a flipped byte is refused before any engine.
+        for (String file : decryption.files()) {
+          if (isModelFile(file)) {
+            plainModel.put(file, decryption.decrypt(file));
+          }
+        }
+      }
+      parseFiles(json);
+    } catch (RuntimeException | Error e) {
+      plainModel.values().forEach(b -> java.util.Arrays.fill(b, (byte) 0));
       throw e;
     }
+  }
+
+  private boolean isModelFile(String file) {
+    String model = manifest.model().replaceFirst("/$", "");
+    return file.equals(model) || file.startsWith(model + "/");
   }
 
   private void parseFiles(Map<String, String> json) {
@@ -167,10 +208,11 @@ public final class ModelBundle implements AutoCloseable {
 
   /**
    * Opens, verifies and judges a bundle as {@link #open(Path, BundleLimits, TrustPolicy)}, and
-   * decrypts an encrypted bundle's files with {@code keys} into a private directory on a
-   * memory-backed filesystem, which becomes {@link #root()} and which {@link #close()} deletes.
-   * (The three-argument open verifies an encrypted bundle without decrypting it: its model
-   * files stay ciphertext, for signing and verification tools.)
+   * decrypts an encrypted bundle's files with {@code keys} in memory: its JSON files are parsed
+   * from memory, its model is held in memory for {@link #openModel} and written to a private
+   * directory on a memory-backed filesystem only if an engine asks for {@link #modelPath()}.
+   * (The three-argument open does not decrypt: it refuses a bundle whose JSON files are
+   * encrypted, naming the first; {@link #verify} checks any bundle without a key.)
    *
    * @throws BundleException naming the file that does not decrypt or the missing key
    */
@@ -186,6 +228,33 @@ public final class ModelBundle implements AutoCloseable {
 
   private static ModelBundle open(Path path, BundleLimits limits, Path tempParent,
       TrustPolicy policy, KeyProvider keys) {
+    return open(path, limits, tempParent, policy, keys, true);
+  }
+
+  /**
+   * Verifies a bundle's checksums and judges its signatures by {@code policy}, reading no other
+   * file: what signing and verification tools need, and all they can do with a bundle whose JSON
+   * files are encrypted when they hold no key.
+   *
+   * @throws pe.agriscore.trust.TrustException naming the file and the trust rule that refused it
+   * @throws BundleException naming the file at fault
+   */
+  public static Verification verify(Path path, BundleLimits limits, TrustPolicy policy) {
+    try (ModelBundle b = open(path, limits, null, policy, null, false)) {
+      return new Verification(b.manifest, b.trust);
+    }
+  }
+
+  /**
+   * What {@link #verify} checked.
+   *
+   * @param manifest the sealed manifest
+   * @param trust what the trust policy verified
+   */
+  public record Verification(BundleManifest manifest, TrustReport trust) {}
+
+  private static ModelBundle open(Path path, BundleLimits limits, Path tempParent,
+      TrustPolicy policy, KeyProvider keys, boolean parse) {
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(policy, "policy");
     if (Files.isDirectory(path)) {
@@ -196,7 +265,7 @@ public final class ModelBundle implements AutoCloseable {
         throw new BundleException(path.toString(), "cannot open the bundle directory: "
             + e.getMessage(), e);
       }
-      return new ModelBundle(real, false, limits, policy, keys);
+      return new ModelBundle(real, false, limits, policy, keys, parse);
     }
     if (!Files.isRegularFile(path)) {
       throw new BundleException(path.toString(), "no bundle directory or .zip file here");
@@ -218,7 +287,7 @@ public final class ModelBundle implements AutoCloseable {
             "cannot resolve the extraction directory " + dir + ": " + e.getMessage(), e);
       }
       ZipBundles.extract(path, real, limits);
-      return new ModelBundle(real, true, limits, policy, keys);
+      return new ModelBundle(real, true, limits, policy, keys, parse);
     } catch (RuntimeException | Error e) {
       try {
         deleteTree(dir);
@@ -280,21 +349,106 @@ public final class ModelBundle implements AutoCloseable {
   }
 
   /**
-   * The bundle's root directory: a temporary one for a zip bundle, the private plaintext
-   * directory for an encrypted bundle opened with keys.
+   * The bundle's root directory (a temporary one for a zip bundle). For an encrypted bundle its
+   * encrypted files hold ciphertext: read the model through {@link #openModel}.
    */
   public Path root() {
     return root;
   }
 
-  /** The model file or directory named by the manifest. */
-  public Path modelPath() {
-    return root.resolve(manifest.model());
+  /**
+   * The model file or directory named by the manifest, for an engine that reads files. For an
+   * encrypted bundle opened with keys, the first call writes the model's files (and only them)
+   * into a private directory on a memory-backed filesystem, which {@link #close()} deletes; an
+   * engine that reads the model through {@link #openModel} never causes one.
+   *
+   * @throws BundleException if the private directory cannot be written
+   * @throws IllegalStateException after close
+   */
+  public synchronized Path modelPath() {
+    if (plainModel.isEmpty()) {
+      return root.resolve(manifest.model());
+    }
+    if (closed) {
+      throw new IllegalStateException("the bundle is closed");
+    }
+    if (plaintext == null) {
+      Path dir = BundleCrypto.privateDirectory();
+      try {
+        for (Map.Entry<String, byte[]> e : plainModel.entrySet()) {
+          Path target = dir.resolve(e.getKey());
+          Files.createDirectories(target.getParent());
+          Files.write(target, e.getValue(), java.nio.file.StandardOpenOption.CREATE_NEW);
+        }
+        for (String file : manifest.files().keySet()) {
+          if (isModelFile(file) && !plainModel.containsKey(file)) {
+            Files.createDirectories(dir.resolve(file).getParent());
+            Files.copy(root.resolve(file), dir.resolve(file));
+          }
+        }
+      } catch (IOException | RuntimeException e) {
+        BundleCrypto.deleteTree(dir, e);
+        throw new BundleException(manifest.model(), "cannot write the decrypted model into the"
+            + " private directory " + dir + ": " + e.getMessage(), e);
+      }
+      plaintext = dir;
+    }
+    return plaintext.resolve(manifest.model());
   }
 
-  /** Deletes the extraction directory of a zip bundle; a no-op for a directory bundle. */
+  /**
+   * The private directory the encrypted model was decrypted into, if an engine asked for
+   * {@link #modelPath()}; empty while every decrypted byte is held only in memory.
+   */
+  public synchronized java.util.Optional<Path> plaintextDirectory() {
+    return java.util.Optional.ofNullable(plaintext);
+  }
+
+  /**
+   * Whether the manifest's model is a directory (e.g. a SavedModel) rather than one file.
+   */
+  public boolean modelIsDirectory() {
+    return !manifest.files().containsKey(manifest.model());
+  }
+
+  /**
+   * Opens the model file, or the file {@code relative} inside a directory model: from memory for
+   * an encrypted bundle opened with keys (no plaintext on any filesystem), else from the bundle.
+   *
+   * @throws BundleException naming the file if it lies outside the model or cannot be read
+   */
+  public synchronized java.io.InputStream openModel(String relative) {
+    Path model = Path.of(manifest.model());
+    Path file = relative.isEmpty() ? model : model.resolve(relative).normalize();
+    String name = file.toString().replace(java.io.File.separatorChar, '/');
+    if (!file.startsWith(model)) {
+      throw new BundleException(manifest.model(), "'" + relative + "' is outside the model");
+    }
+    if (closed) {
+      throw new IllegalStateException("the bundle is closed");
+    }
+    byte[] plain = plainModel.get(name);
+    if (plain != null) {
+      return new java.io.ByteArrayInputStream(plain);
+    }
+    try {
+      return Files.newInputStream(root.resolve(name));
+    } catch (IOException e) {
+      throw new BundleException(name, "cannot be read: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Deletes the private plaintext directory of an encrypted bundle, overwrites the decrypted
+   * bytes held in memory, and deletes the extraction directory of a zip bundle.
+   */
   @Override
-  public void close() {
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    plainModel.values().forEach(b -> java.util.Arrays.fill(b, (byte) 0));
     if (plaintext != null) {
       BundleCrypto.deleteTree(plaintext, null);
     }

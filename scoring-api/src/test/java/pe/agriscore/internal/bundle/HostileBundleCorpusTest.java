@@ -82,6 +82,14 @@ class HostileBundleCorpusTest {
 
   private static final List<String> report = new ArrayList<>();
 
+  /** The corpus's key-encryption key, {@code corpus-kek}, for the cases that set "encrypt". */
+  private static final javax.crypto.SecretKey KEK = new javax.crypto.spec.SecretKeySpec(
+      java.util.HexFormat.of().parseHex(
+          "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"), "AES");
+
+  private static final pe.agriscore.trust.KeyProvider KEK_PROVIDER = id -> "corpus-kek".equals(id)
+      ? java.util.Optional.of(KEK) : java.util.Optional.empty();
+
   @TestFactory
   Stream<DynamicTest> corpus() throws IOException {
     List<DynamicTest> tests = new ArrayList<>();
@@ -130,11 +138,16 @@ class HostileBundleCorpusTest {
     }
     Map<String, String> vars = Map.of("${outside}", outside.toString(),
         "${bundle}", bundle.toString());
+    if (c.has("encrypt")) {
+      pe.agriscore.authoring.BundleEncryption.encrypt(bundle, KEK_PROVIDER, "corpus-kek",
+          pe.agriscore.authoring.BundleEncryption.Scope.valueOf(
+              c.path("encrypt").asText().toUpperCase(java.util.Locale.ROOT)));
+    }
     for (JsonNode m : c.path("mutations")) {
       mutate(bundle, m, vars);
     }
     if (!c.path("seal").isBoolean() || c.path("seal").asBoolean()) {
-      seal(bundle, c.path("seal"));
+      seal(bundle, c.path("seal"), c.has("encrypt"));
     }
     for (JsonNode s : c.path("sign")) {
       sign(bundle, s);
@@ -159,7 +172,8 @@ class HostileBundleCorpusTest {
 
     Throwable thrown = null;
     try {
-      openScorer(target, limits, policy);
+      openScorer(target, limits, policy, c.has("encrypt") && c.path("keys").asBoolean(true)
+          ? KEK_PROVIDER : pe.agriscore.trust.KeyProvider.none());
     } catch (Throwable t) {
       thrown = t;
     }
@@ -208,8 +222,9 @@ class HostileBundleCorpusTest {
 
   // The two calls into the code under test.
 
-  private static void openScorer(Path target, BundleLimits limits, TrustPolicy policy) {
-    CreditScorer.builder(target).bundleLimits(limits).trust(policy).build().close();
+  private static void openScorer(Path target, BundleLimits limits, TrustPolicy policy,
+      pe.agriscore.trust.KeyProvider keys) {
+    CreditScorer.builder(target).bundleLimits(limits).trust(policy).keys(keys).build().close();
   }
 
   /**
@@ -348,6 +363,11 @@ class HostileBundleCorpusTest {
           w.write(m.path("suffix").asText());
         }
       }
+      case "flipByte" -> {
+        byte[] bytes = Files.readAllBytes(file);
+        bytes[m.path("at").asInt(bytes.length / 2)] ^= 0x01;
+        Files.write(file, bytes);
+      }
       case "appendHex" -> Files.write(file, HexFormat.of().parseHex(m.path("hex").asText()),
           java.nio.file.StandardOpenOption.APPEND);
       case "delete" -> ModelBundle.deleteTree(file);
@@ -386,7 +406,7 @@ class HostileBundleCorpusTest {
   // Sealing, written here from the format's description rather than with BundleWriter, so that
   // manifests the SDK refuses to write can still be sealed.
 
-  private static void seal(Path bundle, JsonNode options) throws IOException {
+  private static void seal(Path bundle, JsonNode options, boolean encrypted) throws IOException {
     Path manifestFile = bundle.resolve("manifest.json");
     ObjectNode manifest = (ObjectNode) JSON.readTree(manifestFile.toFile());
     if (!options.path("keepFiles").asBoolean()) {
@@ -395,7 +415,10 @@ class HostileBundleCorpusTest {
       try (Stream<Path> paths = Files.walk(bundle)) {
         for (Path p : paths.sorted().toList()) {
           String rel = bundle.relativize(p).toString();
-          if (Files.isRegularFile(p) && !rel.equals("manifest.json")) {
+          // The wrapped key an "encrypt" step wrote stays outside the checksums, as sealing
+          // does; a case that lists one anyway writes it itself.
+          if (Files.isRegularFile(p) && !rel.equals("manifest.json")
+              && !(encrypted && pe.agriscore.trust.BundleCrypto.isWrappedKey(rel))) {
             files.put(prefix + rel, sha256(p));
           }
         }

@@ -316,8 +316,8 @@ public final class BundleCli {
   }
 
   @Command(name = "encrypt", mixinStandardHelpOptions = true,
-      description = "Encrypts a bundle directory's model files (AES-256-GCM) and re-seals it;"
-          + " sign afterwards.")
+      description = "Encrypts a bundle directory's model files, or with --all every file but"
+          + " the manifest (AES-256-GCM), and re-seals it; sign afterwards.")
   static final class Encrypt implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -325,12 +325,18 @@ public final class BundleCli {
 
     @Option(names = "--kek", required = true, description = "the KEK id") String kek;
 
+    @Option(names = "--all", description = "also encrypt the JSON files (schema, preprocessing,"
+        + " scorecard, reference, golden cases); manifest.json, encryption.json, signatures and"
+        + " wrapped keys stay clear") boolean all;
+
     @CommandLine.Mixin KekSource keys;
 
     @Override
     public Integer call() throws Exception {
-      BundleEncryption.encrypt(bundle, keys.provider(), kek);
-      spec.commandLine().getOut().println("encrypted " + bundle + " under KEK " + kek);
+      BundleEncryption.encrypt(bundle, keys.provider(), kek,
+          all ? BundleEncryption.Scope.ALL : BundleEncryption.Scope.MODEL);
+      spec.commandLine().getOut().println("encrypted " + (all ? "every file of " : "the model of ")
+          + bundle + " under KEK " + kek);
       return 0;
     }
   }

@@ -221,6 +221,52 @@ class BundleCliIT {
   }
 
   @Test
+  void encryptAllSignVerifyDecryptRoundTripOnAReferenceBundle() throws Exception {
+    String model = "farmer-scorecard";
+    Path b = copy(model);
+    Path secrets = Files.createDirectories(tmp.resolve("secrets"));
+    byte[] k = new byte[32];
+    new java.security.SecureRandom().nextBytes(k);
+    Files.write(secrets.resolve("kek-2026"), k);
+    Path trainerPub = keygen("trainer");
+    Files.writeString(tmp.resolve("trust.json"), "{\"keys\":[" + storeEntry(trainerPub,
+        "data-science", "trainer") + "]}");
+
+    Result enc = cli("encrypt", b.toString(), "--all", "--kek", "kek-2026", "--kek-secret-dir",
+        secrets.toString());
+    assertEquals(0, enc.code, enc.out);
+    assertTrue(enc.out.contains("encrypted every file of"), enc.out);
+    for (String rel : List.of("schema.json", "preprocessing.json", "scorecard.json",
+        "reference.json", "golden.json", "model/scorecard.json")) {
+      byte[] plain = Files.readAllBytes(MODELS.resolve(model).resolve(rel));
+      byte[] stored = Files.readAllBytes(b.resolve(rel));
+      assertEquals(plain.length + 16, stored.length, rel + " is not AES-GCM ciphertext");
+      assertFalse(new String(stored, StandardCharsets.ISO_8859_1).contains("\"features\"")
+          || new String(stored, StandardCharsets.ISO_8859_1).contains("\"cases\""), rel);
+    }
+    assertTrue(Files.readString(b.resolve("manifest.json")).contains("\"encryption.json\""));
+    assertEquals(0, cli("sign", b.toString(), "--key", "trainer.key.pem", "--public-key",
+        "trainer.pub.pem", "--role", "trainer").code);
+    Result verified = cli("verify", b.toString(), "--trust-store", "trust.json", "--policy",
+        "any-trusted-key");
+    assertEquals(0, verified.code, "signatures over an all-encrypted bundle verify without"
+        + " any key: " + verified.out);
+
+    Result dec = cli("decrypt", b.toString(), "--kek-secret-dir", secrets.toString());
+    assertEquals(0, dec.code, dec.out);
+    assertFalse(Files.exists(b.resolve("encryption.json")));
+    try (Stream<Path> files = Files.walk(MODELS.resolve(model))) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        String rel = MODELS.resolve(model).relativize(f).toString();
+        if (!rel.startsWith("signatures/") && !rel.equals("manifest.json")) {
+          assertTrue(java.util.Arrays.equals(Files.readAllBytes(f),
+              Files.readAllBytes(b.resolve(rel))), rel + " differs after decrypt");
+        }
+      }
+    }
+  }
+
+  @Test
   void signsWithAPkcs12KeystoreKey() throws Exception {
     Path b = copy("farmer-scorecard");
     Result gen = run(Map.of(), tmp, "keytool", "-genkeypair", "-keyalg", "EC", "-groupname",
