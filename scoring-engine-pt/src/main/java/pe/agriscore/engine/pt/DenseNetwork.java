@@ -141,30 +141,95 @@ final class DenseNetwork {
   /**
    * Scores {@code count} rows of {@code rows} (row-major, {@link #width} floats each).
    *
+   * <p>The first linear layer sums each output in blocks of {@value #BLOCK} inputs and then adds
+   * the blocks in order, for every row alike. A row that shares a block's inputs bit for bit with
+   * the batch's first row reuses that block's sums instead of recomputing them: the same
+   * operations on the same values, so the same bits as scoring the row alone. Reason codes need
+   * this: their perturbation rows (one per feature) differ from the applicant's row in a column or
+   * two, so most of the first layer, the largest, is computed once per applicant.
+   *
    * @return one output per row, as the module's {@code forward} returns it
    */
   double[] predict(float[] rows, int count) {
     double[] result = new double[count];
     double[] a = new double[maxWidth];
     double[] b = new double[maxWidth];
+    Layer first = layers[0].kind() == Kind.DENSE ? layers[0] : null;
+    int blocks = (width + BLOCK - 1) / BLOCK;
+    double[] firstRowBlocks = first == null ? null : new double[first.out() * blocks];
+    boolean[] shared = new boolean[blocks];
     for (int r = 0; r < count; r++) {
       int base = r * width;
       for (int i = 0; i < width; i++) {
         a[i] = rows[base + i];
       }
-      for (Layer l : layers) {
-        if (l.kind() == Kind.DENSE) {
-          dense(l, a, b);
+      int l = 0;
+      if (first != null) {
+        for (int k = 0; k < blocks; k++) {
+          shared[k] = r > 0 && sameBlock(rows, base, k);
+        }
+        firstLayer(first, a, b, firstRowBlocks, shared, r == 0, blocks);
+        double[] t = a;
+        a = b;
+        b = t;
+        l = 1;
+      }
+      for (; l < layers.length; l++) {
+        Layer layer = layers[l];
+        if (layer.kind() == Kind.DENSE) {
+          dense(layer, a, b);
           double[] t = a;
           a = b;
           b = t;
         } else {
-          elementwise(l, a);
+          elementwise(layer, a);
         }
       }
       result[r] = a[0];
     }
     return result;
+  }
+
+  /** Inputs per block of the first layer's sums. */
+  private static final int BLOCK = 8;
+
+  /** Whether row {@code base}'s block {@code k} holds the first row's floats, bit for bit. */
+  private boolean sameBlock(float[] rows, int base, int k) {
+    for (int i = k * BLOCK, end = Math.min(width, i + BLOCK); i < end; i++) {
+      if (Float.floatToRawIntBits(rows[base + i]) != Float.floatToRawIntBits(rows[i])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * {@code out[j] = bias[j] + block_0 + block_1 + ...}; the first row stores its block sums in
+   * {@code cache}, later rows take the {@code shared} ones from there.
+   */
+  private static void firstLayer(Layer l, double[] in, double[] out, double[] cache,
+      boolean[] shared, boolean store, int blocks) {
+    double[] w = l.weights();
+    int n = l.in();
+    for (int j = 0, row = 0; j < l.out(); j++, row += n) {
+      double s = l.bias()[j];
+      for (int k = 0; k < blocks; k++) {
+        double block;
+        if (shared[k]) {
+          block = cache[j * blocks + k];
+        } else {
+          block = 0;
+          for (int i = k * BLOCK, end = Math.min(n, i + BLOCK); i < end; i++) {
+            block += w[row + i] * in[i];
+          }
+          if (store) {
+            cache[j * blocks + k] = block;
+          }
+        }
+        s += block;
+      }
+      out[j] = s;
+    }
   }
 
   private static void dense(Layer l, double[] in, double[] out) {

@@ -145,6 +145,42 @@ class FastPathTest {
     }
   }
 
+  /**
+   * Reason codes' perturbation rows (the applicant's row with one feature's columns replaced)
+   * reuse the first row's first-layer block sums: each must still give the bits it gives alone,
+   * and libtorch's probability.
+   */
+  @Test
+  void perturbationRowsInABatchGiveTheBitsTheyGiveAlone() throws Exception {
+    Path dir = Path.of(System.getProperty("agriscore.repo.root"), "samples", "models",
+        "farmer-mlp-pt");
+    try (ModelBundle bundle = ModelBundle.open(dir);
+        ScoringModel fast = load(bundle, "on");
+        ScoringModel libtorch = load(bundle, "off")) {
+      int width = fast.inputWidth();
+      SplittableRandom random = new SplittableRandom(11);
+      float[] rows = new float[(width + 1) * width];
+      for (int c = 0; c < width; c++) {
+        rows[c] = (float) random.nextGaussian();
+      }
+      for (int r = 1; r <= width; r++) {
+        System.arraycopy(rows, 0, rows, r * width, width);
+        rows[r * width + r - 1] = (float) random.nextGaussian();
+        if (r % 5 == 0) {
+          rows[r * width + (r * 7) % width] = 0f;
+        }
+      }
+      double[] batch = fast.predict(rows, width + 1);
+      double[] expected = libtorch.predict(rows, width + 1);
+      for (int r = 0; r <= width; r++) {
+        float[] one = java.util.Arrays.copyOfRange(rows, r * width, (r + 1) * width);
+        assertEquals(Double.doubleToLongBits(fast.predict(one, 1)[0]),
+            Double.doubleToLongBits(batch[r]), "row " + r);
+        assertEquals(expected[r], batch[r], FastPath.TOLERANCE, "row " + r);
+      }
+    }
+  }
+
   @Test
   void anUnknownModeIsRefusedNamingTheOption() throws Exception {
     Path dir = PtFixtures.farmerBundle(tmp, PtFixtures.TRACED, PtFixtures.golden(1));
