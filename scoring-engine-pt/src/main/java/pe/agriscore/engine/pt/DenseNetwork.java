@@ -205,14 +205,70 @@ final class DenseNetwork {
 
   /**
    * {@code out[j] = bias[j] + block_0 + block_1 + ...}; the first row stores its block sums in
-   * {@code cache}, later rows take the {@code shared} ones from there.
+   * {@code cache}, later rows take the {@code shared} ones from there. Four outputs at a time, each
+   * with its own accumulator: every output's sum keeps its order (so its bits), and the four
+   * independent additions hide the latency that one serial sum waits on.
    */
   private static void firstLayer(Layer l, double[] in, double[] out, double[] cache,
       boolean[] shared, boolean store, int blocks) {
     double[] w = l.weights();
+    double[] bias = l.bias();
     int n = l.in();
-    for (int j = 0, row = 0; j < l.out(); j++, row += n) {
-      double s = l.bias()[j];
+    int j = 0;
+    for (; j + 4 <= l.out(); j += 4) {
+      int r0 = j * n;
+      int r1 = r0 + n;
+      int r2 = r1 + n;
+      int r3 = r2 + n;
+      double s0 = bias[j];
+      double s1 = bias[j + 1];
+      double s2 = bias[j + 2];
+      double s3 = bias[j + 3];
+      for (int k = 0; k < blocks; k++) {
+        int c0 = j * blocks + k;
+        int c1 = c0 + blocks;
+        int c2 = c1 + blocks;
+        int c3 = c2 + blocks;
+        double b0;
+        double b1;
+        double b2;
+        double b3;
+        if (shared[k]) {
+          b0 = cache[c0];
+          b1 = cache[c1];
+          b2 = cache[c2];
+          b3 = cache[c3];
+        } else {
+          b0 = 0;
+          b1 = 0;
+          b2 = 0;
+          b3 = 0;
+          for (int i = k * BLOCK, end = Math.min(n, i + BLOCK); i < end; i++) {
+            double x = in[i];
+            b0 += w[r0 + i] * x;
+            b1 += w[r1 + i] * x;
+            b2 += w[r2 + i] * x;
+            b3 += w[r3 + i] * x;
+          }
+          if (store) {
+            cache[c0] = b0;
+            cache[c1] = b1;
+            cache[c2] = b2;
+            cache[c3] = b3;
+          }
+        }
+        s0 += b0;
+        s1 += b1;
+        s2 += b2;
+        s3 += b3;
+      }
+      out[j] = s0;
+      out[j + 1] = s1;
+      out[j + 2] = s2;
+      out[j + 3] = s3;
+    }
+    for (int row = j * n; j < l.out(); j++, row += n) {
+      double s = bias[j];
       for (int k = 0; k < blocks; k++) {
         double block;
         if (shared[k]) {
@@ -232,11 +288,35 @@ final class DenseNetwork {
     }
   }
 
+  /** {@code out[j] = bias[j] + sum_i w[j][i] * in[i]}, in order of i; four outputs at a time. */
   private static void dense(Layer l, double[] in, double[] out) {
     double[] w = l.weights();
+    double[] bias = l.bias();
     int n = l.in();
-    for (int j = 0, row = 0; j < l.out(); j++, row += n) {
-      double s = l.bias()[j];
+    int j = 0;
+    for (; j + 4 <= l.out(); j += 4) {
+      int r0 = j * n;
+      int r1 = r0 + n;
+      int r2 = r1 + n;
+      int r3 = r2 + n;
+      double s0 = bias[j];
+      double s1 = bias[j + 1];
+      double s2 = bias[j + 2];
+      double s3 = bias[j + 3];
+      for (int i = 0; i < n; i++) {
+        double x = in[i];
+        s0 += w[r0 + i] * x;
+        s1 += w[r1 + i] * x;
+        s2 += w[r2 + i] * x;
+        s3 += w[r3 + i] * x;
+      }
+      out[j] = s0;
+      out[j + 1] = s1;
+      out[j + 2] = s2;
+      out[j + 3] = s3;
+    }
+    for (int row = j * n; j < l.out(); j++, row += n) {
+      double s = bias[j];
       for (int i = 0; i < n; i++) {
         s += w[row + i] * in[i];
       }

@@ -26,6 +26,10 @@ import pe.agriscore.scoring.BundleException;
  */
 class FastPathTest {
 
+  /** The reference PyTorch bundle the training pipeline commits. */
+  private static final Path REFERENCE = Path.of(System.getProperty("agriscore.repo.root"),
+      "samples", "models", "farmer-mlp-pt");
+
   @TempDir Path tmp;
 
   private static EngineOptions mode(String mode) {
@@ -117,9 +121,7 @@ class FastPathTest {
 
   @Test
   void theReferenceBundleAgreesWithLibtorchOn100000RandomRows() throws Exception {
-    Path dir = Path.of(System.getProperty("agriscore.repo.root"), "samples", "models",
-        "farmer-mlp-pt");
-    try (ModelBundle bundle = ModelBundle.open(dir);
+    try (ModelBundle bundle = ModelBundle.open(REFERENCE);
         ScoringModel fast = load(bundle, "on");
         ScoringModel libtorch = load(bundle, "off")) {
       int width = fast.inputWidth();
@@ -152,9 +154,7 @@ class FastPathTest {
    */
   @Test
   void perturbationRowsInABatchGiveTheBitsTheyGiveAlone() throws Exception {
-    Path dir = Path.of(System.getProperty("agriscore.repo.root"), "samples", "models",
-        "farmer-mlp-pt");
-    try (ModelBundle bundle = ModelBundle.open(dir);
+    try (ModelBundle bundle = ModelBundle.open(REFERENCE);
         ScoringModel fast = load(bundle, "on");
         ScoringModel libtorch = load(bundle, "off")) {
       int width = fast.inputWidth();
