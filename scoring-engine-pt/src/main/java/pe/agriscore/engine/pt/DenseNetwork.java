@@ -168,7 +168,7 @@ final class DenseNetwork {
         for (int k = 0; k < blocks; k++) {
           shared[k] = r > 0 && sameBlock(rows, base, k);
         }
-        firstLayer(first, a, b, firstRowBlocks, shared, r == 0, blocks);
+        blocked(first, a, b, BLOCK, firstRowBlocks, shared, r == 0, blocks);
         double[] t = a;
         a = b;
         b = t;
@@ -204,12 +204,14 @@ final class DenseNetwork {
   }
 
   /**
-   * {@code out[j] = bias[j] + block_0 + block_1 + ...}; the first row stores its block sums in
-   * {@code cache}, later rows take the {@code shared} ones from there. Four outputs at a time, each
+   * A linear layer: {@code out[j] = bias[j] + block_0 + block_1 + ...}, each block the sum of
+   * {@code blockSize} consecutive products in order. The first layer's first row stores its block
+   * sums in {@code cache}, later rows take the {@code shared} ones from there; the other layers
+   * are one block, never shared. Four outputs at a time, each
    * with its own accumulator: every output's sum keeps its order (so its bits), and the four
    * independent additions hide the latency that one serial sum waits on.
    */
-  private static void firstLayer(Layer l, double[] in, double[] out, double[] cache,
+  private static void blocked(Layer l, double[] in, double[] out, int blockSize, double[] cache,
       boolean[] shared, boolean store, int blocks) {
     double[] w = l.weights();
     double[] bias = l.bias();
@@ -243,7 +245,7 @@ final class DenseNetwork {
           b1 = 0;
           b2 = 0;
           b3 = 0;
-          for (int i = k * BLOCK, end = Math.min(n, i + BLOCK); i < end; i++) {
+          for (int i = k * blockSize, end = Math.min(n, i + blockSize); i < end; i++) {
             double x = in[i];
             b0 += w[r0 + i] * x;
             b1 += w[r1 + i] * x;
@@ -275,7 +277,7 @@ final class DenseNetwork {
           block = cache[j * blocks + k];
         } else {
           block = 0;
-          for (int i = k * BLOCK, end = Math.min(n, i + BLOCK); i < end; i++) {
+          for (int i = k * blockSize, end = Math.min(n, i + blockSize); i < end; i++) {
             block += w[row + i] * in[i];
           }
           if (store) {
@@ -288,41 +290,12 @@ final class DenseNetwork {
     }
   }
 
-  /** {@code out[j] = bias[j] + sum_i w[j][i] * in[i]}, in order of i; four outputs at a time. */
+  /** A layer after the first: one block of all its inputs. */
   private static void dense(Layer l, double[] in, double[] out) {
-    double[] w = l.weights();
-    double[] bias = l.bias();
-    int n = l.in();
-    int j = 0;
-    for (; j + 4 <= l.out(); j += 4) {
-      int r0 = j * n;
-      int r1 = r0 + n;
-      int r2 = r1 + n;
-      int r3 = r2 + n;
-      double s0 = bias[j];
-      double s1 = bias[j + 1];
-      double s2 = bias[j + 2];
-      double s3 = bias[j + 3];
-      for (int i = 0; i < n; i++) {
-        double x = in[i];
-        s0 += w[r0 + i] * x;
-        s1 += w[r1 + i] * x;
-        s2 += w[r2 + i] * x;
-        s3 += w[r3 + i] * x;
-      }
-      out[j] = s0;
-      out[j + 1] = s1;
-      out[j + 2] = s2;
-      out[j + 3] = s3;
-    }
-    for (int row = j * n; j < l.out(); j++, row += n) {
-      double s = bias[j];
-      for (int i = 0; i < n; i++) {
-        s += w[row + i] * in[i];
-      }
-      out[j] = s;
-    }
+    blocked(l, in, out, l.in(), null, NOT_SHARED, false, 1);
   }
+
+  private static final boolean[] NOT_SHARED = {false};
 
   private static void elementwise(Layer l, double[] a) {
     int n = l.in();
