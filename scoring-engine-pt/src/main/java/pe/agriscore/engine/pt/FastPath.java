@@ -25,7 +25,9 @@ import pe.agriscore.engine.pt.TorchScriptArchive.Unsupported;
  *
  * <p>Why {@value #TOLERANCE} holds for a network read right: libtorch computes in float32, whose
  * rounding is about 6e-8 relative per operation, and the network in double from the same float32
- * weights; for the reference MLP the measured largest difference is about 1e-7.
+ * weights; on 100,000 random rows of the reference MLP the largest measured difference is 5.7e-7.
+ * Where libtorch's own float32 rounding exceeds the tolerance (seen on a 12-64-64 MLP with large
+ * inputs), the check fails and libtorch serves.
  */
 final class FastPath {
 
