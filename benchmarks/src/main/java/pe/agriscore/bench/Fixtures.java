@@ -61,9 +61,18 @@ public final class Fixtures {
    * @throws IllegalStateException if the bundle found runs on another engine
    */
   public static CreditScorer scorer(String engine, int maxReasonCodes) {
+    return scorer(engine, maxReasonCodes, "auto");
+  }
+
+  /**
+   * The same with the PyTorch engine's {@code pytorch.fast_path} set to {@code fastPath} ({@code
+   * auto}, {@code on} or {@code off}; other engines ignore it).
+   */
+  public static CreditScorer scorer(String engine, int maxReasonCodes, String fastPath) {
     Path bundle = ReferenceBundles.locate(engine);
     CreditScorer scorer = CreditScorer.builder(bundle)
-        .engineOptions(engineOptions())
+        .engineOptions(EngineOptions.builder().setAll(engineOptions().asMap())
+            .set("pytorch.fast_path", fastPath).build())
         .maxReasonCodes(maxReasonCodes)
         .build();
     String actual = scorer.model().engine();

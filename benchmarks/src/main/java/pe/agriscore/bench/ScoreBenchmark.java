@@ -26,6 +26,7 @@ import pe.agriscore.scoring.ScoringRequest;
  *
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar ScoreBenchmark -p model=pytorch -p reasonCodes=0
+ * java -jar benchmarks/target/benchmarks.jar ScoreBenchmark -p model=pytorch -p fastPath=on,off
  * </pre>
  */
 @State(Scope.Benchmark)
@@ -46,13 +47,21 @@ public class ScoreBenchmark {
   @Param({"0", "4"})
   public int reasonCodes;
 
+  /**
+   * The PyTorch engine's {@code pytorch.fast_path}: {@code auto} (the product default: the
+   * verified JVM fast path for the reference MLP), {@code on} or {@code off} (libtorch). Other
+   * engines ignore it. {@code -p model=pytorch -p fastPath=on,off} measures both side by side.
+   */
+  @Param({"auto"})
+  public String fastPath;
+
   private CreditScorer scorer;
   private ScoringRequest[] requests;
 
   /** Loads the bundle (golden cases included) once per fork. */
   @Setup(Level.Trial)
   public void load() {
-    scorer = Fixtures.scorer(model, reasonCodes);
+    scorer = Fixtures.scorer(model, reasonCodes, fastPath);
     requests = Fixtures.requests(model, POOL);
   }
 

@@ -58,6 +58,8 @@ import pe.agriscore.scoring.BundleException;
  *       optimiser (process-wide)</td></tr>
  *   <tr><td>{@value #POOL_SIZE}</td><td>available processors</td><td>predictors per model: the
  *       most calls it runs at once</td></tr>
+ *   <tr><td>{@value #FAST_PATH}</td><td>auto</td><td>{@code auto}, {@code
+ *       on} or {@code off}: the verified pure-Java evaluator for dense networks</td></tr>
  *   <tr><td>{@value #CACHE_DIR}</td><td>{@code ~/.cache/agriscore}</td><td>where libtorch is
  *       extracted (under {@code pytorch/}); {@code <tmpdir>/agriscore-<user>} when the home
  *       directory is not writable</td></tr>
@@ -94,6 +96,14 @@ public final class PyTorchEngine implements ScoringEngine {
   /** The most calls one model runs at once (its predictor pool); default: available processors. */
   public static final String POOL_SIZE = "pytorch.predictor_pool_size";
 
+  /**
+   * Which path scores: {@code auto} (default) serves with the JVM fast path when the network is
+   * one it implements and it agrees with libtorch at load, else libtorch; {@code on} refuses the
+   * model unless the fast path serves; {@code off} always uses libtorch. See {@code
+   * docs/engine-pytorch.md}, "The JVM fast path".
+   */
+  public static final String FAST_PATH = "pytorch.fast_path";
+
   /** The directory natives are extracted to, shared by AgriScore's engines. */
   public static final String CACHE_DIR = NativeCache.CACHE_DIR;
 
@@ -128,6 +138,7 @@ public final class PyTorchEngine implements ScoringEngine {
     }
     PyTorchSettings settings = PyTorchSettings.from(config);
     NativeRuntime.start(settings, config);
-    return TorchScriptModel.load(model, settings.poolSize());
+    return FastPath.choose(TorchScriptModel.load(model, settings.poolSize()), model,
+        settings.fastPath());
   }
 }

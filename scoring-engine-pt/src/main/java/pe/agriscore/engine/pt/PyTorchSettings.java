@@ -16,6 +16,7 @@ import pe.agriscore.engine.internal.Natives;
  * @param numInteropThreads libtorch inter-op threads
  * @param graphOptimizer whether TorchScript's profiling executor optimises graphs
  * @param poolSize the most concurrent calls per model
+ * @param fastPath whether the JVM fast path may or must serve
  * @param cacheDir where natives are extracted (DJL adds {@code pytorch/}); empty when neither
  *     {@code agriscore.cache_dir} nor DJL's own {@code ENGINE_CACHE_DIR} is set, meaning {@link
  *     NativeCache}'s default
@@ -25,6 +26,7 @@ record PyTorchSettings(
     int numInteropThreads,
     boolean graphOptimizer,
     int poolSize,
+    FastPath.Mode fastPath,
     Optional<Path> cacheDir) {
 
   /** DJL's system properties, read by its PyTorch engine when it starts. */
@@ -49,9 +51,12 @@ record PyTorchSettings(
       .atLeast(1)
       .defaultTo(() -> Runtime.getRuntime().availableProcessors(), "available processors");
 
+  static final EngineOption<String> FAST_PATH =
+      EngineOption.text(PyTorchEngine.FAST_PATH).defaultTo("auto");
+
   /** Every option the engine reads: its own and the shared native ones. */
   static final List<EngineOption<?>> OPTIONS = Stream.concat(
-      Stream.of(NUM_THREADS, NUM_INTEROP_THREADS, GRAPH_OPTIMIZER, POOL_SIZE),
+      Stream.of(NUM_THREADS, NUM_INTEROP_THREADS, GRAPH_OPTIMIZER, POOL_SIZE, FAST_PATH),
       Natives.SHARED_OPTIONS.stream()).toList();
 
   /**
@@ -61,6 +66,7 @@ record PyTorchSettings(
   static PyTorchSettings from(EngineConfig config) {
     return new PyTorchSettings(config.get(NUM_THREADS), config.get(NUM_INTEROP_THREADS),
         config.get(GRAPH_OPTIMIZER), config.get(POOL_SIZE),
+        FastPath.Mode.parse(config.get(FAST_PATH)),
         Natives.configured(config).map(p -> p.toAbsolutePath().normalize()));
   }
 }

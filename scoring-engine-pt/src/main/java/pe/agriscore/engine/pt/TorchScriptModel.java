@@ -46,6 +46,7 @@ final class TorchScriptModel implements ScoringModel {
   private final ModelFiles files;
   private final int width;
   private final PredictorPool<Slot> slots;
+  private volatile String servedBy = "libtorch";
 
   private TorchScriptModel(Model model, ModelFiles files, int poolSize) {
     this.model = model;
@@ -159,6 +160,29 @@ final class TorchScriptModel implements ScoringModel {
       throw new EngineException("PyTorch failed on a batch of " + rowCount + " rows of "
           + width + " inputs: " + torchMessage(e), e);
     }
+  }
+
+  /** Records which path serves and why, for {@link #toString()}. */
+  void servedBy(String how) {
+    servedBy = how;
+  }
+
+  /** libtorch's named parameters of the loaded module that are float32, copied to the heap. */
+  java.util.Map<String, TorchScriptArchive.Tensor> parameters() {
+    java.util.Map<String, TorchScriptArchive.Tensor> named = new java.util.HashMap<>();
+    for (Pair<String, Parameter> p : model.getBlock().getParameters()) {
+      NDArray array = p.getValue().getArray();
+      if (array.getDataType() == DataType.FLOAT32) {
+        named.put(p.getKey(), new TorchScriptArchive.Tensor(array.getShape().getShape(),
+            array.toFloatArray()));
+      }
+    }
+    return named;
+  }
+
+  @Override
+  public String toString() {
+    return files.description() + ", served by " + servedBy;
   }
 
   /** Frees the predictors and the module's native memory. */

@@ -79,7 +79,7 @@ class NativeRuntimeTest {
         .set(PyTorchEngine.POOL_SIZE, "6")
         .set(PyTorchEngine.CACHE_DIR, "/var/cache/agriscore/")
         .build()));
-    assertEquals(new PyTorchSettings(4, 2, true, 6,
+    assertEquals(new PyTorchSettings(4, 2, true, 6, FastPath.Mode.AUTO,
         java.util.Optional.of(Path.of("/var/cache/agriscore"))), s);
   }
 }

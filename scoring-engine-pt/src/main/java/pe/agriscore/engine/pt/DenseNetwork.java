@@ -1,0 +1,599 @@
+package pe.agriscore.engine.pt;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import pe.agriscore.engine.pt.TorchScriptArchive.Obj;
+import pe.agriscore.engine.pt.TorchScriptArchive.Tensor;
+import pe.agriscore.engine.pt.TorchScriptArchive.Unsupported;
+
+/**
+ * A feed-forward network of dense layers and element-wise activations, evaluated in plain Java.
+ *
+ * <p><b>What it reads.</b> {@link #of} walks the TorchScript module tree of the loaded file and
+ * accepts only: {@code nn.Sequential}; {@code nn.Linear}; {@code nn.BatchNorm1d} (inference: the
+ * running statistics); {@code nn.ReLU}, {@code nn.LeakyReLU}, {@code nn.Tanh}, {@code
+ * nn.Sigmoid}; {@code nn.Dropout} (the identity in inference); and modules of the model's own
+ * classes whose {@code forward} is a chain of those and of {@code torch.relu}, {@code
+ * torch.tanh} and {@code torch.sigmoid} on one value, optionally under {@code if} on a boolean
+ * attribute. Any other statement (an addition, a concatenation, an embedding, a second input)
+ * throws {@link Unsupported}. Weights come from libtorch's named parameters of the loaded module,
+ * batch-norm running statistics (buffers, which libtorch does not list as parameters) from the
+ * same file's tensors.
+ *
+ * <p><b>Arithmetic.</b> In {@code double}: the float32 weights and inputs convert exactly, and
+ * each output carries a rounding error far below libtorch's own float32 error (about 1e-7
+ * relative per layer), so the two agree to the stated tolerance whenever the network was read
+ * right, which {@link FastPath} checks before this serves. Sums run in a fixed order, so a row
+ * gives the same bits alone, in any batch and on any thread.
+ *
+ * <p>Immutable and thread-safe.
+ */
+final class DenseNetwork {
+
+  private enum Kind { DENSE, BATCH_NORM, RELU, LEAKY_RELU, TANH, SIGMOID }
+
+  /** One operation read from the module tree; {@code value} is LeakyReLU's slope or BN's eps. */
+  private record Step(Kind kind, String path, double value) {
+    String describe() {
+      return switch (kind) {
+        case DENSE -> "linear";
+        case BATCH_NORM -> "batch_norm";
+        case RELU -> "relu";
+        case LEAKY_RELU -> "leaky_relu(" + value + ")";
+        case TANH -> "tanh";
+        case SIGMOID -> "sigmoid";
+      };
+    }
+  }
+
+  /** One evaluated layer: dense ({@code weights != null}) or element-wise (scale/shift for BN). */
+  private record Layer(Kind kind, int in, int out, double[] weights, double[] bias,
+      double slope) {}
+
+  private final int width;
+  private final int maxWidth;
+  private final Layer[] layers;
+  private final String description;
+
+  private DenseNetwork(int width, List<Layer> layers, String description) {
+    this.width = width;
+    this.layers = layers.toArray(new Layer[0]);
+    int max = width;
+    for (Layer l : layers) {
+      max = Math.max(max, l.out());
+    }
+    this.maxWidth = max;
+    this.description = description;
+  }
+
+  /** The operations in order, e.g. {@code linear(11->32), relu, ...}. */
+  String description() {
+    return description;
+  }
+
+  /**
+   * Reads the network of a TorchScript file.
+   *
+   * @param archive the file libtorch loaded
+   * @param parameters libtorch's named parameters of the loaded module ({@code body.0.weight})
+   * @param width the input width the bundle's schema encodes
+   * @throws Unsupported naming the first thing the fast path does not implement
+   */
+  static DenseNetwork of(TorchScriptArchive archive, Map<String, Tensor> parameters, int width)
+      throws Unsupported {
+    List<Step> steps = new ArrayList<>();
+    new Reader(archive).module(archive.root(), "", steps);
+    List<Layer> layers = new ArrayList<>();
+    List<String> ops = new ArrayList<>();
+    int w = width;
+    for (Step s : steps) {
+      switch (s.kind()) {
+        case DENSE -> {
+          Tensor weight = tensor(parameters, s.path() + ".weight");
+          Tensor bias = tensor(parameters, s.path() + ".bias");
+          if (weight.shape().length != 2 || weight.shape()[1] != w || bias.shape().length != 1
+              || bias.shape()[0] != weight.shape()[0]) {
+            throw new Unsupported("linear layer " + s.path() + " of shape "
+                + java.util.Arrays.toString(weight.shape()) + " after " + w + " values");
+          }
+          int out = (int) weight.shape()[0];
+          layers.add(new Layer(Kind.DENSE, w, out, doubles(weight), doubles(bias), 0));
+          ops.add("linear(" + w + "->" + out + ")");
+          w = out;
+        }
+        case BATCH_NORM -> {
+          double[] gamma = doubles(tensor(parameters, s.path() + ".weight"));
+          double[] beta = doubles(tensor(parameters, s.path() + ".bias"));
+          double[] mean = doubles(buffer(archive, s.path(), "running_mean"));
+          double[] var = doubles(buffer(archive, s.path(), "running_var"));
+          if (gamma.length != w || beta.length != w || mean.length != w || var.length != w) {
+            throw new Unsupported("batch norm " + s.path() + " of " + gamma.length
+                + " features after " + w + " values");
+          }
+          // y = (x - mean) / sqrt(var + eps) * gamma + beta, as libtorch's inference kernel.
+          double[] scale = new double[w];
+          double[] shift = new double[w];
+          for (int i = 0; i < w; i++) {
+            scale[i] = gamma[i] / Math.sqrt(var[i] + s.value());
+            shift[i] = beta[i] - mean[i] * scale[i];
+          }
+          layers.add(new Layer(Kind.BATCH_NORM, w, w, scale, shift, 0));
+          ops.add(s.describe());
+        }
+        default -> {
+          layers.add(new Layer(s.kind(), w, w, null, null, s.value()));
+          ops.add(s.describe());
+        }
+      }
+    }
+    if (w != 1) {
+      throw new Unsupported("a network ending in " + w + " values, not one");
+    }
+    if (layers.stream().noneMatch(l -> l.kind() == Kind.DENSE)) {
+      throw new Unsupported("a network without a linear layer");
+    }
+    return new DenseNetwork(width, layers, String.join(", ", ops));
+  }
+
+  /**
+   * Scores {@code count} rows of {@code rows} (row-major, {@link #width} floats each).
+   *
+   * <p>The first linear layer sums each output in blocks of {@value #BLOCK} inputs and then adds
+   * the blocks in order, for every row alike. A row that shares a block's inputs bit for bit with
+   * the batch's first row reuses that block's sums instead of recomputing them: the same
+   * operations on the same values, so the same bits as scoring the row alone. Reason codes need
+   * this: their perturbation rows (one per feature) differ from the applicant's row in a column or
+   * two, so most of the first layer, the largest, is computed once per applicant.
+   *
+   * @return one output per row, as the module's {@code forward} returns it
+   */
+  double[] predict(float[] rows, int count) {
+    double[] result = new double[count];
+    double[] a = new double[maxWidth];
+    double[] b = new double[maxWidth];
+    Layer first = layers[0].kind() == Kind.DENSE ? layers[0] : null;
+    int blocks = (width + BLOCK - 1) / BLOCK;
+    double[] firstRowBlocks = first == null ? null : new double[first.out() * blocks];
+    boolean[] shared = new boolean[blocks];
+    for (int r = 0; r < count; r++) {
+      int base = r * width;
+      for (int i = 0; i < width; i++) {
+        a[i] = rows[base + i];
+      }
+      int l = 0;
+      if (first != null) {
+        for (int k = 0; k < blocks; k++) {
+          shared[k] = r > 0 && sameBlock(rows, base, k);
+        }
+        blocked(first, a, b, BLOCK, firstRowBlocks, shared, r == 0, blocks);
+        double[] t = a;
+        a = b;
+        b = t;
+        l = 1;
+      }
+      for (; l < layers.length; l++) {
+        Layer layer = layers[l];
+        if (layer.kind() == Kind.DENSE) {
+          dense(layer, a, b);
+          double[] t = a;
+          a = b;
+          b = t;
+        } else {
+          elementwise(layer, a);
+        }
+      }
+      result[r] = a[0];
+    }
+    return result;
+  }
+
+  /** Inputs per block of the first layer's sums. */
+  private static final int BLOCK = 8;
+
+  /** Whether row {@code base}'s block {@code k} holds the first row's floats, bit for bit. */
+  private boolean sameBlock(float[] rows, int base, int k) {
+    for (int i = k * BLOCK, end = Math.min(width, i + BLOCK); i < end; i++) {
+      if (Float.floatToRawIntBits(rows[base + i]) != Float.floatToRawIntBits(rows[i])) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * A linear layer: {@code out[j] = bias[j] + block_0 + block_1 + ...}, each block the sum of
+   * {@code blockSize} consecutive products in order. The first layer's first row stores its block
+   * sums in {@code cache}, later rows take the {@code shared} ones from there; the other layers
+   * are one block, never shared. Four outputs at a time, each
+   * with its own accumulator: every output's sum keeps its order (so its bits), and the four
+   * independent additions hide the latency that one serial sum waits on.
+   */
+  private static void blocked(Layer l, double[] in, double[] out, int blockSize, double[] cache,
+      boolean[] shared, boolean store, int blocks) {
+    double[] w = l.weights();
+    double[] bias = l.bias();
+    int n = l.in();
+    int j = 0;
+    for (; j + 4 <= l.out(); j += 4) {
+      int r0 = j * n;
+      int r1 = r0 + n;
+      int r2 = r1 + n;
+      int r3 = r2 + n;
+      double s0 = bias[j];
+      double s1 = bias[j + 1];
+      double s2 = bias[j + 2];
+      double s3 = bias[j + 3];
+      for (int k = 0; k < blocks; k++) {
+        int c0 = j * blocks + k;
+        int c1 = c0 + blocks;
+        int c2 = c1 + blocks;
+        int c3 = c2 + blocks;
+        double b0;
+        double b1;
+        double b2;
+        double b3;
+        if (shared[k]) {
+          b0 = cache[c0];
+          b1 = cache[c1];
+          b2 = cache[c2];
+          b3 = cache[c3];
+        } else {
+          b0 = 0;
+          b1 = 0;
+          b2 = 0;
+          b3 = 0;
+          for (int i = k * blockSize, end = Math.min(n, i + blockSize); i < end; i++) {
+            double x = in[i];
+            b0 += w[r0 + i] * x;
+            b1 += w[r1 + i] * x;
+            b2 += w[r2 + i] * x;
+            b3 += w[r3 + i] * x;
+          }
+          if (store) {
+            cache[c0] = b0;
+            cache[c1] = b1;
+            cache[c2] = b2;
+            cache[c3] = b3;
+          }
+        }
+        s0 += b0;
+        s1 += b1;
+        s2 += b2;
+        s3 += b3;
+      }
+      out[j] = s0;
+      out[j + 1] = s1;
+      out[j + 2] = s2;
+      out[j + 3] = s3;
+    }
+    for (int row = j * n; j < l.out(); j++, row += n) {
+      double s = bias[j];
+      for (int k = 0; k < blocks; k++) {
+        double block;
+        if (shared[k]) {
+          block = cache[j * blocks + k];
+        } else {
+          block = 0;
+          for (int i = k * blockSize, end = Math.min(n, i + blockSize); i < end; i++) {
+            block += w[row + i] * in[i];
+          }
+          if (store) {
+            cache[j * blocks + k] = block;
+          }
+        }
+        s += block;
+      }
+      out[j] = s;
+    }
+  }
+
+  /** A layer after the first: one block of all its inputs. */
+  private static void dense(Layer l, double[] in, double[] out) {
+    blocked(l, in, out, l.in(), null, NOT_SHARED, false, 1);
+  }
+
+  private static final boolean[] NOT_SHARED = {false};
+
+  private static void elementwise(Layer l, double[] a) {
+    int n = l.in();
+    switch (l.kind()) {
+      case BATCH_NORM -> {
+        for (int i = 0; i < n; i++) {
+          a[i] = a[i] * l.weights()[i] + l.bias()[i];
+        }
+      }
+      case RELU -> {
+        for (int i = 0; i < n; i++) {
+          a[i] = a[i] < 0 ? 0 : a[i];
+        }
+      }
+      case LEAKY_RELU -> {
+        for (int i = 0; i < n; i++) {
+          a[i] = a[i] < 0 ? a[i] * l.slope() : a[i];
+        }
+      }
+      case TANH -> {
+        for (int i = 0; i < n; i++) {
+          a[i] = Math.tanh(a[i]);
+        }
+      }
+      case SIGMOID -> {
+        for (int i = 0; i < n; i++) {
+          a[i] = 1 / (1 + Math.exp(-a[i]));
+        }
+      }
+      default -> throw new IllegalStateException(l.kind().name());
+    }
+  }
+
+  private static Tensor tensor(Map<String, Tensor> parameters, String name) throws Unsupported {
+    Tensor t = parameters.get(name);
+    if (t == null) {
+      throw new Unsupported("no float32 parameter " + name);
+    }
+    return t;
+  }
+
+  private static Tensor buffer(TorchScriptArchive archive, String path, String name)
+      throws Unsupported {
+    Obj o = archive.root();
+    for (String part : path.isEmpty() ? new String[0] : path.split("\\.")) {
+      if (!(o.state().get(part) instanceof Obj child)) {
+        throw new Unsupported("no module " + path);
+      }
+      o = child;
+    }
+    if (o.state().get(name) instanceof Tensor t) {
+      return t;
+    }
+    throw new Unsupported("no float32 buffer " + path + "." + name);
+  }
+
+  private static double[] doubles(Tensor t) {
+    double[] d = new double[t.values().length];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = t.values()[i];
+    }
+    return d;
+  }
+
+  /** Turns the module tree into steps, refusing whatever it does not recognise. */
+  private static final class Reader {
+    private static final String NN = "__torch__.torch.nn.modules.";
+    private static final Pattern MANGLE = Pattern.compile("\\.___torch_mangle_\\d+");
+    private static final Pattern FINAL =
+        Pattern.compile("^  (\\w+) : Final\\[\\w+\\] = (\\S+)$", Pattern.MULTILINE);
+    private static final Pattern LEAKY =
+        Pattern.compile("torch\\.leaky_relu\\(\\w+, ([-0-9.e+]+)\\)");
+    private static final Pattern TRACED_BN = Pattern.compile("torch\\.batch_norm\\(\\w+, weight,"
+        + " bias, running_mean, running_var, False, [-0-9.e+]+, ([-0-9.e+]+), True\\)");
+    private static final Pattern ATTR = Pattern.compile("^(\\w+) = self\\.(\\w+)$");
+    private static final Pattern GETATTR =
+        Pattern.compile("^(\\w+) = getattr\\(self, \"(\\w+)\"\\)$");
+    private static final Pattern IF = Pattern.compile("^if (\\w+):$");
+    private static final Pattern ASSIGN = Pattern.compile("^(\\w+) = (.+)$");
+    private static final Pattern RETURN = Pattern.compile("^return (.+)$");
+    private static final Pattern CALL = Pattern.compile("^\\((\\w+)\\)\\.forward\\((.*), \\)$");
+    private static final Pattern TORCH_OP = Pattern.compile("^torch\\.(\\w+)\\((.*)\\)$");
+    private static final Pattern NAME = Pattern.compile("^\\w+$");
+
+    private final TorchScriptArchive archive;
+
+    Reader(TorchScriptArchive archive) {
+      this.archive = archive;
+    }
+
+    /** Appends the steps of module {@code o}, found at {@code path}, to {@code out}. */
+    void module(Obj o, String path, List<Step> out) throws Unsupported {
+      String type = MANGLE.matcher(o.type()).replaceAll("");
+      String at = path.isEmpty() ? "the root module" : "'" + path + "'";
+      if (!type.startsWith(NN)) {
+        if (type.startsWith("__torch__.torch.")) {
+          throw new Unsupported("the layer " + type.substring("__torch__.".length()) + " at " + at);
+        }
+        forward(o, path, out);
+        return;
+      }
+      String cls = classSource(o);
+      switch (type.substring(NN.length())) {
+        case "container.Sequential" -> {
+          for (int i = 0; o.state().get(String.valueOf(i)) instanceof Obj child; i++) {
+            module(child, child(path, String.valueOf(i)), out);
+          }
+        }
+        case "linear.Linear" -> out.add(leaf(cls, "torch.linear(", Kind.DENSE, path, 0, at));
+        case "activation.ReLU" -> out.add(leaf(cls, "relu(", Kind.RELU, path, 0, at));
+        case "activation.Tanh" -> out.add(leaf(cls, "torch.tanh(", Kind.TANH, path, 0, at));
+        case "activation.Sigmoid" ->
+            out.add(leaf(cls, "torch.sigmoid(", Kind.SIGMOID, path, 0, at));
+        case "activation.LeakyReLU" -> {
+          String slope = finalValue(cls, "negative_slope");
+          if (slope == null) {
+            slope = group(LEAKY, cls, at);
+          }
+          out.add(leaf(cls, "leaky_relu", Kind.LEAKY_RELU, path, Double.parseDouble(slope), at));
+        }
+        case "dropout.Dropout" -> requireOp(cls, "dropout", at); // the identity in inference
+        case "batchnorm.BatchNorm1d" -> {
+          String eps = finalValue(cls, "eps");
+          if (eps == null) {
+            eps = group(TRACED_BN, cls, at);
+          } else if (!"True".equals(finalValue(cls, "track_running_stats"))
+              || !"True".equals(finalValue(cls, "affine"))) {
+            throw new Unsupported("batch norm without running statistics or affine at " + at);
+          }
+          out.add(leaf(cls, "batch_norm", Kind.BATCH_NORM, path, Double.parseDouble(eps), at));
+        }
+        default -> throw new Unsupported("the layer " + type.substring(NN.length()) + " at " + at);
+      }
+    }
+
+    private static Step leaf(String cls, String op, Kind kind, String path, double value,
+        String at) throws Unsupported {
+      requireOp(cls, op, at);
+      return new Step(kind, path, value);
+    }
+
+    /** A library layer's code calls the operation its class implies (not a patched class). */
+    private static void requireOp(String cls, String op, String at) throws Unsupported {
+      if (!cls.contains(op)) {
+        throw new Unsupported("a layer whose code does not call " + op + " at " + at);
+      }
+    }
+
+    private static String group(Pattern p, String source, String at) throws Unsupported {
+      Matcher m = p.matcher(source);
+      if (!m.find()) {
+        throw new Unsupported("a layer whose parameters are not in its code at " + at);
+      }
+      return m.group(1);
+    }
+
+    private static String finalValue(String cls, String name) {
+      Matcher m = FINAL.matcher(cls);
+      while (m.find()) {
+        if (m.group(1).equals(name)) {
+          return m.group(2);
+        }
+      }
+      return null;
+    }
+
+    /** The source of {@code o}'s class: from its {@code class} line to the next one. */
+    private String classSource(Obj o) throws Unsupported {
+      String source = archive.sourceOf(o.type());
+      String name = o.type().substring(o.type().lastIndexOf('.') + 1);
+      int start = source.startsWith("class " + name + "(") ? 0
+          : source.indexOf("\nclass " + name + "(");
+      if (start < 0) {
+        throw new Unsupported("no TorchScript source for " + o.type());
+      }
+      int end = source.indexOf("\nclass ", start + 1);
+      return source.substring(start, end < 0 ? source.length() : end);
+    }
+
+    /** A module of the model's own class: interprets its {@code forward} as one chain. */
+    private void forward(Obj o, String path, List<Step> out) throws Unsupported {
+      String cls = classSource(o);
+      int def = cls.indexOf("\n  def forward(");
+      if (def < 0) {
+        throw new Unsupported("a module without forward: " + o.type());
+      }
+      int colon = cls.indexOf(":\n", cls.indexOf(") ->", def));
+      String signature = cls.substring(def, colon);
+      String[] params = signature.substring(signature.indexOf('(') + 1,
+          signature.lastIndexOf(") ->")).split(",");
+      if (params.length != 2 || !params[1].trim().endsWith(": Tensor")) {
+        throw new Unsupported("forward(" + String.join(",", params).trim() + ") of " + o.type());
+      }
+      List<String> body = new ArrayList<>();
+      for (String line : cls.substring(colon + 2).split("\n")) {
+        if (!line.startsWith("    ")) {
+          break;
+        }
+        body.add(line.substring(4));
+      }
+      Map<String, Object> env = new java.util.HashMap<>();
+      env.put(params[1].trim().split(":")[0].trim(), List.<Step>of());
+      List<Step> result = block(o, path, body, env);
+      if (result == null) {
+        throw new Unsupported("a forward of " + o.type() + " that does not return");
+      }
+      out.addAll(result);
+    }
+
+    /** Runs statements; returns the chain of the {@code return}, or null if none ran. */
+    private List<Step> block(Obj o, String path, List<String> lines, Map<String, Object> env)
+        throws Unsupported {
+      for (int i = 0; i < lines.size(); i++) {
+        String line = lines.get(i);
+        if (line.startsWith(" ")) {
+          throw new Unsupported("statement '" + line.trim() + "' in forward of " + o.type());
+        }
+        Matcher m;
+        if (line.equals("pass")) {
+          continue;
+        } else if ((m = ATTR.matcher(line)).matches()
+            || (m = GETATTR.matcher(line)).matches()) {
+          Object v = o.state().get(m.group(2));
+          if (v instanceof Obj child) {
+            env.put(m.group(1), new Module(child, child(path, m.group(2))));
+          } else if (v instanceof Boolean flag) {
+            env.put(m.group(1), flag);
+          } else {
+            throw new Unsupported("attribute " + m.group(2) + " read in forward of " + o.type());
+          }
+        } else if ((m = IF.matcher(line)).matches()) {
+          if (!(env.get(m.group(1)) instanceof Boolean flag)) {
+            throw new Unsupported("'if " + m.group(1) + "' in forward of " + o.type());
+          }
+          List<String> then = indented(lines, i + 1);
+          i += then.size();
+          List<String> otherwise = List.of();
+          if (i + 1 < lines.size() && lines.get(i + 1).equals("else:")) {
+            otherwise = indented(lines, i + 2);
+            i += 1 + otherwise.size();
+          }
+          List<Step> returned = block(o, path, flag ? then : otherwise, env);
+          if (returned != null) {
+            return returned;
+          }
+        } else if ((m = RETURN.matcher(line)).matches()) {
+          return expression(m.group(1), env, o);
+        } else if ((m = ASSIGN.matcher(line)).matches()) {
+          env.put(m.group(1), expression(m.group(2), env, o));
+        } else {
+          throw new Unsupported("statement '" + line + "' in forward of " + o.type());
+        }
+      }
+      return null;
+    }
+
+    private static List<String> indented(List<String> lines, int from) {
+      List<String> block = new ArrayList<>();
+      for (int i = from; i < lines.size() && lines.get(i).startsWith("  "); i++) {
+        block.add(lines.get(i).substring(2));
+      }
+      return block;
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<Step> expression(String e, Map<String, Object> env, Obj o) throws Unsupported {
+      Matcher m;
+      if ((m = CALL.matcher(e)).matches() && env.get(m.group(1)) instanceof Module module) {
+        List<Step> chain = new ArrayList<>(expression(m.group(2), env, o));
+        module(module.obj(), module.path(), chain);
+        return chain;
+      }
+      if ((m = TORCH_OP.matcher(e)).matches()) {
+        Kind kind = switch (m.group(1)) {
+          case "relu" -> Kind.RELU;
+          case "tanh" -> Kind.TANH;
+          case "sigmoid" -> Kind.SIGMOID;
+          default -> throw new Unsupported("torch." + m.group(1) + " in forward of " + o.type());
+        };
+        List<Step> chain = new ArrayList<>(expression(m.group(2), env, o));
+        chain.add(new Step(kind, "", 0));
+        return chain;
+      }
+      if (NAME.matcher(e).matches() && env.get(e) instanceof List<?> chain) {
+        return (List<Step>) chain;
+      }
+      throw new Unsupported("the expression '" + e + "' in forward of " + o.type());
+    }
+
+    private static String child(String path, String name) {
+      return path.isEmpty() ? name : path + "." + name;
+    }
+
+    private record Module(Obj obj, String path) {}
+  }
+
+  @Override
+  public String toString() {
+    return description;
+  }
+}
