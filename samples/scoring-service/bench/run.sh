@@ -15,8 +15,11 @@ LUA=$(pwd)/samples/scoring-service/bench/post.lua
 LOG=$(mktemp -t scoring-service-bench.XXXXXX.log)
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 
+# wrk's connections all use the one demo API key: the per-client limit (16 by default) would
+# answer most of the 64-connection rows with 429, so the benchmark lifts it.
 ./mvnw -B -q -o -pl samples/scoring-service -am -DskipTests package exec:java \
-  -Dspring.profiles.active=demo,bench -DPORT="$PORT" >"$LOG" 2>&1 &
+  -Dspring.profiles.active=demo,bench -DPORT="$PORT" \
+  -Dagriscore.service.max-concurrent-per-client=1000 >"$LOG" 2>&1 &
 SERVICE=$!
 trap 'kill "$SERVICE" 2>/dev/null; wait "$SERVICE" 2>/dev/null; rm -f "$LOG"' EXIT
 for _ in $(seq 1 360); do
@@ -30,11 +33,19 @@ curl -fs "http://127.0.0.1:$PORT/actuator/health/readiness" >/dev/null \
 ms() { awk -v p="$1" '$1 == p { v = $2; u = v; gsub(/[0-9.]/, "", u); sub(/[a-z]+$/, "", v);
   f = (u == "us") ? 0.001 : (u == "s") ? 1000 : 1; printf "%.2f", v * f }'; }
 
+TARGETS=("fixed body (ceiling):/bench/fixed" \
+    "scorecard, 4 reasons:/v1/models/farmer-scorecard/score" \
+    "PyTorch MLP, 4 reasons:/v1/models/farmer-mlp-pt/score")
+# The shared stack (Tomcat, the security chain, logging) is compiled while the first row runs:
+# without a first pass over every target, the ceiling, measured first, pays the JIT's warm-up
+# and comes out below the scoring rows.
+for target in "${TARGETS[@]}"; do
+  wrk -t2 -c8 -d"${FIRST_PASS:-10s}" -s "$LUA" "http://127.0.0.1:$PORT${target#*:}" >/dev/null
+done
+
 echo "| target | connections | requests/s | p50 ms | p99 ms |"
 echo "|---|---:|---:|---:|---:|"
-for target in "fixed body (ceiling):/bench/fixed" \
-    "scorecard, 4 reasons:/v1/models/farmer-scorecard/score" \
-    "PyTorch MLP, 4 reasons:/v1/models/farmer-mlp-pt/score"; do
+for target in "${TARGETS[@]}"; do
   name=${target%%:*}
   path=${target#*:}
   for c in 8 64; do
