@@ -64,14 +64,15 @@ final class FastPath {
    * @throws pe.agriscore.scoring.BundleException with {@code on}, naming the file, if the network
    *     is not supported or disagrees
    */
-  static ScoringModel choose(TorchScriptModel nativeModel, ModelFiles files, Mode mode) {
+  static ScoringModel choose(TorchScriptModel nativeModel, ModelFiles files, byte[] archive,
+      Mode mode) {
     if (mode == Mode.OFF) {
       nativeModel.servedBy("libtorch (fast path off)");
       return nativeModel;
     }
     DenseNetwork network;
     try {
-      network = DenseNetwork.of(TorchScriptArchive.read(files.path()), nativeModel.parameters(),
+      network = DenseNetwork.of(TorchScriptArchive.read(archive), nativeModel.parameters(),
           files.inputWidth());
     } catch (Unsupported | IOException e) {
       return fallBack(nativeModel, files, mode, "the network uses " + e.getMessage()

@@ -1,6 +1,7 @@
 package pe.agriscore.engine.pt;
 
-import java.nio.file.Files;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.Set;
 import pe.agriscore.engine.EngineConfig;
 import pe.agriscore.engine.EngineDescriptor;
@@ -133,12 +134,20 @@ public final class PyTorchEngine implements ScoringEngine {
    */
   @Override
   public ScoringModel load(ModelFiles model, EngineConfig config) {
-    if (model.isDirectory() || !Files.isRegularFile(model.path())) {
+    if (model.isDirectory()) {
       throw model.refusal("a TorchScript model must be one .pt file");
     }
     PyTorchSettings settings = PyTorchSettings.from(config);
     NativeRuntime.start(settings, config);
-    return FastPath.choose(TorchScriptModel.load(model, settings.poolSize()), model,
-        settings.fastPath());
+    // The model is loaded from its bytes, not its path: an encrypted bundle's model then never
+    // exists in clear on any filesystem (ModelFiles.path() would write it to a private one).
+    byte[] bytes;
+    try (InputStream in = model.open("")) {
+      bytes = in.readAllBytes();
+    } catch (IOException e) {
+      throw model.refusal("cannot be read: " + e.getMessage(), e);
+    }
+    return FastPath.choose(TorchScriptModel.load(model, bytes, settings.poolSize()), model,
+        bytes, settings.fastPath());
   }
 }

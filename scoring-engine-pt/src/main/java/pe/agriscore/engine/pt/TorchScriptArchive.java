@@ -1,20 +1,19 @@
 package pe.agriscore.engine.pt;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
 
 /**
  * What a TorchScript file ({@code torch.jit.save}) holds, read straight from the file libtorch
@@ -66,39 +65,130 @@ final class TorchScriptArchive {
     return source;
   }
 
-  static TorchScriptArchive read(Path file) throws IOException, Unsupported {
-    try (ZipFile zip = new ZipFile(file.toFile())) {
-      String prefix = null;
-      Map<String, String> sources = new HashMap<>();
-      for (ZipEntry e : java.util.Collections.list(zip.entries())) {
-        String name = e.getName();
+  /**
+   * Reads the archive from the model's bytes (never from a file: an encrypted bundle's model
+   * exists in clear only in memory). Only the entries the fast path reads are kept.
+   */
+  static TorchScriptArchive read(byte[] archive) throws IOException, Unsupported {
+    Map<String, byte[]> entries = entries(archive);
+    String prefix = null;
+    Map<String, String> sources = new HashMap<>();
+    for (Map.Entry<String, byte[]> e : entries.entrySet()) {
+      String name = e.getKey();
+      int slash = name.indexOf('/');
+      String rest = name.substring(slash + 1);
+      if (rest.equals("data.pkl")) {
+        prefix = name.substring(0, slash + 1);
+      } else if (rest.startsWith("code/") && rest.endsWith(".py")) {
+        String module = rest.substring("code/".length(), rest.length() - ".py".length())
+            .replace('/', '.');
+        sources.put(module, new String(e.getValue(), StandardCharsets.UTF_8));
+      }
+    }
+    if (prefix == null) {
+      throw new Unsupported("no data.pkl in the archive");
+    }
+    Object root = new Unpickler(entries.get(prefix + "data.pkl"), entries, prefix).load();
+    if (!(root instanceof Obj obj)) {
+      throw new Unsupported("data.pkl does not hold a module");
+    }
+    return new TorchScriptArchive(obj, sources);
+  }
+
+  /**
+   * The archive's {@code data.pkl}, {@code code/*.py} and {@code data/*} entries, read through
+   * the zip's central directory: torch.jit.save writes entries with data descriptors, which
+   * {@code ZipInputStream} cannot read, and {@code ZipFile} needs a file. Stored and deflated
+   * entries are read; anything else (zip64, other methods, more than four times the archive's
+   * size inflated) is left to libtorch.
+   */
+  private static Map<String, byte[]> entries(byte[] archive) throws Unsupported {
+    ByteBuffer zip = ByteBuffer.wrap(archive).order(ByteOrder.LITTLE_ENDIAN);
+    int end = -1;
+    for (int i = archive.length - 22; i >= Math.max(0, archive.length - 22 - 65_535); i--) {
+      if (zip.getInt(i) == 0x06054b50) {
+        end = i;
+        break;
+      }
+    }
+    if (end < 0) {
+      throw new Unsupported("an archive without a zip end record");
+    }
+    int count = Short.toUnsignedInt(zip.getShort(end + 10));
+    long directory = Integer.toUnsignedLong(zip.getInt(end + 16));
+    Map<String, byte[]> entries = new HashMap<>();
+    long budget = 4L * archive.length + (1 << 20);
+    try {
+      int at = Math.toIntExact(directory);
+      for (int n = 0; n < count; n++) {
+        if (zip.getInt(at) != 0x02014b50) {
+          throw new Unsupported("a zip central directory that is not one");
+        }
+        int method = Short.toUnsignedInt(zip.getShort(at + 10));
+        long stored = Integer.toUnsignedLong(zip.getInt(at + 20)); // compressed size
+        long size = Integer.toUnsignedLong(zip.getInt(at + 24)); // uncompressed size
+        int nameLength = Short.toUnsignedInt(zip.getShort(at + 28));
+        int extraLength = Short.toUnsignedInt(zip.getShort(at + 30));
+        int commentLength = Short.toUnsignedInt(zip.getShort(at + 32));
+        long local = Integer.toUnsignedLong(zip.getInt(at + 42));
+        String name = new String(archive, at + 46, nameLength, StandardCharsets.UTF_8);
+        at += 46 + nameLength + extraLength + commentLength;
         int slash = name.indexOf('/');
-        if (slash < 0) {
+        String rest = slash < 0 ? "" : name.substring(slash + 1);
+        if (!(rest.equals("data.pkl") || rest.startsWith("code/") || rest.startsWith("data/"))) {
           continue;
         }
-        String rest = name.substring(slash + 1);
-        if (rest.equals("data.pkl")) {
-          prefix = name.substring(0, slash + 1);
-        } else if (rest.startsWith("code/") && rest.endsWith(".py")) {
-          String module = rest.substring("code/".length(), rest.length() - ".py".length())
-              .replace('/', '.');
-          try (InputStream in = zip.getInputStream(e)) {
-            sources.put(module, new String(in.readAllBytes(), StandardCharsets.UTF_8));
-          }
+        if (size == 0xFFFFFFFFL || stored == 0xFFFFFFFFL || local == 0xFFFFFFFFL
+            || !(method == 0 && size == stored || method == 8)) {
+          throw new Unsupported("a zip64 or unknown archive entry (" + name + ")");
         }
+        budget -= size;
+        if (budget < 0) {
+          throw new Unsupported("an archive that inflates to more than four times its size");
+        }
+        int header = Math.toIntExact(local);
+        if (zip.getInt(header) != 0x04034b50) {
+          throw new Unsupported("a zip entry without its local header (" + name + ")");
+        }
+        int data = header + 30 + Short.toUnsignedInt(zip.getShort(header + 26))
+            + Short.toUnsignedInt(zip.getShort(header + 28));
+        byte[] raw = Arrays.copyOfRange(archive, data, Math.addExact(data,
+            Math.toIntExact(stored)));
+        entries.put(name, method == 0 ? raw : inflate(raw, Math.toIntExact(size), name));
       }
-      if (prefix == null) {
-        throw new Unsupported("no data.pkl in the archive");
+    } catch (IndexOutOfBoundsException | ArithmeticException e) {
+      throw new Unsupported("a truncated zip archive");
+    }
+    return entries;
+  }
+
+  /** A deflated entry (torch compresses the code entries), exactly its declared size. */
+  private static byte[] inflate(byte[] raw, int size, String name) throws Unsupported {
+    Inflater inflater = new Inflater(true);
+    try {
+      inflater.setInput(raw);
+      byte[] out = new byte[size];
+      int n = 0;
+      while (n < size && !inflater.finished()) {
+        int got = inflater.inflate(out, n, size - n);
+        if (got == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+          break;
+        }
+        n += got;
       }
-      byte[] pickle;
-      try (InputStream in = zip.getInputStream(zip.getEntry(prefix + "data.pkl"))) {
-        pickle = in.readAllBytes();
+      // A full buffer stops the inflater before it reads the final block's end: one more call
+      // must give nothing and finish, else the entry is larger than it says.
+      if (n == size && !inflater.finished() && inflater.inflate(new byte[1]) > 0) {
+        n++;
       }
-      Object root = new Unpickler(pickle, zip, prefix).load();
-      if (!(root instanceof Obj obj)) {
-        throw new Unsupported("data.pkl does not hold a module");
+      if (n != size || !inflater.finished()) {
+        throw new Unsupported("a zip entry that does not inflate to its size (" + name + ")");
       }
-      return new TorchScriptArchive(obj, sources);
+      return out;
+    } catch (DataFormatException e) {
+      throw new Unsupported("a zip entry that does not inflate (" + name + ")");
+    } finally {
+      inflater.end();
     }
   }
 
@@ -116,14 +206,14 @@ final class TorchScriptArchive {
   /** The pickle opcodes torch.jit.save writes for modules; any other refuses. */
   private static final class Unpickler {
     private final ByteBuffer in;
-    private final ZipFile zip;
+    private final Map<String, byte[]> entries;
     private final String prefix;
     private final Deque<Object> stack = new ArrayDeque<>();
     private final Map<Integer, Object> memo = new HashMap<>();
 
-    Unpickler(byte[] bytes, ZipFile zip, String prefix) {
+    Unpickler(byte[] bytes, Map<String, byte[]> entries, String prefix) {
       this.in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-      this.zip = zip;
+      this.entries = entries;
       this.prefix = prefix;
     }
 
@@ -304,13 +394,9 @@ final class TorchScriptArchive {
         }
         expected *= shape[i];
       }
-      ZipEntry entry = zip.getEntry(prefix + "data/" + s.key());
-      if (entry == null) {
+      byte[] bytes = entries.get(prefix + "data/" + s.key());
+      if (bytes == null) {
         throw new Unsupported("tensor storage data/" + s.key() + " missing");
-      }
-      byte[] bytes;
-      try (InputStream in = zip.getInputStream(entry)) {
-        bytes = in.readAllBytes();
       }
       if ((offset + expected) * Float.BYTES > bytes.length) {
         throw new Unsupported("tensor storage data/" + s.key() + " too short");

@@ -15,10 +15,14 @@ import ai.djl.translate.TranslateException;
 import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorContext;
 import ai.djl.util.Pair;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Map;
 import pe.agriscore.engine.EngineException;
 import pe.agriscore.engine.ModelFiles;
 import pe.agriscore.engine.PredictorPool;
@@ -61,12 +65,14 @@ final class TorchScriptModel implements ScoringModel {
    *
    * @param files the {@code .pt} file; for a {@code logit} output the probe only refuses NaN,
    *     since the core turns log-odds into probabilities
+   * @param bytes the file's content, which libtorch loads from memory
    * @throws BundleException naming the file if the model is unreadable or does not fit
    */
-  static TorchScriptModel load(ModelFiles files, int poolSize) {
+  static TorchScriptModel load(ModelFiles files, byte[] bytes, int poolSize) {
     Model model = Model.newInstance(files.description(), Device.cpu(), NativeRuntime.DJL_ENGINE);
     try {
-      model.load(files.path());
+      model.load(new ByteArrayInputStream(bytes), Map.of());
+      deleteEmptyModelDirectory(model);
     } catch (IOException | MalformedModelException | RuntimeException e) {
       model.close();
       throw files.refusal("not a TorchScript model that libtorch " + LibUtils.getVersion()
@@ -79,6 +85,24 @@ final class TorchScriptModel implements ScoringModel {
     } catch (RuntimeException e) {
       loaded.close();
       throw e;
+    }
+  }
+
+  /**
+   * DJL's load from a stream makes an empty {@code pt-model*} directory in java.io.tmpdir that it
+   * deletes only at JVM exit; nothing is ever written to it, so it goes at once.
+   */
+  private static void deleteEmptyModelDirectory(Model model) {
+    Path dir = model.getModelPath();
+    if (dir != null && Files.isDirectory(dir)
+        && dir.getFileName().toString().startsWith("pt-model")) {
+      try {
+        Files.delete(dir);
+      } catch (IOException e) {
+        // Not empty after all, or already gone: DJL's own exit hook still deletes it.
+        org.slf4j.LoggerFactory.getLogger(TorchScriptModel.class)
+            .debug("left {} to DJL's exit hook: {}", dir, e.toString());
+      }
     }
   }
 
