@@ -21,7 +21,8 @@ command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; e
   -Dspring.profiles.active=demo,bench -DPORT="$PORT" \
   -Dagriscore.service.max-concurrent-per-client=1000 >"$LOG" 2>&1 &
 SERVICE=$!
-trap 'kill "$SERVICE" 2>/dev/null; wait "$SERVICE" 2>/dev/null; rm -f "$LOG"' EXIT
+# `|| true`: under set -e the killed service's exit status (143) would end the trap before rm.
+trap 'kill "$SERVICE" 2>/dev/null; wait "$SERVICE" 2>/dev/null || true; rm -f "$LOG"' EXIT
 for _ in $(seq 1 360); do
   curl -fs "http://127.0.0.1:$PORT/actuator/health/readiness" >/dev/null 2>&1 && break
   sleep 0.5
