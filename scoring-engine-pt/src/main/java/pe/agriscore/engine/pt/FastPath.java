@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import pe.agriscore.engine.EngineException;
 import pe.agriscore.engine.ModelFiles;
 import pe.agriscore.engine.ScoringModel;
+import pe.agriscore.engine.internal.DenseNetwork;
 import pe.agriscore.engine.pt.TorchScriptArchive.Unsupported;
 
 /**
@@ -15,7 +16,7 @@ import pe.agriscore.engine.pt.TorchScriptArchive.Unsupported;
  * has been shown to give libtorch's results.
  *
  * <p>At load, with {@value PyTorchEngine#FAST_PATH} {@code auto} (the default) or {@code on}, the
- * network is read from the loaded module ({@link DenseNetwork#of}) and {@value #CHECK_ROWS}
+ * network is read from the loaded module ({@link TorchScriptNetwork#read}) and {@value #CHECK_ROWS}
  * rows (the load probe's rows, then seeded random rows: standard normal, wide, and 0/1 values,
  * like encoded one-hot columns) are scored by libtorch and by the network; it serves only if every
  * probability agrees within {@value #TOLERANCE} (absolute; for a {@code logit} output, on the
@@ -72,7 +73,7 @@ final class FastPath {
     }
     DenseNetwork network;
     try {
-      network = DenseNetwork.of(TorchScriptArchive.read(archive), nativeModel.parameters(),
+      network = TorchScriptNetwork.read(TorchScriptArchive.read(archive), nativeModel.parameters(),
           files.inputWidth());
     } catch (Unsupported | IOException e) {
       return fallBack(nativeModel, files, mode, "the network uses " + e.getMessage()

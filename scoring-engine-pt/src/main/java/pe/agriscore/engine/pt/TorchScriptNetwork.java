@@ -5,74 +5,32 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import pe.agriscore.engine.internal.DenseNetwork;
 import pe.agriscore.engine.pt.TorchScriptArchive.Obj;
 import pe.agriscore.engine.pt.TorchScriptArchive.Tensor;
 import pe.agriscore.engine.pt.TorchScriptArchive.Unsupported;
 
 /**
- * A feed-forward network of dense layers and element-wise activations, evaluated in plain Java.
+ * Reads a TorchScript file's network into a {@link DenseNetwork}, the JVM fast path.
  *
- * <p><b>What it reads.</b> {@link #of} walks the TorchScript module tree of the loaded file and
- * accepts only: {@code nn.Sequential}; {@code nn.Linear}; {@code nn.BatchNorm1d} (inference: the
- * running statistics); {@code nn.ReLU}, {@code nn.LeakyReLU}, {@code nn.Tanh}, {@code
- * nn.Sigmoid}; {@code nn.Dropout} (the identity in inference); and modules of the model's own
- * classes whose {@code forward} is a chain of those and of {@code torch.relu}, {@code
- * torch.tanh} and {@code torch.sigmoid} on one value, optionally under {@code if} on a boolean
- * attribute. Any other statement (an addition, a concatenation, an embedding, a second input)
- * throws {@link Unsupported}. Weights come from libtorch's named parameters of the loaded module,
- * batch-norm running statistics (buffers, which libtorch does not list as parameters) from the
- * same file's tensors.
- *
- * <p><b>Arithmetic.</b> In {@code double}: the float32 weights and inputs convert exactly, and
- * each output carries a rounding error far below libtorch's own float32 error (about 1e-7
- * relative per layer), so the two agree to the stated tolerance whenever the network was read
- * right, which {@link FastPath} checks before this serves. Sums run in a fixed order, so a row
- * gives the same bits alone, in any batch and on any thread.
- *
- * <p>Immutable and thread-safe.
+ * <p>It walks the module tree of the loaded file and accepts only: {@code nn.Sequential}; {@code
+ * nn.Linear}; {@code nn.BatchNorm1d} (inference: the running statistics); {@code nn.ReLU}, {@code
+ * nn.LeakyReLU}, {@code nn.Tanh}, {@code nn.Sigmoid}; {@code nn.Dropout} (the identity in
+ * inference); and modules of the model's own classes whose {@code forward} is a chain of those and
+ * of {@code torch.relu}, {@code torch.tanh} and {@code torch.sigmoid} on one value, optionally
+ * under {@code if} on a boolean attribute. Any other statement (an addition, an embedding, a
+ * second input) throws {@link Unsupported}. Weights come from libtorch's named parameters of the
+ * loaded module, batch-norm running statistics (buffers, which libtorch does not list as
+ * parameters) from the same file's tensors.
  */
-final class DenseNetwork {
+final class TorchScriptNetwork {
 
   private enum Kind { DENSE, BATCH_NORM, RELU, LEAKY_RELU, TANH, SIGMOID }
 
   /** One operation read from the module tree; {@code value} is LeakyReLU's slope or BN's eps. */
-  private record Step(Kind kind, String path, double value) {
-    String describe() {
-      return switch (kind) {
-        case DENSE -> "linear";
-        case BATCH_NORM -> "batch_norm";
-        case RELU -> "relu";
-        case LEAKY_RELU -> "leaky_relu(" + value + ")";
-        case TANH -> "tanh";
-        case SIGMOID -> "sigmoid";
-      };
-    }
-  }
+  private record Step(Kind kind, String path, double value) {}
 
-  /** One evaluated layer: dense ({@code weights != null}) or element-wise (scale/shift for BN). */
-  private record Layer(Kind kind, int in, int out, double[] weights, double[] bias,
-      double slope) {}
-
-  private final int width;
-  private final int maxWidth;
-  private final Layer[] layers;
-  private final String description;
-
-  private DenseNetwork(int width, List<Layer> layers, String description) {
-    this.width = width;
-    this.layers = layers.toArray(new Layer[0]);
-    int max = width;
-    for (Layer l : layers) {
-      max = Math.max(max, l.out());
-    }
-    this.maxWidth = max;
-    this.description = description;
-  }
-
-  /** The operations in order, e.g. {@code linear(11->32), relu, ...}. */
-  String description() {
-    return description;
-  }
+  private TorchScriptNetwork() {}
 
   /**
    * Reads the network of a TorchScript file.
@@ -82,250 +40,45 @@ final class DenseNetwork {
    * @param width the input width the bundle's schema encodes
    * @throws Unsupported naming the first thing the fast path does not implement
    */
-  static DenseNetwork of(TorchScriptArchive archive, Map<String, Tensor> parameters, int width)
+  static DenseNetwork read(TorchScriptArchive archive, Map<String, Tensor> parameters, int width)
       throws Unsupported {
     List<Step> steps = new ArrayList<>();
     new Reader(archive).module(archive.root(), "", steps);
-    List<Layer> layers = new ArrayList<>();
-    List<String> ops = new ArrayList<>();
-    int w = width;
+    DenseNetwork.Builder network = DenseNetwork.builder(width);
     for (Step s : steps) {
       switch (s.kind()) {
         case DENSE -> {
           Tensor weight = tensor(parameters, s.path() + ".weight");
           Tensor bias = tensor(parameters, s.path() + ".bias");
+          int w = network.values();
           if (weight.shape().length != 2 || weight.shape()[1] != w || bias.shape().length != 1
               || bias.shape()[0] != weight.shape()[0]) {
             throw new Unsupported("linear layer " + s.path() + " of shape "
                 + java.util.Arrays.toString(weight.shape()) + " after " + w + " values");
           }
-          int out = (int) weight.shape()[0];
-          layers.add(new Layer(Kind.DENSE, w, out, doubles(weight), doubles(bias), 0));
-          ops.add("linear(" + w + "->" + out + ")");
-          w = out;
+          network.dense((int) weight.shape()[0], doubles(weight), doubles(bias));
         }
         case BATCH_NORM -> {
-          double[] gamma = doubles(tensor(parameters, s.path() + ".weight"));
-          double[] beta = doubles(tensor(parameters, s.path() + ".bias"));
-          double[] mean = doubles(buffer(archive, s.path(), "running_mean"));
-          double[] var = doubles(buffer(archive, s.path(), "running_var"));
-          if (gamma.length != w || beta.length != w || mean.length != w || var.length != w) {
-            throw new Unsupported("batch norm " + s.path() + " of " + gamma.length
-                + " features after " + w + " values");
-          }
-          // y = (x - mean) / sqrt(var + eps) * gamma + beta, as libtorch's inference kernel.
-          double[] scale = new double[w];
-          double[] shift = new double[w];
-          for (int i = 0; i < w; i++) {
-            scale[i] = gamma[i] / Math.sqrt(var[i] + s.value());
-            shift[i] = beta[i] - mean[i] * scale[i];
-          }
-          layers.add(new Layer(Kind.BATCH_NORM, w, w, scale, shift, 0));
-          ops.add(s.describe());
-        }
-        default -> {
-          layers.add(new Layer(s.kind(), w, w, null, null, s.value()));
-          ops.add(s.describe());
-        }
-      }
-    }
-    if (w != 1) {
-      throw new Unsupported("a network ending in " + w + " values, not one");
-    }
-    if (layers.stream().noneMatch(l -> l.kind() == Kind.DENSE)) {
-      throw new Unsupported("a network without a linear layer");
-    }
-    return new DenseNetwork(width, layers, String.join(", ", ops));
-  }
-
-  /**
-   * Scores {@code count} rows of {@code rows} (row-major, {@link #width} floats each).
-   *
-   * <p>The first linear layer sums each output in blocks of {@value #BLOCK} inputs and then adds
-   * the blocks in order, for every row alike. A row that shares a block's inputs bit for bit with
-   * the batch's first row reuses that block's sums instead of recomputing them: the same
-   * operations on the same values, so the same bits as scoring the row alone. Reason codes need
-   * this: their perturbation rows (one per feature) differ from the applicant's row in a column or
-   * two, so most of the first layer, the largest, is computed once per applicant.
-   *
-   * @return one output per row, as the module's {@code forward} returns it
-   */
-  double[] predict(float[] rows, int count) {
-    double[] result = new double[count];
-    double[] a = new double[maxWidth];
-    double[] b = new double[maxWidth];
-    Layer first = layers[0].kind() == Kind.DENSE ? layers[0] : null;
-    int blocks = (width + BLOCK - 1) / BLOCK;
-    double[] firstRowBlocks = first == null ? null : new double[first.out() * blocks];
-    boolean[] shared = new boolean[blocks];
-    for (int r = 0; r < count; r++) {
-      int base = r * width;
-      for (int i = 0; i < width; i++) {
-        a[i] = rows[base + i];
-      }
-      int l = 0;
-      if (first != null) {
-        for (int k = 0; k < blocks; k++) {
-          shared[k] = r > 0 && sameBlock(rows, base, k);
-        }
-        blocked(first, a, b, BLOCK, firstRowBlocks, shared, r == 0, blocks);
-        double[] t = a;
-        a = b;
-        b = t;
-        l = 1;
-      }
-      for (; l < layers.length; l++) {
-        Layer layer = layers[l];
-        if (layer.kind() == Kind.DENSE) {
-          dense(layer, a, b);
-          double[] t = a;
-          a = b;
-          b = t;
-        } else {
-          elementwise(layer, a);
-        }
-      }
-      result[r] = a[0];
-    }
-    return result;
-  }
-
-  /** Inputs per block of the first layer's sums. */
-  private static final int BLOCK = 8;
-
-  /** Whether row {@code base}'s block {@code k} holds the first row's floats, bit for bit. */
-  private boolean sameBlock(float[] rows, int base, int k) {
-    for (int i = k * BLOCK, end = Math.min(width, i + BLOCK); i < end; i++) {
-      if (Float.floatToRawIntBits(rows[base + i]) != Float.floatToRawIntBits(rows[i])) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /**
-   * A linear layer: {@code out[j] = bias[j] + block_0 + block_1 + ...}, each block the sum of
-   * {@code blockSize} consecutive products in order. The first layer's first row stores its block
-   * sums in {@code cache}, later rows take the {@code shared} ones from there; the other layers
-   * are one block, never shared. Four outputs at a time, each
-   * with its own accumulator: every output's sum keeps its order (so its bits), and the four
-   * independent additions hide the latency that one serial sum waits on.
-   */
-  private static void blocked(Layer l, double[] in, double[] out, int blockSize, double[] cache,
-      boolean[] shared, boolean store, int blocks) {
-    double[] w = l.weights();
-    double[] bias = l.bias();
-    int n = l.in();
-    int j = 0;
-    for (; j + 4 <= l.out(); j += 4) {
-      int r0 = j * n;
-      int r1 = r0 + n;
-      int r2 = r1 + n;
-      int r3 = r2 + n;
-      double s0 = bias[j];
-      double s1 = bias[j + 1];
-      double s2 = bias[j + 2];
-      double s3 = bias[j + 3];
-      for (int k = 0; k < blocks; k++) {
-        int c0 = j * blocks + k;
-        int c1 = c0 + blocks;
-        int c2 = c1 + blocks;
-        int c3 = c2 + blocks;
-        double b0;
-        double b1;
-        double b2;
-        double b3;
-        if (shared[k]) {
-          b0 = cache[c0];
-          b1 = cache[c1];
-          b2 = cache[c2];
-          b3 = cache[c3];
-        } else {
-          b0 = 0;
-          b1 = 0;
-          b2 = 0;
-          b3 = 0;
-          for (int i = k * blockSize, end = Math.min(n, i + blockSize); i < end; i++) {
-            double x = in[i];
-            b0 += w[r0 + i] * x;
-            b1 += w[r1 + i] * x;
-            b2 += w[r2 + i] * x;
-            b3 += w[r3 + i] * x;
-          }
-          if (store) {
-            cache[c0] = b0;
-            cache[c1] = b1;
-            cache[c2] = b2;
-            cache[c3] = b3;
+          try {
+            network.batchNorm(doubles(tensor(parameters, s.path() + ".weight")),
+                doubles(tensor(parameters, s.path() + ".bias")),
+                doubles(buffer(archive, s.path(), "running_mean")),
+                doubles(buffer(archive, s.path(), "running_var")), s.value());
+          } catch (IllegalArgumentException e) {
+            throw new Unsupported(e.getMessage() + " at " + s.path());
           }
         }
-        s0 += b0;
-        s1 += b1;
-        s2 += b2;
-        s3 += b3;
+        case RELU -> network.relu();
+        case LEAKY_RELU -> network.leakyRelu(s.value());
+        case TANH -> network.tanh();
+        case SIGMOID -> network.sigmoid();
+        default -> throw new IllegalStateException(s.kind().name());
       }
-      out[j] = s0;
-      out[j + 1] = s1;
-      out[j + 2] = s2;
-      out[j + 3] = s3;
     }
-    for (int row = j * n; j < l.out(); j++, row += n) {
-      double s = bias[j];
-      for (int k = 0; k < blocks; k++) {
-        double block;
-        if (shared[k]) {
-          block = cache[j * blocks + k];
-        } else {
-          block = 0;
-          for (int i = k * blockSize, end = Math.min(n, i + blockSize); i < end; i++) {
-            block += w[row + i] * in[i];
-          }
-          if (store) {
-            cache[j * blocks + k] = block;
-          }
-        }
-        s += block;
-      }
-      out[j] = s;
-    }
-  }
-
-  /** A layer after the first: one block of all its inputs. */
-  private static void dense(Layer l, double[] in, double[] out) {
-    blocked(l, in, out, l.in(), null, NOT_SHARED, false, 1);
-  }
-
-  private static final boolean[] NOT_SHARED = {false};
-
-  private static void elementwise(Layer l, double[] a) {
-    int n = l.in();
-    switch (l.kind()) {
-      case BATCH_NORM -> {
-        for (int i = 0; i < n; i++) {
-          a[i] = a[i] * l.weights()[i] + l.bias()[i];
-        }
-      }
-      case RELU -> {
-        for (int i = 0; i < n; i++) {
-          a[i] = a[i] < 0 ? 0 : a[i];
-        }
-      }
-      case LEAKY_RELU -> {
-        for (int i = 0; i < n; i++) {
-          a[i] = a[i] < 0 ? a[i] * l.slope() : a[i];
-        }
-      }
-      case TANH -> {
-        for (int i = 0; i < n; i++) {
-          a[i] = Math.tanh(a[i]);
-        }
-      }
-      case SIGMOID -> {
-        for (int i = 0; i < n; i++) {
-          a[i] = 1 / (1 + Math.exp(-a[i]));
-        }
-      }
-      default -> throw new IllegalStateException(l.kind().name());
+    try {
+      return network.build();
+    } catch (IllegalArgumentException e) {
+      throw new Unsupported(e.getMessage());
     }
   }
 
@@ -590,10 +343,5 @@ final class DenseNetwork {
     }
 
     private record Module(Obj obj, String path) {}
-  }
-
-  @Override
-  public String toString() {
-    return description;
   }
 }
