@@ -6,6 +6,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
@@ -25,9 +27,10 @@ import org.slf4j.LoggerFactory;
  * into a {@link ProducerFencedException} (KAFKA-10631), as the coordinator will for a commit
  * racing its abort once KAFKA-20785 is in (4.4 brokers answer INVALID_TXN_STATE, fatal to the
  * producer, which the abort path replaces); only produce requests get KIP-588's
- * abortable InvalidProducerEpochException. A fence of a transaction older than the timeout is
- * therefore taken for the coordinator's abort: the worker starts a new producer and reads the
- * batch again. A fence within the timeout is another producer's, and the worker stops.
+ * abortable InvalidProducerEpochException. A fence (or INVALID_TXN_STATE) of a transaction older
+ * than the timeout is therefore taken for the coordinator's abort: the worker starts a new
+ * producer and reads the batch again. Within the timeout it is another producer's, and the worker
+ * stops.
  */
 final class TransactionalWriter extends BatchWriter {
 
@@ -100,6 +103,12 @@ final class TransactionalWriter extends BatchWriter {
       if (fencedCause(e) != null) {
         return timedOutOrFenced(batch, fencedCause(e));
       }
+      if (causeOf(e, FencedInstanceIdException.class) != null) {
+        throw e; // this instance was replaced (static membership): the worker stops
+      }
+      if (causeOf(e, InvalidTxnStateException.class) != null) {
+        throwIfTakenOverWithinTimeout(e);
+      }
       errors.throwIfFatal();
       writeFailed("the transaction of " + batch.size() + " records failed and is aborted; the"
           + " batch will be read again", e, errors);
@@ -139,7 +148,19 @@ final class TransactionalWriter extends BatchWriter {
         if (fencedCause(e) != null) {
           throwIfFencedWithinTimeout(fencedCause(e));
         }
-        // The producer is in a fatal state: a new one's initTransactions aborts what is open.
+        // The producer is in a fatal state. A new one's initTransactions aborts what is open,
+        // but it also fences any other producer holding the transactional.id: within the
+        // timeout that may be this instance's replacement, whose start can make the coordinator
+        // fail this one's commit (seen: UNKNOWN_SERVER_ERROR from an EndTxn racing the
+        // replacement's epoch fence on a 4.4 broker). Only a transaction past the timeout,
+        // which the coordinator aborts itself, is recovered here.
+        if (System.nanoTime() - transactionBegan < transactionTimeoutNanos) {
+          throw new KafkaException("the transactional producer "
+              + ctx.config().transactionalId(ctx.index()) + " failed fatally and cannot abort ("
+              + e + "); a new producer would fence any other instance with the same "
+              + KafkaScoringConfig.INSTANCE_ID_CONFIG + ", so this worker stops: restart it",
+              e);
+        }
         LOG.warn("{}: the producer cannot abort ({}); replacing it", ctx.threadName(),
             e.toString());
         replaceProducer();
@@ -177,7 +198,20 @@ final class TransactionalWriter extends BatchWriter {
     }
   }
 
-  private KafkaException fenced(ProducerFencedException e) {
+  /**
+   * INVALID_TXN_STATE is fatal to the producer. After transaction.timeout.ms it is the
+   * coordinator's abort racing this commit (the abort path replaces the producer); within it,
+   * only another producer's initTransactions with the same transactional.id aborts an open
+   * transaction (seen under load: the replacement instance's producer aborted this one's), and a
+   * new producer here would fence that replacement in turn. So the worker stops, as on a fence.
+   */
+  private void throwIfTakenOverWithinTimeout(KafkaException e) {
+    if (System.nanoTime() - transactionBegan < transactionTimeoutNanos) {
+      throw fenced(e);
+    }
+  }
+
+  private KafkaException fenced(KafkaException e) {
     return new KafkaException("the transactional producer "
         + ctx.config().transactionalId(ctx.index()) + " was fenced: another producer started"
         + " with the same transactional.id. Either this instance was replaced (a restarted"
@@ -187,9 +221,13 @@ final class TransactionalWriter extends BatchWriter {
 
   /** The fencing behind a failure, if any: a replacement producer must not fence back. */
   private static ProducerFencedException fencedCause(Throwable t) {
+    return causeOf(t, ProducerFencedException.class);
+  }
+
+  private static <T extends Throwable> T causeOf(Throwable t, Class<T> type) {
     for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof ProducerFencedException f) {
-        return f;
+      if (type.isInstance(c)) {
+        return type.cast(c);
       }
     }
     return null;
