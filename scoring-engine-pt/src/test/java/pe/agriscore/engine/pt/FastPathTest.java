@@ -84,6 +84,34 @@ class FastPathTest {
     }
   }
 
+  /** {@code torch.cat} of the forward's input and a chain, either order, scripted and traced. */
+  @ParameterizedTest
+  @ValueSource(strings = {"concat_first_traced.pt", "concat_first_scripted.pt",
+      "concat_last_scripted.pt"})
+  void aConcatenationOfTheInputServesOnTheFastPathAsPythonAndLibtorchComputeIt(String fixture)
+      throws Exception {
+    JsonNode expected = fastPathFixture();
+    float[] rows = pythonRows(expected);
+    int n = rows.length / 11;
+    Path dir = PtFixtures.farmerBundle(tmp, fixture, PtFixtures.golden(1));
+    try (ModelBundle bundle = ModelBundle.open(dir);
+        ScoringModel fast = load(bundle, "on");
+        ScoringModel libtorch = load(bundle, "off")) {
+      String ops = fixture.startsWith("concat_first")
+          ? "linear(11->8), relu, concat(input, 8), linear(19->1), sigmoid;"
+          : "linear(11->8), tanh, concat(8, input), linear(19->1), sigmoid;";
+      assertTrue(fast.toString().contains("served by the JVM fast path (" + ops),
+          fast.toString());
+      double[] f = fast.predict(rows, n);
+      double[] t = libtorch.predict(rows, n);
+      for (int r = 0; r < n; r++) {
+        double python = expected.path("probabilities").path(fixture).get(r).asDouble();
+        assertEquals(python, f[r], PtFixtures.TOLERANCE, "row " + r + " against Python");
+        assertEquals(t[r], f[r], FastPath.TOLERANCE, "row " + r + " against libtorch");
+      }
+    }
+  }
+
   /** The farmer MLP of make_fixture.py: scripted with an {@code if} on an attribute, and traced. */
   @ParameterizedTest
   @ValueSource(strings = {PtFixtures.SCRIPTED, PtFixtures.TRACED})
@@ -116,6 +144,25 @@ class FastPathTest {
       assertTrue(e.getMessage().contains("mlp.pt"), e.getMessage());
       assertTrue(e.getMessage().contains("pytorch.fast_path is on but the network uses"),
           e.getMessage());
+    }
+  }
+
+  @Test
+  void aConcatenationOfTwoLayersIsLeftToLibtorch() throws Exception {
+    JsonNode expected = fastPathFixture();
+    float[] rows = pythonRows(expected);
+    Path dir = PtFixtures.farmerBundle(tmp, "concat_two_scripted.pt", PtFixtures.golden(1));
+    try (ModelBundle bundle = ModelBundle.open(dir); ScoringModel auto = load(bundle, "auto")) {
+      assertTrue(auto.toString().contains("served by libtorch (the network uses torch.cat(["),
+          auto.toString());
+      assertTrue(auto.toString().contains("which joins two values neither of which is the input"),
+          auto.toString());
+      double[] p = auto.predict(rows, rows.length / 11);
+      for (int r = 0; r < p.length; r++) {
+        assertEquals(expected.path("probabilities").path("concat_two_scripted.pt").get(r)
+            .asDouble(), p[r], PtFixtures.TOLERANCE, "row " + r);
+      }
+      assertThrows(BundleException.class, () -> load(bundle, "on"));
     }
   }
 
