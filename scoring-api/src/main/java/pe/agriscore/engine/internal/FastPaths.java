@@ -28,9 +28,9 @@ import pe.agriscore.engine.ScoringModel;
  * by the network; the network serves only if every probability agrees within {@value #TOLERANCE}
  * (absolute; for a {@code logit} output, on the sigmoid of both), and the native model is then
  * closed. Otherwise the native model serves and one log line says why: INFO when the network uses
- * something the fast path does not implement, WARN when it disagrees. With {@code on} either case
- * refuses the model instead; {@link Mode#OFF} never reads the network. Which path serves is in
- * the returned model's {@code toString()}.
+ * something the fast path does not implement, WARN when it disagrees or the reader fails. With
+ * {@code on} any of these refuses the model instead; {@link Mode#OFF} never reads the network.
+ * Which path serves is in the returned model's {@code toString()}.
  */
 public final class FastPaths {
 
@@ -127,6 +127,10 @@ public final class FastPaths {
     } catch (Unsupported e) {
       return fallBack(engine, nativeModel, files, mode, "the network uses " + e.getMessage()
           + ", which the fast path does not implement", false);
+    } catch (RuntimeException e) {
+      // The native engine serves this model; a reader's failure must not take that away.
+      return fallBack(engine, nativeModel, files, mode, "the fast path could not read the"
+          + " network: " + e, true);
     }
     Optional<String> disagreement;
     double[] worst = {0};

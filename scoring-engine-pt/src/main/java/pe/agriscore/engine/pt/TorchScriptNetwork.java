@@ -20,9 +20,9 @@ import pe.agriscore.engine.pt.TorchScriptArchive.Unsupported;
  * of {@code torch.relu}, {@code torch.tanh} and {@code torch.sigmoid} on one value, optionally
  * under {@code if} on a boolean attribute, and of {@code torch.cat} of the network's input and
  * such a chain along dimension 1, in either order (a wide-and-deep or skip connection). Any other
- * statement (an addition, an embedding, a second input) throws {@link Unsupported}. Weights come from libtorch's named parameters of the
- * loaded module, batch-norm running statistics (buffers, which libtorch does not list as
- * parameters) from the same file's tensors.
+ * statement (an addition, an embedding, a second input) throws {@link Unsupported}. Weights come
+ * from libtorch's named parameters of the loaded module, batch-norm running statistics (buffers,
+ * which libtorch does not list as parameters) from the same file's tensors.
  */
 final class TorchScriptNetwork {
 
