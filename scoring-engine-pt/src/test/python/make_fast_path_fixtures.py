@@ -153,28 +153,17 @@ def main():
     torch.jit.trace(residual, golden[:4]).save(os.path.join(OUT, "residual_traced.pt"))
     expected["residual_traced.pt"] = [float(v) for v in p]
 
-    first = ConcatFirst()
-    train(first, train_x)
-    with torch.no_grad():
-        p = first(golden)[:, 0]
-    for name, export in (("concat_first_traced.pt", torch.jit.trace(first, golden[:4])),
-                         ("concat_first_scripted.pt", torch.jit.script(first))):
-        export.save(os.path.join(OUT, name))
-        expected[name] = [float(v) for v in p]
-
-    last = ConcatLast()
-    train(last, train_x)
-    with torch.no_grad():
-        p = last(golden)[:, 0]
-    torch.jit.script(last).save(os.path.join(OUT, "concat_last_scripted.pt"))
-    expected["concat_last_scripted.pt"] = [float(v) for v in p]
-
-    two = ConcatTwo()
-    train(two, train_x)
-    with torch.no_grad():
-        p = two(golden)[:, 0]
-    torch.jit.script(two).save(os.path.join(OUT, "concat_two_scripted.pt"))
-    expected["concat_two_scripted.pt"] = [float(v) for v in p]
+    for model, exports in ((ConcatFirst(), ("concat_first_traced.pt", "concat_first_scripted.pt")),
+                           (ConcatLast(), ("concat_last_scripted.pt",)),
+                           (ConcatTwo(), ("concat_two_scripted.pt",))):
+        train(model, train_x)
+        with torch.no_grad():
+            p = model(golden)[:, 0]
+        for name in exports:
+            export = (torch.jit.trace(model, golden[:4]) if "_traced" in name
+                      else torch.jit.script(model))
+            export.save(os.path.join(OUT, name))
+            expected[name] = [float(v) for v in p]
 
     fixture = {
         "torch": torch.__version__,
