@@ -119,42 +119,28 @@ class FastPathTest {
     }
   }
 
-  @Test
-  void aResidualNetworkIsLeftToLibtorchAndRefusedWhenTheFastPathIsForced() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"residual_traced.pt", "concat_two_scripted.pt"})
+  void anUnsupportedNetworkIsLeftToLibtorchAndRefusedWhenTheFastPathIsForced(String fixture)
+      throws Exception {
     JsonNode expected = fastPathFixture();
     float[] rows = pythonRows(expected);
-    Path dir = PtFixtures.farmerBundle(tmp, "residual_traced.pt", PtFixtures.golden(1));
+    Path dir = PtFixtures.farmerBundle(tmp, fixture, PtFixtures.golden(1));
     try (ModelBundle bundle = ModelBundle.open(dir); ScoringModel auto = load(bundle, "auto")) {
+      String why = fixture.startsWith("residual") ? "torch.add in forward of __torch__.Residual"
+          : "which joins two values neither of which is the input";
       assertTrue(auto.toString().contains("served by libtorch (the network uses"),
           auto.toString());
+      assertTrue(auto.toString().contains(why), auto.toString());
       double[] p = auto.predict(rows, rows.length / 11);
       for (int r = 0; r < p.length; r++) {
-        assertEquals(expected.path("probabilities").path("residual_traced.pt").get(r).asDouble(),
+        assertEquals(expected.path("probabilities").path(fixture).get(r).asDouble(),
             p[r], PtFixtures.TOLERANCE, "row " + r);
       }
       BundleException e = assertThrows(BundleException.class, () -> load(bundle, "on"));
       assertTrue(e.getMessage().contains("mlp.pt"), e.getMessage());
       assertTrue(e.getMessage().contains("pytorch.fast_path is on but the network uses"),
           e.getMessage());
-    }
-  }
-
-  @Test
-  void aConcatenationOfTwoLayersIsLeftToLibtorch() throws Exception {
-    JsonNode expected = fastPathFixture();
-    float[] rows = pythonRows(expected);
-    Path dir = PtFixtures.farmerBundle(tmp, "concat_two_scripted.pt", PtFixtures.golden(1));
-    try (ModelBundle bundle = ModelBundle.open(dir); ScoringModel auto = load(bundle, "auto")) {
-      assertTrue(auto.toString().contains("served by libtorch (the network uses torch.cat(["),
-          auto.toString());
-      assertTrue(auto.toString().contains("which joins two values neither of which is the input"),
-          auto.toString());
-      double[] p = auto.predict(rows, rows.length / 11);
-      for (int r = 0; r < p.length; r++) {
-        assertEquals(expected.path("probabilities").path("concat_two_scripted.pt").get(r)
-            .asDouble(), p[r], PtFixtures.TOLERANCE, "row " + r);
-      }
-      assertThrows(BundleException.class, () -> load(bundle, "on"));
     }
   }
 
