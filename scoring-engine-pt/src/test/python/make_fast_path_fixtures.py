@@ -12,6 +12,11 @@ It writes, for the farmer schema of make_fixture.py (11 columns):
   Dropout, Tanh, ReLU, Sigmoid as a module and torch.sigmoid in forward);
 - residual_traced.pt: a network with a residual add, which the fast path does not implement and
   must leave to libtorch;
+- concat_first_traced.pt, concat_first_scripted.pt: a wide-and-deep network whose head reads
+  torch.cat((x, h), 1), the input beside a ReLU layer of it (the fast path's concatenation of the
+  input); concat_last_scripted.pt the same with torch.cat([h, x], dim=1);
+- concat_two_scripted.pt: torch.cat of two layers of the input, neither the input itself, which
+  the fast path does not implement and must leave to libtorch;
 - fast_path_expected.json: 24 rows and the probability PyTorch computed for each, per model.
 
 The Java tests compare the fast path with libtorch and with these probabilities; they never
@@ -56,6 +61,40 @@ class Residual(nn.Module):
         h = torch.relu(self.inp(x))
         h = h + torch.relu(self.block(h))
         return torch.sigmoid(self.out(h))
+
+
+class ConcatFirst(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.deep = nn.Sequential(nn.Linear(WIDTH, 8), nn.ReLU())
+        self.head = nn.Linear(WIDTH + 8, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = self.deep(x)
+        return torch.sigmoid(self.head(torch.cat((x, h), 1)))
+
+
+class ConcatLast(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.deep = nn.Sequential(nn.Linear(WIDTH, 8), nn.Tanh())
+        self.head = nn.Linear(8 + WIDTH, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = self.deep(x)
+        return torch.sigmoid(self.head(torch.cat([h, x], dim=1)))
+
+
+class ConcatTwo(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.a = nn.Linear(WIDTH, 4)
+        self.b = nn.Linear(WIDTH, 4)
+        self.head = nn.Linear(8, 1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        h = torch.cat([torch.relu(self.a(x)), torch.tanh(self.b(x))], 1)
+        return torch.sigmoid(self.head(h))
 
 
 def rows(n, rnd):
@@ -113,6 +152,18 @@ def main():
         p = residual(golden)[:, 0]
     torch.jit.trace(residual, golden[:4]).save(os.path.join(OUT, "residual_traced.pt"))
     expected["residual_traced.pt"] = [float(v) for v in p]
+
+    for model, exports in ((ConcatFirst(), ("concat_first_traced.pt", "concat_first_scripted.pt")),
+                           (ConcatLast(), ("concat_last_scripted.pt",)),
+                           (ConcatTwo(), ("concat_two_scripted.pt",))):
+        train(model, train_x)
+        with torch.no_grad():
+            p = model(golden)[:, 0]
+        for name in exports:
+            export = (torch.jit.trace(model, golden[:4]) if "_traced" in name
+                      else torch.jit.script(model))
+            export.save(os.path.join(OUT, name))
+            expected[name] = [float(v) for v in p]
 
     fixture = {
         "torch": torch.__version__,

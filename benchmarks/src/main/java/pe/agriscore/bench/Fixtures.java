@@ -65,14 +65,14 @@ public final class Fixtures {
   }
 
   /**
-   * The same with the PyTorch engine's {@code pytorch.fast_path} set to {@code fastPath} ({@code
-   * auto}, {@code on} or {@code off}; other engines ignore it).
+   * The same with the engines' {@code pytorch.fast_path} and {@code tensorflow.fast_path} set to
+   * {@code fastPath} ({@code auto}, {@code on} or {@code off}; each engine ignores the other's).
    */
   public static CreditScorer scorer(String engine, int maxReasonCodes, String fastPath) {
     Path bundle = ReferenceBundles.locate(engine);
     CreditScorer scorer = CreditScorer.builder(bundle)
         .engineOptions(EngineOptions.builder().setAll(engineOptions().asMap())
-            .set("pytorch.fast_path", fastPath).build())
+            .set("pytorch.fast_path", fastPath).set("tensorflow.fast_path", fastPath).build())
         .maxReasonCodes(maxReasonCodes)
         .build();
     String actual = scorer.model().engine();

@@ -48,9 +48,10 @@ public class ScoreBenchmark {
   public int reasonCodes;
 
   /**
-   * The PyTorch engine's {@code pytorch.fast_path}: {@code auto} (the product default: the
-   * verified JVM fast path for the reference MLP), {@code on} or {@code off} (libtorch). Other
-   * engines ignore it. {@code -p model=pytorch -p fastPath=on,off} measures both side by side.
+   * The engines' {@code pytorch.fast_path} and {@code tensorflow.fast_path}: {@code auto} (the
+   * product default: the verified JVM fast path for the reference MLPs), {@code on} or {@code
+   * off} (libtorch, TensorFlow). The scorecard ignores it. {@code -p fastPath=on,off} measures
+   * both side by side.
    */
   @Param({"auto"})
   public String fastPath;

@@ -7,6 +7,7 @@ import java.util.Optional;
 import pe.agriscore.engine.EngineConfig;
 import pe.agriscore.engine.EngineOption;
 import pe.agriscore.engine.NativeCache;
+import pe.agriscore.engine.internal.FastPaths;
 import pe.agriscore.engine.internal.Natives;
 
 /**
@@ -26,7 +27,7 @@ record PyTorchSettings(
     int numInteropThreads,
     boolean graphOptimizer,
     int poolSize,
-    FastPath.Mode fastPath,
+    FastPaths.Mode fastPath,
     Optional<Path> cacheDir) {
 
   /** DJL's system properties, read by its PyTorch engine when it starts. */
@@ -66,7 +67,7 @@ record PyTorchSettings(
   static PyTorchSettings from(EngineConfig config) {
     return new PyTorchSettings(config.get(NUM_THREADS), config.get(NUM_INTEROP_THREADS),
         config.get(GRAPH_OPTIMIZER), config.get(POOL_SIZE),
-        FastPath.Mode.parse(config.get(FAST_PATH)),
+        FastPaths.Mode.parse(PyTorchEngine.FAST_PATH, config.get(FAST_PATH)),
         Natives.configured(config).map(p -> p.toAbsolutePath().normalize()));
   }
 }

@@ -50,7 +50,6 @@ final class TorchScriptModel implements ScoringModel {
   private final ModelFiles files;
   private final int width;
   private final PredictorPool<Slot> slots;
-  private volatile String servedBy = "libtorch";
 
   private TorchScriptModel(Model model, ModelFiles files, int poolSize) {
     this.model = model;
@@ -186,11 +185,6 @@ final class TorchScriptModel implements ScoringModel {
     }
   }
 
-  /** Records which path serves and why, for {@link #toString()}. */
-  void servedBy(String how) {
-    servedBy = how;
-  }
-
   /** libtorch's named parameters of the loaded module that are float32, copied to the heap. */
   java.util.Map<String, TorchScriptArchive.Tensor> parameters() {
     java.util.Map<String, TorchScriptArchive.Tensor> named = new java.util.HashMap<>();
@@ -206,7 +200,7 @@ final class TorchScriptModel implements ScoringModel {
 
   @Override
   public String toString() {
-    return files.description() + ", served by " + servedBy;
+    return files.description();
   }
 
   /** Frees the predictors and the module's native memory. */

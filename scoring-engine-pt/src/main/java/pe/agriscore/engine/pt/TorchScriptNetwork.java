@@ -18,16 +18,20 @@ import pe.agriscore.engine.pt.TorchScriptArchive.Unsupported;
  * nn.LeakyReLU}, {@code nn.Tanh}, {@code nn.Sigmoid}; {@code nn.Dropout} (the identity in
  * inference); and modules of the model's own classes whose {@code forward} is a chain of those and
  * of {@code torch.relu}, {@code torch.tanh} and {@code torch.sigmoid} on one value, optionally
- * under {@code if} on a boolean attribute. Any other statement (an addition, an embedding, a
- * second input) throws {@link Unsupported}. Weights come from libtorch's named parameters of the
- * loaded module, batch-norm running statistics (buffers, which libtorch does not list as
- * parameters) from the same file's tensors.
+ * under {@code if} on a boolean attribute, and of {@code torch.cat} of the network's input and
+ * such a chain along dimension 1, in either order (a wide-and-deep or skip connection). Any other
+ * statement (an addition, an embedding, a second input) throws {@link Unsupported}. Weights come
+ * from libtorch's named parameters of the loaded module, batch-norm running statistics (buffers,
+ * which libtorch does not list as parameters) from the same file's tensors.
  */
 final class TorchScriptNetwork {
 
-  private enum Kind { DENSE, BATCH_NORM, RELU, LEAKY_RELU, TANH, SIGMOID }
+  private enum Kind { DENSE, BATCH_NORM, RELU, LEAKY_RELU, TANH, SIGMOID, CONCAT_INPUT }
 
-  /** One operation read from the module tree; {@code value} is LeakyReLU's slope or BN's eps. */
+  /**
+   * One operation read from the module tree; {@code value} is LeakyReLU's slope, BN's eps, or for
+   * a concatenation 1 if the input comes first.
+   */
   private record Step(Kind kind, String path, double value) {}
 
   private TorchScriptNetwork() {}
@@ -72,6 +76,7 @@ final class TorchScriptNetwork {
         case LEAKY_RELU -> network.leakyRelu(s.value());
         case TANH -> network.tanh();
         case SIGMOID -> network.sigmoid();
+        case CONCAT_INPUT -> network.concatInput(s.value() == 1);
         default -> throw new IllegalStateException(s.kind().name());
       }
     }
@@ -255,6 +260,11 @@ final class TorchScriptNetwork {
       if (result == null) {
         throw new Unsupported("a forward of " + o.type() + " that does not return");
       }
+      // A concatenation joins this forward's input: the network's only if nothing came before.
+      if (!out.isEmpty() && result.stream().anyMatch(s -> s.kind() == Kind.CONCAT_INPUT)) {
+        throw new Unsupported("torch.cat of a value other than the network's input in forward of "
+            + o.type());
+      }
       out.addAll(result);
     }
 
@@ -321,6 +331,9 @@ final class TorchScriptNetwork {
         module(module.obj(), module.path(), chain);
         return chain;
       }
+      if ((m = TORCH_OP.matcher(e)).matches() && m.group(1).equals("cat")) {
+        return concat(m.group(2), env, o);
+      }
       if ((m = TORCH_OP.matcher(e)).matches()) {
         Kind kind = switch (m.group(1)) {
           case "relu" -> Kind.RELU;
@@ -336,6 +349,61 @@ final class TorchScriptNetwork {
         return (List<Step>) chain;
       }
       throw new Unsupported("the expression '" + e + "' in forward of " + o.type());
+    }
+
+    /**
+     * {@code torch.cat([a, b], 1)} (or a tuple, or {@code dim=1}, or -1) where one of {@code a},
+     * {@code b} is this forward's input: the other's chain, then the concatenation.
+     */
+    private List<Step> concat(String args, Map<String, Object> env, Obj o) throws Unsupported {
+      List<String> parts = splitTopLevel(args);
+      String unsupported = "torch.cat(" + args + ") in forward of " + o.type();
+      if (parts.size() != 2 || !DIM_ONE.matcher(parts.get(1)).matches()) {
+        throw new Unsupported(unsupported);
+      }
+      String list = parts.get(0);
+      boolean bracketed = list.startsWith("[") && list.endsWith("]")
+          || list.startsWith("(") && list.endsWith(")");
+      List<String> values = bracketed ? splitTopLevel(list.substring(1, list.length() - 1))
+          : List.of();
+      if (values.size() != 2) {
+        throw new Unsupported(unsupported);
+      }
+      List<Step> first = expression(values.get(0), env, o);
+      List<Step> second = expression(values.get(1), env, o);
+      boolean inputFirst = first.isEmpty();
+      if (!inputFirst && !second.isEmpty()) {
+        throw new Unsupported(unsupported + ", which joins two values neither of which is the"
+            + " input");
+      }
+      List<Step> chain = new ArrayList<>(inputFirst ? second : first);
+      chain.add(new Step(Kind.CONCAT_INPUT, "", inputFirst ? 1 : 0));
+      return chain;
+    }
+
+    private static final Pattern DIM_ONE = Pattern.compile("^(dim=)?-?1$");
+
+    /** Splits on the commas outside brackets, trimming; a trailing empty part is dropped. */
+    private static List<String> splitTopLevel(String s) {
+      List<String> parts = new ArrayList<>();
+      int depth = 0;
+      int start = 0;
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        if (c == '(' || c == '[') {
+          depth++;
+        } else if (c == ')' || c == ']') {
+          depth--;
+        } else if (c == ',' && depth == 0) {
+          parts.add(s.substring(start, i).trim());
+          start = i + 1;
+        }
+      }
+      String last = s.substring(start).trim();
+      if (!last.isEmpty()) {
+        parts.add(last);
+      }
+      return parts;
     }
 
     private static String child(String path, String name) {

@@ -60,6 +60,27 @@ class FastPathTest {
   @ValueSource(strings = {"dense_ops_traced.pt", "dense_ops_scripted.pt"})
   void everySupportedOperationServesOnTheFastPathAsPythonAndLibtorchComputeIt(String fixture)
       throws Exception {
+    assertServesAsPythonAndLibtorch(fixture, "linear(11->24), batch_norm, leaky_relu(0.05),"
+        + " linear(24->16), tanh, linear(16->8), relu, linear(8->4), sigmoid, linear(4->1),"
+        + " sigmoid;");
+  }
+
+  /** {@code torch.cat} of the forward's input and a chain, either order, scripted and traced. */
+  @ParameterizedTest
+  @ValueSource(strings = {"concat_first_traced.pt", "concat_first_scripted.pt",
+      "concat_last_scripted.pt"})
+  void aConcatenationOfTheInputServesOnTheFastPathAsPythonAndLibtorchComputeIt(String fixture)
+      throws Exception {
+    assertServesAsPythonAndLibtorch(fixture, fixture.startsWith("concat_first")
+        ? "linear(11->8), relu, concat(input, 8), linear(19->1), sigmoid;"
+        : "linear(11->8), tanh, concat(8, input), linear(19->1), sigmoid;");
+  }
+
+  /**
+   * The fixture serves on the fast path as {@code ops}, giving Python's and libtorch's
+   * probabilities for the Python rows, and each row alone the bits it gets in the batch.
+   */
+  private void assertServesAsPythonAndLibtorch(String fixture, String ops) throws Exception {
     JsonNode expected = fastPathFixture();
     float[] rows = pythonRows(expected);
     int n = rows.length / 11;
@@ -67,9 +88,8 @@ class FastPathTest {
     try (ModelBundle bundle = ModelBundle.open(dir);
         ScoringModel fast = load(bundle, "on");
         ScoringModel libtorch = load(bundle, "off")) {
-      assertTrue(fast.toString().contains("served by the JVM fast path (linear(11->24),"
-          + " batch_norm, leaky_relu(0.05), linear(24->16), tanh, linear(16->8), relu,"
-          + " linear(8->4), sigmoid, linear(4->1), sigmoid;"), fast.toString());
+      assertTrue(fast.toString().contains("served by the JVM fast path (" + ops),
+          fast.toString());
       assertTrue(libtorch.toString().contains("served by libtorch (fast path off)"));
       double[] f = fast.predict(rows, n);
       double[] t = libtorch.predict(rows, n);
@@ -99,17 +119,22 @@ class FastPathTest {
     }
   }
 
-  @Test
-  void aResidualNetworkIsLeftToLibtorchAndRefusedWhenTheFastPathIsForced() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"residual_traced.pt", "concat_two_scripted.pt"})
+  void anUnsupportedNetworkIsLeftToLibtorchAndRefusedWhenTheFastPathIsForced(String fixture)
+      throws Exception {
     JsonNode expected = fastPathFixture();
     float[] rows = pythonRows(expected);
-    Path dir = PtFixtures.farmerBundle(tmp, "residual_traced.pt", PtFixtures.golden(1));
+    Path dir = PtFixtures.farmerBundle(tmp, fixture, PtFixtures.golden(1));
     try (ModelBundle bundle = ModelBundle.open(dir); ScoringModel auto = load(bundle, "auto")) {
+      String why = fixture.startsWith("residual") ? "torch.add in forward of __torch__.Residual"
+          : "which joins two values neither of which is the input";
       assertTrue(auto.toString().contains("served by libtorch (the network uses"),
           auto.toString());
+      assertTrue(auto.toString().contains(why), auto.toString());
       double[] p = auto.predict(rows, rows.length / 11);
       for (int r = 0; r < p.length; r++) {
-        assertEquals(expected.path("probabilities").path("residual_traced.pt").get(r).asDouble(),
+        assertEquals(expected.path("probabilities").path(fixture).get(r).asDouble(),
             p[r], PtFixtures.TOLERANCE, "row " + r);
       }
       BundleException e = assertThrows(BundleException.class, () -> load(bundle, "on"));

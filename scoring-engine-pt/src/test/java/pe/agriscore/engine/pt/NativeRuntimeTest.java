@@ -16,6 +16,7 @@ import pe.agriscore.engine.EngineOptions;
 import pe.agriscore.engine.Engines;
 import pe.agriscore.engine.NativeCache;
 import pe.agriscore.engine.ScoringModel;
+import pe.agriscore.engine.internal.FastPaths;
 import pe.agriscore.internal.bundle.ModelBundle;
 
 /**
@@ -79,7 +80,7 @@ class NativeRuntimeTest {
         .set(PyTorchEngine.POOL_SIZE, "6")
         .set(PyTorchEngine.CACHE_DIR, "/var/cache/agriscore/")
         .build()));
-    assertEquals(new PyTorchSettings(4, 2, true, 6, FastPath.Mode.AUTO,
+    assertEquals(new PyTorchSettings(4, 2, true, 6, FastPaths.Mode.AUTO,
         java.util.Optional.of(Path.of("/var/cache/agriscore"))), s);
   }
 }

@@ -9,6 +9,7 @@ import pe.agriscore.engine.ModelFiles;
 import pe.agriscore.engine.NativeCache;
 import pe.agriscore.engine.ScoringEngine;
 import pe.agriscore.engine.ScoringModel;
+import pe.agriscore.engine.internal.FastPaths;
 import pe.agriscore.scoring.BundleException;
 
 /**
@@ -55,6 +56,8 @@ import pe.agriscore.scoring.BundleException;
  *   <tr><td>{@value #LOG_LEVEL}</td><td>{@value #DEFAULT_LOG_LEVEL}</td><td>TensorFlow's
  *       TF_CPP_MIN_LOG_LEVEL: 0 all, 1 no INFO, 2 no WARNING, 3 no ERROR (process-wide; an
  *       environment value wins)</td></tr>
+ *   <tr><td>{@value #FAST_PATH}</td><td>auto</td><td>{@code auto}, {@code on} or {@code off}:
+ *       the verified pure-Java evaluator for dense networks</td></tr>
  * </table>
  *
  * <p>Process-wide options take effect when TensorFlow starts in the process (see {@link
@@ -115,8 +118,18 @@ public final class TensorFlowEngine implements ScoringEngine {
   /** Errors only: TensorFlow's INFO and WARNING lines would flood the host's logs. */
   public static final int DEFAULT_LOG_LEVEL = 2;
 
+  /**
+   * Option: which path scores: {@code auto} (default) serves with the JVM fast path when the
+   * signature computes a network it implements and it agrees with TensorFlow at load, else
+   * TensorFlow; {@code on} refuses the model unless the fast path serves; {@code off} always uses
+   * TensorFlow. See {@code docs/engine-tensorflow.md}, "The JVM fast path".
+   */
+  public static final String FAST_PATH = "tensorflow.fast_path";
+
   /** The Maven artifact that ships this engine. */
   public static final String ARTIFACT = "pe.agriscore:scoring-engine-tf";
+
+  private static final FastPaths.Engine ENGINE = FastPaths.Engine.of("TensorFlow", FAST_PATH);
 
   static final EngineDescriptor DESCRIPTOR =
       EngineDescriptor.of(NAME, ARTIFACT, Set.of(FORMAT), TensorFlowSettings.OPTIONS);
@@ -128,7 +141,9 @@ public final class TensorFlowEngine implements ScoringEngine {
 
   /**
    * Checks the SavedModel's signature against the manifest and schema, starts TensorFlow if
-   * needed, loads the model and runs it once so the first request is fast.
+   * needed, loads the model and runs it once so the first request is fast; then, unless {@value
+   * #FAST_PATH} is {@code off}, reads the signature's network from the same directory and serves
+   * it in plain Java if it agrees with TensorFlow (see {@link FastPaths}).
    *
    * @throws BundleException naming the model when it is not a matching SavedModel
    * @throws pe.agriscore.engine.EngineException when TensorFlow cannot start (missing natives,
@@ -147,7 +162,11 @@ public final class TensorFlowEngine implements ScoringEngine {
         model.property(SIGNATURE_PROPERTY).orElse(DEFAULT_SIGNATURE), model.inputName(),
         model.outputName(), model.inputWidth());
     TensorFlowNatives.ensureLoaded(config);
-    return SavedModelScoringModel.load(model, tags, signature, TensorFlowNatives.started(),
+    TensorFlowNatives.Started threads = TensorFlowNatives.started();
+    ScoringModel nativeModel = SavedModelScoringModel.load(model, tags, signature, threads,
         settings.predictors());
+    // The same directory TensorFlow loaded: for an encrypted bundle, ModelFiles' private copy.
+    return FastPaths.choose(ENGINE, nativeModel, model, settings.fastPath(),
+        () -> SavedModelNetwork.read(model.path(), tags, signature, threads));
   }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import pe.agriscore.engine.EngineConfig;
 import pe.agriscore.engine.EngineOption;
+import pe.agriscore.engine.internal.FastPaths;
 import pe.agriscore.engine.internal.Natives;
 
 /**
@@ -16,9 +17,10 @@ import pe.agriscore.engine.internal.Natives;
  *     operation runs in the calling thread)
  * @param logLevel TensorFlow's minimum C++ log level, 0 (everything) to 3 (errors hidden too)
  * @param predictors the most calls a model serves at once
+ * @param fastPath whether the JVM fast path may or must serve
  */
 record TensorFlowSettings(Path cacheDir, int intraOpThreads, int interOpThreads, int logLevel,
-    int predictors) {
+    int predictors, FastPaths.Mode fastPath) {
 
   /** DJL's own system properties for the thread counts, read when TensorFlow starts. */
   static final String DJL_INTRA_OP = "ai.djl.tensorflow.num_intraop_threads";
@@ -40,14 +42,19 @@ record TensorFlowSettings(Path cacheDir, int intraOpThreads, int interOpThreads,
       EngineOption.integer(TensorFlowEngine.PREDICTOR_POOL_SIZE).atLeast(1)
           .defaultTo(() -> Runtime.getRuntime().availableProcessors(), "available processors");
 
+  static final EngineOption<String> FAST_PATH =
+      EngineOption.text(TensorFlowEngine.FAST_PATH).defaultTo("auto");
+
   /** Every option the engine reads: its own and the shared native ones. */
   static final List<EngineOption<?>> OPTIONS = Stream.concat(
-      Stream.of(INTRA_OP, INTER_OP, LOG_LEVEL, POOL_SIZE), Natives.SHARED_OPTIONS.stream())
+      Stream.of(INTRA_OP, INTER_OP, LOG_LEVEL, POOL_SIZE, FAST_PATH),
+      Natives.SHARED_OPTIONS.stream())
       .toList();
 
   /** The settings in {@code config}. */
   static TensorFlowSettings of(EngineConfig config) {
     return new TensorFlowSettings(Natives.configured(config).orElse(null), config.get(INTRA_OP),
-        config.get(INTER_OP), config.get(LOG_LEVEL), config.get(POOL_SIZE));
+        config.get(INTER_OP), config.get(LOG_LEVEL), config.get(POOL_SIZE),
+        FastPaths.Mode.parse(TensorFlowEngine.FAST_PATH, config.get(FAST_PATH)));
   }
 }

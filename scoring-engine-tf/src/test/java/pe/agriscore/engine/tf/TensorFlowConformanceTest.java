@@ -7,9 +7,11 @@ import pe.agriscore.engine.ScoringEngine;
 import pe.agriscore.engine.conformance.EngineConformance;
 
 /**
- * The TensorFlow engine passes the conformance kit: a SavedModel exported by the graph API, with
- * 40 golden cases from the Java forward pass, and fewer predictors than the kit's 8 threads so
- * that callers also wait for one another.
+ * The TensorFlow engine passes the conformance kit on the JVM fast path (forced {@code on}, so
+ * the load fails rather than falling back): a SavedModel exported by the graph API, with 40
+ * golden cases from the Java forward pass, and fewer predictors than the kit's 8 threads so that
+ * callers also wait for one another. {@link TensorFlowNativeConformanceTest} runs it on
+ * TensorFlow.
  */
 class TensorFlowConformanceTest extends EngineConformance {
 
@@ -28,6 +30,12 @@ class TensorFlowConformanceTest extends EngineConformance {
 
   @Override
   protected EngineOptions engineOptions() {
-    return EngineOptions.builder().set(TensorFlowEngine.PREDICTOR_POOL_SIZE, "3").build();
+    return EngineOptions.builder().set(TensorFlowEngine.PREDICTOR_POOL_SIZE, "3")
+        .set(TensorFlowEngine.FAST_PATH, fastPath()).build();
+  }
+
+  /** The value of {@value TensorFlowEngine#FAST_PATH} for every load. */
+  String fastPath() {
+    return "on";
   }
 }
