@@ -87,5 +87,12 @@ for b in "${bundles[@]}"; do
 done
 
 echo "build.sh: building $tag from $ctx" >&2
+previous=$("$engine" image inspect --format '{{.Id}}' "$tag" 2>/dev/null || true)
 "$engine" "${args[@]}" "$ctx" >&2
+# The image this tag named before (1.8 GB) goes, unless a container still uses it. Build cache
+# layers stay: `podman image prune` removes them.
+if [ -n "$previous" ] && [ "$previous" != "$("$engine" image inspect --format '{{.Id}}' "$tag")" ]
+then
+  "$engine" rmi "$previous" >/dev/null 2>&1 || true
+fi
 echo "$tag"

@@ -8,6 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -72,11 +76,19 @@ class GitLabPipelineTest {
     String publish = section(text, "publish");
     assertTrue(publish.contains("skopeo copy") && !publish.contains("build.sh"), publish);
     // The packages the image jobs install are the ones .ci/run installs for the image tests.
-    String ciRun = Files.readString(Tools.REPO.resolve(".ci/run"));
+    assertTrue(Files.readString(Tools.REPO.resolve(".ci/run"))
+        .contains("install -y -qq podman runc mmdebstrap skopeo"), ".ci/run");
     for (String pkg : List.of("podman", "runc", "mmdebstrap", "skopeo")) {
       assertTrue(ci.path(".podman").path("before_script").get(0).asText().contains(pkg), pkg);
-      assertTrue(ciRun.contains("install -y -qq podman runc mmdebstrap skopeo"), ".ci/run");
     }
+    // The images build.sh names are the ones the manifests run.
+    Set<String> names = new TreeSet<>();
+    Matcher m = Pattern.compile("\\) name=([a-z-]+) ;;")
+        .matcher(Files.readString(Tools.MODULE.resolve("images/build.sh")));
+    while (m.find()) {
+      names.add(m.group(1));
+    }
+    assertEquals(new TreeSet<>(KubernetesManifestsTest.IMAGES), names);
   }
 
   /** The text of one {@code case} branch of pipeline.sh. */
