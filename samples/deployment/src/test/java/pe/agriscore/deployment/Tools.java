@@ -13,9 +13,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * External programs the tests run (promtool, prometheus, podman): found on the {@code PATH}; where one is
- * missing a test is skipped with a message naming the package to install, except under CI
- * ({@code CI} set), where {@code .ci/run} installs it and a missing tool fails the test.
+ * External programs the tests run (promtool, prometheus, podman, mmdebstrap): found on the {@code
+ * PATH}; where one is missing a test is skipped with a message naming the package to install,
+ * except under CI ({@code CI} set), where {@code .ci/run} installs it and a missing tool fails the
+ * test.
  */
 final class Tools {
 

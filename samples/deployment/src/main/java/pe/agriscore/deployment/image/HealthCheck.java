@@ -22,7 +22,8 @@ import javax.net.ssl.X509TrustManager;
  * service's public host, never 127.0.0.1), and nothing is sent anywhere else.
  *
  * <pre>{@code
- * HEALTHCHECK CMD ["java", "-cp", "/opt/agriscore/tools", "pe.agriscore.deployment.image.HealthCheck",
+ * HEALTHCHECK CMD ["java", "-cp", "/opt/agriscore/tools",
+ *     "pe.agriscore.deployment.image.HealthCheck",
  *     "https://127.0.0.1:8443/actuator/health/readiness"]
  * }</pre>
  */
