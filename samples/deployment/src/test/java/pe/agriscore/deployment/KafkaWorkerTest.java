@@ -54,17 +54,7 @@ class KafkaWorkerTest {
       assertEquals(1, dead.size());
       assertEquals("PE-0000031", new String(scores.get(0).key(), StandardCharsets.UTF_8));
       assertEquals("{not json", new String(dead.get(0).value(), StandardCharsets.UTF_8));
-      byte[] expected;
-      try (CreditScorer scorer = CreditScorer.open(WorkerProcess.MODEL)) {
-        expected = ScoringJson.writeScore(scorer.score(ScoringJson.readRequest(request)));
-      }
-      // Equal but for the moment of scoring.
-      ObjectNode want = (ObjectNode) JSON.readTree(expected);
-      ObjectNode got = (ObjectNode) JSON.readTree(scores.get(0).value());
-      assertTrue(got.path("scoredAt").isTextual(), got.toString());
-      want.remove("scoredAt");
-      got.remove("scoredAt");
-      assertEquals(want, got);
+      assertScoredAsInProcess(request, scores.get(0).value());
 
       String metrics = worker.get(KafkaWorkerMain.METRICS_PATH).body();
       assertEquals(1.0, sample(metrics, "agriscore_kafka_records_scored_total"), metrics);
@@ -80,7 +70,22 @@ class KafkaWorkerTest {
     }
   }
 
-  private static byte[] key(String s) {
+  /** {@code score} is what {@link WorkerProcess#MODEL} gives {@code request} in this JVM. */
+  static void assertScoredAsInProcess(byte[] request, byte[] score) throws Exception {
+    byte[] expected;
+    try (CreditScorer scorer = CreditScorer.open(WorkerProcess.MODEL)) {
+      expected = ScoringJson.writeScore(scorer.score(ScoringJson.readRequest(request)));
+    }
+    // Equal but for the moment of scoring.
+    ObjectNode want = (ObjectNode) JSON.readTree(expected);
+    ObjectNode got = (ObjectNode) JSON.readTree(score);
+    assertTrue(got.path("scoredAt").isTextual(), got.toString());
+    want.remove("scoredAt");
+    got.remove("scoredAt");
+    assertEquals(want, got);
+  }
+
+  static byte[] key(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
@@ -93,7 +98,7 @@ class KafkaWorkerTest {
   }
 
   /** Reads committed records of {@code topic} until {@code n} arrived or 60 s passed. */
-  private static List<ConsumerRecord<byte[], byte[]>> read(Broker broker, String topic, int n) {
+  static List<ConsumerRecord<byte[], byte[]>> read(Broker broker, String topic, int n) {
     List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
     try (var consumer = new KafkaConsumer<byte[], byte[]>(Map.of("bootstrap.servers",
         broker.bootstrap, "group.id", "test-reader-" + topic, "auto.offset.reset", "earliest",

@@ -67,7 +67,7 @@ class KubernetesManifestsTest {
       "autoscaling/v2/HorizontalPodAutoscaler", HorizontalPodAutoscaler.class,
       "policy/v1/PodDisruptionBudget", PodDisruptionBudget.class,
       "networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class);
-  /** Image repositories the pipeline builds (ci/.gitlab-ci.yml, docs/deployment.md). */
+  /** Image repositories images/build.sh builds and the pipeline publishes (ci/.gitlab-ci.yml). */
   static final Set<String> IMAGES = Set.of("agriscore-scoring-service", "agriscore-kafka-worker");
   /**
    * Variables the JVM or the SDK's native loaders read (besides the service's Spring settings

@@ -27,6 +27,8 @@ final class ServiceProcess {
     return ChildJvm.start("the scoring service", List.of("-Xmx512m"),
         "pe.agriscore.service.ScoringServiceApplication",
         List.of("--spring.profiles.active=demo", "--server.port=" + port,
+            // Tomcat's base directory in the test's own temp dir, not a tomcat.* one in /tmp
+            "--server.tomcat.basedir=" + log.resolveSibling("tomcat"),
             "--agriscore.service.models=" + String.join(",", models)),
         Map.of(), port, log, "/actuator/health/readiness", readyWithin);
   }

@@ -8,13 +8,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * External programs the tests run (promtool, prometheus): found on the {@code PATH}; where one is
- * missing a test is skipped with a message naming the package to install, except under CI
- * ({@code CI} set), where {@code .ci/run} installs it and a missing tool fails the test.
+ * External programs the tests run (promtool, prometheus, podman, mmdebstrap): found on the {@code
+ * PATH}; where one is missing a test is skipped with a message naming the package to install,
+ * except under CI ({@code CI} set), where {@code .ci/run} installs it and a missing tool fails the
+ * test.
  */
 final class Tools {
 
@@ -47,8 +49,16 @@ final class Tools {
   /** Runs {@code command} in {@code dir} to its end (at most {@code timeoutSeconds}). */
   static Run run(Path dir, long timeoutSeconds, List<String> command)
       throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-        .start();
+    return run(dir, timeoutSeconds, Map.of(), command);
+  }
+
+  /** As {@link #run(Path, long, List)}, with {@code env} added to this JVM's environment. */
+  static Run run(Path dir, long timeoutSeconds, Map<String, String> env, List<String> command)
+      throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
+        .redirectErrorStream(true);
+    pb.environment().putAll(env);
+    Process p = pb.start();
     p.getOutputStream().close();
     byte[] out;
     try (var in = p.getInputStream()) {

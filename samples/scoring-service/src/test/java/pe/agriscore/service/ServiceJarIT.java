@@ -44,6 +44,8 @@ class ServiceJarIT {
   private static final String KEY = "demo-key";
   private static Process service;
   private static Path log;
+  /** Tomcat's base directory (else Spring Boot leaves a tomcat.* directory in /tmp). */
+  private static Path tomcatDir;
   private static int port;
   private static final HttpClient HTTP = HttpClient.newBuilder()
       .connectTimeout(Duration.ofSeconds(10)).build();
@@ -59,9 +61,10 @@ class ServiceJarIT {
       port = s.getLocalPort();
     }
     log = Files.createTempFile("scoring-service-jar", ".log");
+    tomcatDir = Files.createTempDirectory("scoring-service-jar-tomcat");
     service = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
         .toString(), "-jar", jar.toAbsolutePath().toString(), "--spring.profiles.active=demo",
-        "--server.port=" + port)
+        "--server.port=" + port, "--server.tomcat.basedir=" + tomcatDir)
         .directory(ROOT.toFile()).redirectErrorStream(true)
         .redirectOutput(log.toFile()).start();
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
@@ -87,6 +90,7 @@ class ServiceJarIT {
     if (log != null) {
       Files.deleteIfExists(log);
     }
+    TestService.delete(tomcatDir);
   }
 
   @Test

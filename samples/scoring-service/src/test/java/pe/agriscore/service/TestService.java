@@ -42,11 +42,15 @@ final class TestService implements AutoCloseable {
   final ConfigurableApplicationContext context;
   final URI base;
   final HttpClient http;
+  /** Tomcat's base directory (else Spring Boot makes a tomcat.* directory in /tmp per start). */
+  private final Path tomcatDir;
 
-  private TestService(ConfigurableApplicationContext context, URI base, HttpClient http) {
+  private TestService(ConfigurableApplicationContext context, URI base, HttpClient http,
+      Path tomcatDir) {
     this.context = context;
     this.base = base;
     this.http = http;
+    this.tomcatDir = tomcatDir;
   }
 
   /** Default properties: plain HTTP, one API key with every role, the given bundles. */
@@ -72,8 +76,14 @@ final class TestService implements AutoCloseable {
 
   static TestService start(Map<String, Object> properties, boolean https, SSLContext ssl,
       boolean awaitReady) throws Exception {
+    Map<String, Object> all = new LinkedHashMap<>(properties);
+    Path tomcatDir = null;
+    if (!all.containsKey("server.tomcat.basedir")) {
+      tomcatDir = Files.createTempDirectory("scoring-service-tomcat");
+      all.put("server.tomcat.basedir", tomcatDir.toString());
+    }
     // As command-line arguments, so that they win over application.yml (its port included).
-    String[] args = properties.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
+    String[] args = all.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue())
         .toArray(String[]::new);
     SpringApplication app = new SpringApplicationBuilder(ScoringServiceApplication.class).build();
     ConfigurableApplicationContext context = app.run(args);
@@ -83,7 +93,7 @@ final class TestService implements AutoCloseable {
     if (ssl != null) {
       b.sslContext(ssl);
     }
-    TestService s = new TestService(context, base, b.build());
+    TestService s = new TestService(context, base, b.build(), tomcatDir);
     if (awaitReady) {
       s.awaitReady();
     }
@@ -169,6 +179,11 @@ final class TestService implements AutoCloseable {
   @Override
   public void close() {
     context.close();
+    try {
+      delete(tomcatDir);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** Deletes a temp dir tree. */

@@ -71,7 +71,7 @@ final class NativeRuntime {
         NativeLibraries.check(loader, NativeLibraries.systemClassifier(), System.getenv());
     boolean managed = Natives.managed(config);
     if (managed) {
-      configureDjl(requested);
+      configureDjl(requested, natives);
       Natives.skipCudaProbe(config, loader);
     } else {
       requireHostSettings(requested);
@@ -176,7 +176,7 @@ final class NativeRuntime {
     }
   }
 
-  private static void configureDjl(PyTorchSettings s) {
+  private static void configureDjl(PyTorchSettings s, NativeLibraries natives) {
     // Models and natives never come from the network; DJL's model zoo and telemetry obey this.
     Natives.setSystemProperty(Natives.DJL_OFFLINE, "true", "DJL never downloads");
     String envOffline = System.getenv("DJL_OFFLINE");
@@ -207,8 +207,17 @@ final class NativeRuntime {
             + PyTorchEngine.CACHE_DIR + "): " + e, e);
       }
       if (!Files.isWritable(cache)) {
-        throw new EngineException("the native cache directory " + cache + " ("
-            + PyTorchEngine.CACHE_DIR + ") is not writable");
+        // A read-only cache is fine once libtorch is extracted there (a container image's
+        // build step does it: docs/deployment.md); DJL then only reads it.
+        Path libtorch = cache.resolve("pytorch").resolve(natives.version() + "-"
+            + natives.flavor() + "-" + natives.classifier());
+        if (!Files.isDirectory(libtorch)) {
+          throw new EngineException("the native cache directory " + cache + " ("
+              + PyTorchEngine.CACHE_DIR + ") is not writable and holds no extracted libtorch ("
+              + libtorch + ")");
+        }
+        LOG.info("the native cache directory {} ({}) is read-only: libtorch is loaded from {},"
+            + " extracted there before", cache, PyTorchEngine.CACHE_DIR, libtorch);
       }
       if (env.containsKey(DJL_ENGINE_CACHE_DIR)) {
         LOG.warn("{}={} in the environment overrides {}={} for DJL", DJL_ENGINE_CACHE_DIR,
