@@ -14,7 +14,9 @@ import java.util.Map;
 /**
  * {@code logging/opensearch-index-template.json} as a validator of log documents: what its
  * strict mapping would refuse (a field it does not declare, or a value its type cannot take),
- * checked here because no OpenSearch node runs in these tests.
+ * checked in Java for the lines of the Prometheus run, which has all three models and their
+ * error lines; {@code logging-test}'s {@code ServiceLogsInOpenSearchTest} indexes a scorecard
+ * service's lines into a real OpenSearch node with the same template.
  */
 final class EcsIndexTemplate {
 
