@@ -16,9 +16,10 @@ import pe.agriscore.engine.internal.Natives;
  *     operation runs in the calling thread)
  * @param logLevel TensorFlow's minimum C++ log level, 0 (everything) to 3 (errors hidden too)
  * @param predictors the most calls a model serves at once
+ * @param oneDnn whether TensorFlow's oneDNN kernels serve (TF_ENABLE_ONEDNN_OPTS)
  */
 record TensorFlowSettings(Path cacheDir, int intraOpThreads, int interOpThreads, int logLevel,
-    int predictors) {
+    int predictors, boolean oneDnn) {
 
   /** DJL's own system properties for the thread counts, read when TensorFlow starts. */
   static final String DJL_INTRA_OP = "ai.djl.tensorflow.num_intraop_threads";
@@ -40,14 +41,17 @@ record TensorFlowSettings(Path cacheDir, int intraOpThreads, int interOpThreads,
       EngineOption.integer(TensorFlowEngine.PREDICTOR_POOL_SIZE).atLeast(1)
           .defaultTo(() -> Runtime.getRuntime().availableProcessors(), "available processors");
 
+  static final EngineOption<Boolean> ONEDNN = EngineOption.bool(TensorFlowEngine.ONEDNN)
+      .defaultTo(TensorFlowEngine.DEFAULT_ONEDNN);
+
   /** Every option the engine reads: its own and the shared native ones. */
   static final List<EngineOption<?>> OPTIONS = Stream.concat(
-      Stream.of(INTRA_OP, INTER_OP, LOG_LEVEL, POOL_SIZE), Natives.SHARED_OPTIONS.stream())
-      .toList();
+      Stream.of(INTRA_OP, INTER_OP, LOG_LEVEL, POOL_SIZE, ONEDNN),
+      Natives.SHARED_OPTIONS.stream()).toList();
 
   /** The settings in {@code config}. */
   static TensorFlowSettings of(EngineConfig config) {
     return new TensorFlowSettings(Natives.configured(config).orElse(null), config.get(INTRA_OP),
-        config.get(INTER_OP), config.get(LOG_LEVEL), config.get(POOL_SIZE));
+        config.get(INTER_OP), config.get(LOG_LEVEL), config.get(POOL_SIZE), config.get(ONEDNN));
   }
 }
