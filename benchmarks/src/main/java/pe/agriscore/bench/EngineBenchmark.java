@@ -42,6 +42,14 @@ public class EngineBenchmark {
   @Param({"scorecard", "tensorflow", "pytorch"})
   public String model;
 
+  /**
+   * The engine's fast path ({@code pytorch.fast_path}): {@code off} by default, since this
+   * benchmark splits the native engine's overhead over the bare DJL predictor; {@code -p
+   * fastPath=on} measures the fast path's adapter.
+   */
+  @Param({"off"})
+  public String fastPath;
+
   private ModelBundle bundle;
   private ScoringModel engine;
   private float[][] rows;
@@ -50,7 +58,7 @@ public class EngineBenchmark {
   @Setup(Level.Trial)
   public void load() {
     bundle = ModelBundle.open(ReferenceBundles.locate(model));
-    engine = Engines.load(bundle, Fixtures.engineOptions());
+    engine = Engines.load(bundle, Fixtures.engineOptions(fastPath));
     rows = Fixtures.encodedRows(bundle, POOL);
   }
 

@@ -19,8 +19,11 @@ import pe.agriscore.scoring.ScoringRequest;
  * }</pre>
  *
  * <p><b>Threads.</b> Every engine runs with {@value #INTRA_OP_THREADS} intra-op threads (default
- * 1) and one inter-op thread, in AgriScore and in the bare-engine benchmarks alike, so the two
- * measure the same native work. One thread per call is also how a bank's request threads or Kafka
+ * 1), in AgriScore and in the bare-engine benchmarks alike, so the two measure the same native
+ * work. libtorch gets one inter-op thread; TensorFlow gets {@value #TF_INTER_OP_THREADS} (default
+ * -1, the engine's own default: each call runs its graph in the calling thread; a pool of one
+ * thread hands every call over to it and back, which profiling showed costs most of a one-row
+ * call, see docs/benchmarks.md). One thread per call is also how a bank's request threads or Kafka
  * consumers use the engines: concurrency comes from callers ({@code ConcurrencyBenchmark}).
  *
  * <p><b>Requests</b> are the bundle's golden cases, cycled with fresh applicant ids: real
@@ -31,6 +34,12 @@ public final class Fixtures {
 
   /** Intra-op threads per engine call, for AgriScore's engines and the bare engines alike. */
   public static final String INTRA_OP_THREADS = "agriscore.bench.intra_op_threads";
+
+  /**
+   * TensorFlow's inter-op threads, for AgriScore's engine and the bare engine alike: -1 (the
+   * default, as in the product) runs each call in the calling thread, 1 or more use a pool.
+   */
+  public static final String TF_INTER_OP_THREADS = "agriscore.bench.tf_inter_op_threads";
 
   private Fixtures() {}
 
@@ -43,6 +52,15 @@ public final class Fixtures {
     return n;
   }
 
+  /** {@value #TF_INTER_OP_THREADS}, default -1 (in the calling thread). */
+  public static int tfInterOpThreads() {
+    int n = Integer.getInteger(TF_INTER_OP_THREADS, -1);
+    if (n < -1) {
+      throw new IllegalArgumentException(TF_INTER_OP_THREADS + " must be >= -1, got " + n);
+    }
+    return n;
+  }
+
   /** The options AgriScore's engines get: see the class comment. */
   public static EngineOptions engineOptions() {
     String threads = Integer.toString(intraOpThreads());
@@ -51,8 +69,18 @@ public final class Fixtures {
             "pytorch.num_threads", threads,
             "pytorch.num_interop_threads", "1",
             "tensorflow.intra_op_threads", threads,
-            "tensorflow.inter_op_threads", "1"))
+            "tensorflow.inter_op_threads", Integer.toString(tfInterOpThreads())))
         .build();
+  }
+
+  /**
+   * {@link #engineOptions()} with the engines' {@code pytorch.fast_path} and {@code
+   * tensorflow.fast_path} set to {@code fastPath} ({@code auto}, {@code on} or {@code off}; the
+   * scorecard ignores them).
+   */
+  public static EngineOptions engineOptions(String fastPath) {
+    return EngineOptions.builder().setAll(engineOptions().asMap())
+        .set("pytorch.fast_path", fastPath).set("tensorflow.fast_path", fastPath).build();
   }
 
   /**
@@ -71,8 +99,7 @@ public final class Fixtures {
   public static CreditScorer scorer(String engine, int maxReasonCodes, String fastPath) {
     Path bundle = ReferenceBundles.locate(engine);
     CreditScorer scorer = CreditScorer.builder(bundle)
-        .engineOptions(EngineOptions.builder().setAll(engineOptions().asMap())
-            .set("pytorch.fast_path", fastPath).set("tensorflow.fast_path", fastPath).build())
+        .engineOptions(engineOptions(fastPath))
         .maxReasonCodes(maxReasonCodes)
         .build();
     String actual = scorer.model().engine();

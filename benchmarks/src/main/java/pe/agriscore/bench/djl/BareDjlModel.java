@@ -40,7 +40,8 @@ import pe.agriscore.internal.bundle.ModelBundle;
  * the output is read once with {@code toFloatArray}, and DJL's per-call memory scope frees the
  * tensors. The natives are started by loading the bundle once through AgriScore's own engine and
  * closing it, so the process runs the same libraries with the same thread settings ({@link
- * Fixtures#intraOpThreads()} intra-op, one inter-op thread); TensorFlow's session gets the same
+ * Fixtures#intraOpThreads()} intra-op threads, {@link Fixtures#tfInterOpThreads()} inter-op
+ * threads for TensorFlow and one for libtorch); TensorFlow's session gets the same
  * {@code ConfigProto} the engine builds. Not thread-safe, like the DJL predictor it wraps.
  */
 public final class BareDjlModel implements AutoCloseable {
@@ -78,7 +79,7 @@ public final class BareDjlModel implements AutoCloseable {
               .split(",")).map(String::trim).filter(t -> !t.isEmpty()).toArray(String[]::new);
           ConfigProto config = ConfigProto.newBuilder()
               .setIntraOpParallelismThreads(Fixtures.intraOpThreads())
-              .setInterOpParallelismThreads(1)
+              .setInterOpParallelismThreads(Fixtures.tfInterOpThreads())
               .build();
           model.load(bundle.modelPath(), null, Map.of(
               "Tags", tags,

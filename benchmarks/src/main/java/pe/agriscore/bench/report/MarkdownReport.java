@@ -42,8 +42,19 @@ public final class MarkdownReport {
   static final String FLOOR = "JavaForwardBenchmark.forward";
   static final String BATCH = "BatchBenchmark.scoreAll";
   static final String BARE_BATCH = "BareBatchBenchmark.predict";
+  static final String READ_JSON = "JsonBenchmark.readRequest";
+  static final String WRITE_JSON = "JsonBenchmark.writeScore";
+  static final String CONCURRENCY = "ConcurrencyBenchmark";
 
-  static final double MAX_OVERHEAD = 1.15;
+  /** The parameter that picks the engine's path; a result without it ran natively. */
+  static final String FAST_PATH = "fastPath";
+
+  static final double MAX_OVERHEAD = 1.10;
+  static final double MAX_TF_OVER_PT = 2.0;
+  static final double MAX_FAST_US = 2.0;
+  static final double MAX_FAST_REASONS_US = 5.0;
+  static final double MAX_READ_JSON_US = 2.0;
+  static final double MAX_WRITE_JSON_US = 1.5;
   static final double MIN_BATCH_SHARE = 0.80;
   static final double MAX_REASON_COST = 3.0;
   static final int TARGET_BATCH = 1024;
@@ -166,37 +177,113 @@ public final class MarkdownReport {
     return md.toString();
   }
 
-  /** The targets: AgriScore's overhead, batch throughput and the cost of reason codes. */
+  /**
+   * The targets of issue #16: the native engines' overhead and TensorFlow against PyTorch (fast
+   * path off), the fast path's latency (p50, p99 shown), batch throughput both ways, the JSON
+   * formats, the cost of reason codes and the scaling from one thread to two. A result without a
+   * {@value #FAST_PATH} parameter ran natively (the benchmarks that predate the fast path); the
+   * fast-path rows of a benchmark appear when it has that parameter.
+   */
   static List<TargetRow> targets(List<JmhResult> results) {
     List<TargetRow> rows = new ArrayList<>();
     for (String e : ENGINES) {
-      Optional<JmhResult> agri = find(results, SCORE, "model", e, "reasonCodes", "0");
+      Optional<JmhResult> agri = find(results, SCORE, "model", e, "reasonCodes", "0",
+          FAST_PATH, "off");
       Optional<JmhResult> bare = find(results, BARE, "model", e);
-      rows.add(ratioAtMost(engineName(e) + ": end to end ÷ bare DJL predictor, one request",
-          agri, bare, MAX_OVERHEAD));
+      rows.add(ratioAtMost(engineName(e) + ": end to end ÷ bare DJL predictor, one request "
+          + "(native, fast path off)", agri, bare, MAX_OVERHEAD));
     }
-    for (String e : ENGINES) {
-      String batch = Integer.toString(TARGET_BATCH);
-      Optional<JmhResult> agri = find(results, BATCH, "model", e, "batch", batch);
-      Optional<JmhResult> bare = find(results, BARE_BATCH, "model", e, "batch", batch);
-      String what = engineName(e) + ": `scoreAll` rows/s ÷ bare engine rows/s, batch of "
-          + String.format(Locale.ROOT, "%,d", TARGET_BATCH);
-      if (agri.isEmpty() || bare.isEmpty()) {
-        rows.add(new TargetRow(what, Double.NaN, "–", "≥ 80%", Verdict.NOT_RUN));
-      } else {
-        // Same batch size on both sides, so the ratio of calls per second is that of rows.
-        double share = agri.get().median() / bare.get().median();
-        rows.add(new TargetRow(what, share, percent(share), "≥ 80%",
-            share >= MIN_BATCH_SHARE ? Verdict.MET : Verdict.MISSED));
+    rows.add(ratioAtMost("TensorFlow ÷ PyTorch, one request end to end (native, fast path off)",
+        find(results, SCORE, "model", "tensorflow", "reasonCodes", "0", FAST_PATH, "off"),
+        find(results, SCORE, "model", "pytorch", "reasonCodes", "0", FAST_PATH, "off"),
+        MAX_TF_OVER_PT));
+    if (hasParam(results, SCORE, FAST_PATH)) {
+      for (String e : ENGINES) {
+        rows.add(microsAtMost(engineName(e) + ": one request end to end on the fast path, p50"
+            + " (p99)", find(results, SCORE, "model", e, "reasonCodes", "0", FAST_PATH, "on"),
+            MAX_FAST_US));
+        rows.add(microsAtMost(engineName(e) + ": the same with 4 reason codes, p50 (p99)",
+            find(results, SCORE, "model", e, "reasonCodes", "4", FAST_PATH, "on"),
+            MAX_FAST_REASONS_US));
       }
     }
+    List<String> paths = hasParam(results, BATCH, FAST_PATH) ? List.of("on", "off")
+        : List.of("off");
+    for (String path : paths) {
+      for (String e : ENGINES) {
+        String batch = Integer.toString(TARGET_BATCH);
+        Optional<JmhResult> agri = find(results, BATCH, "model", e, "batch", batch, FAST_PATH,
+            path);
+        Optional<JmhResult> bare = find(results, BARE_BATCH, "model", e, "batch", batch);
+        String what = engineName(e) + ": `scoreAll` rows/s ÷ bare engine rows/s, batch of "
+            + String.format(Locale.ROOT, "%,d", TARGET_BATCH)
+            + (path.equals("on") ? " (fast path)" : " (native)");
+        if (agri.isEmpty() || bare.isEmpty()) {
+          rows.add(new TargetRow(what, Double.NaN, "–", "≥ 80%", Verdict.NOT_RUN));
+        } else {
+          // Same batch size on both sides, so the ratio of calls per second is that of rows.
+          double share = agri.get().median() / bare.get().median();
+          rows.add(new TargetRow(what, share, percent(share), "≥ 80%",
+              share >= MIN_BATCH_SHARE ? Verdict.MET : Verdict.MISSED));
+        }
+      }
+    }
+    rows.add(microsAtMost("JSON: parsing one request (`ScoringJson.readRequest`)",
+        find(results, READ_JSON), MAX_READ_JSON_US));
+    rows.add(microsAtMost("JSON: writing one score with 4 reason codes (`ScoringJson.write`)",
+        find(results, WRITE_JSON), MAX_WRITE_JSON_US));
     for (String m : MODELS) {
-      Optional<JmhResult> with = find(results, SCORE, "model", m, "reasonCodes", "4");
-      Optional<JmhResult> without = find(results, SCORE, "model", m, "reasonCodes", "0");
-      rows.add(ratioAtMost(engineName(m) + ": score with 4 reason codes ÷ plain score", with,
-          without, MAX_REASON_COST));
+      Optional<JmhResult> with = find(results, SCORE, "model", m, "reasonCodes", "4",
+          FAST_PATH, "off");
+      Optional<JmhResult> without = find(results, SCORE, "model", m, "reasonCodes", "0",
+          FAST_PATH, "off");
+      rows.add(ratioAtMost(engineName(m) + ": score with 4 reason codes ÷ plain score"
+          + (m.equals("scorecard") ? "" : " (native)"), with, without, MAX_REASON_COST));
+    }
+    for (String m : MODELS) {
+      Optional<JmhResult> one = find(results, CONCURRENCY + ".threads1", "model", m);
+      Optional<JmhResult> two = find(results, CONCURRENCY + ".threads2", "model", m);
+      String what = engineName(m) + ": total scores/s, 2 threads ÷ 1 thread";
+      String goal = "scales with cores (reported)";
+      if (one.isEmpty() || two.isEmpty()) {
+        rows.add(new TargetRow(what, Double.NaN, "–", goal, Verdict.NOT_RUN));
+      } else {
+        double r = two.get().median() / one.get().median();
+        rows.add(new TargetRow(what, r, times(r), goal, Verdict.CONTEXT));
+      }
     }
     return rows;
+  }
+
+  /** Whether any result of {@code shortName} has the parameter {@code name}. */
+  static boolean hasParam(List<JmhResult> results, String shortName, String name) {
+    return results.stream().anyMatch(r -> r.shortName().equals(shortName)
+        && r.param(name) != null);
+  }
+
+  /** A latency target on the median in µs, the p99 shown beside it when JMH sampled. */
+  private static TargetRow microsAtMost(String what, Optional<JmhResult> result, double max) {
+    String goal = "≤ " + number(max) + " µs";
+    if (result.isEmpty()) {
+      return new TargetRow(what, Double.NaN, "–", goal, Verdict.NOT_RUN);
+    }
+    JmhResult r = result.get();
+    double median = inMicros(r.median(), r.unit());
+    double p99 = inMicros(r.p99(), r.unit());
+    String shown = micros(median) + (Double.isNaN(p99) ? "" : " (" + micros(p99) + ")");
+    return new TargetRow(what, median, shown, goal,
+        median <= max ? Verdict.MET : Verdict.MISSED);
+  }
+
+  /** A time per operation in µs; NaN for a unit that is not one. */
+  static double inMicros(double value, String unit) {
+    return switch (unit) {
+      case "ns/op" -> value / 1e3;
+      case "us/op" -> value;
+      case "ms/op" -> value * 1e3;
+      case "s/op" -> value * 1e6;
+      default -> Double.NaN;
+    };
   }
 
   /** Where the time goes: ratios and differences that explain the targets. */
@@ -204,8 +291,9 @@ public final class MarkdownReport {
     List<TargetRow> rows = new ArrayList<>();
     for (String e : ENGINES) {
       String name = engineName(e);
-      Optional<JmhResult> score = find(results, SCORE, "model", e, "reasonCodes", "0");
-      Optional<JmhResult> adapter = find(results, ADAPTER, "model", e);
+      Optional<JmhResult> score = find(results, SCORE, "model", e, "reasonCodes", "0",
+          FAST_PATH, "off");
+      Optional<JmhResult> adapter = find(results, ADAPTER, "model", e, FAST_PATH, "off");
       Optional<JmhResult> bare = find(results, BARE, "model", e);
       Optional<JmhResult> floor = find(results, FLOOR, "model", e);
       if (adapter.isPresent() && bare.isPresent()) {
@@ -224,7 +312,8 @@ public final class MarkdownReport {
             + "request", r, times(r), "", Verdict.CONTEXT));
       }
       String batch = Integer.toString(TARGET_BATCH);
-      Optional<JmhResult> agri = find(results, BATCH, "model", e, "batch", batch);
+      Optional<JmhResult> agri = find(results, BATCH, "model", e, "batch", batch, FAST_PATH,
+          "off");
       Optional<JmhResult> bareBatch = find(results, BARE_BATCH, "model", e, "batch", batch);
       if (agri.isPresent() && bareBatch.isPresent()) {
         double engineRow = 1e6 / rowsPerSecond(bareBatch.get());
@@ -251,13 +340,20 @@ public final class MarkdownReport {
     return new TargetRow(what, r, times(r), goal, r <= max ? Verdict.MET : Verdict.MISSED);
   }
 
-  /** The one result of {@code shortName} whose params include every given name=value pair. */
+  /**
+   * The one result of {@code shortName} whose params include every given name=value pair; a
+   * result without a {@value #FAST_PATH} parameter counts as {@code fastPath=off} (native).
+   */
   static Optional<JmhResult> find(List<JmhResult> results, String shortName, String... params) {
     return results.stream()
         .filter(r -> r.shortName().equals(shortName))
         .filter(r -> {
           for (int i = 0; i < params.length; i += 2) {
-            if (!Objects.equals(r.param(params[i]), params[i + 1])) {
+            String actual = r.param(params[i]);
+            if (actual == null && params[i].equals(FAST_PATH)) {
+              actual = "off";
+            }
+            if (!Objects.equals(actual, params[i + 1])) {
               return false;
             }
           }

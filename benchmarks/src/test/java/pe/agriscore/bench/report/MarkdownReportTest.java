@@ -36,7 +36,7 @@ class MarkdownReportTest {
 
   @Test
   void parsesJmhJson() {
-    assertEquals(18, results.size());
+    assertEquals(21, results.size());
     JmhResult score = MarkdownReport.find(results, MarkdownReport.SCORE, "model", "tensorflow",
         "reasonCodes", "0").orElseThrow();
     assertEquals("pe.agriscore.bench.ScoreBenchmark.score", score.benchmark());
@@ -58,21 +58,60 @@ class MarkdownReportTest {
   @Test
   void computesEveryTargetFromMedians() {
     List<TargetRow> t = MarkdownReport.targets(results);
-    // TensorFlow: 100 us end to end / 80 us bare = 1.25 > 1.15.
+    // TensorFlow: 100 us end to end / 80 us bare = 1.25 > 1.10 (no fastPath param: native).
     assertTarget(t.get(0), "TensorFlow: end to end", 1.25, Verdict.MISSED);
-    // PyTorch: 50 / 45 = 1.111.
-    assertTarget(t.get(1), "PyTorch: end to end", 50.0 / 45.0, Verdict.MET);
-    // scoreAll 90 batches/s against 100 bare: 90% >= 80%.
-    assertTarget(t.get(2), "TensorFlow: `scoreAll`", 0.90, Verdict.MET);
-    // 70 against 100: 70% < 80%.
-    assertTarget(t.get(3), "PyTorch: `scoreAll`", 0.70, Verdict.MISSED);
-    // The scorecard was not in this run.
+    // PyTorch: 50 / 45 = 1.111 > 1.10.
+    assertTarget(t.get(1), "PyTorch: end to end", 50.0 / 45.0, Verdict.MISSED);
+    // TensorFlow over PyTorch natively: 100 / 50 = 2.0 <= 2.
+    assertTarget(t.get(2), "TensorFlow ÷ PyTorch, one request", 2.0, Verdict.MET);
+    // The fixture has fast-path rows for PyTorch only.
+    assertEquals(Verdict.NOT_RUN, t.get(3).verdict());
+    assertTrue(t.get(3).what().startsWith("TensorFlow: one request end to end on the fast path"));
     assertEquals(Verdict.NOT_RUN, t.get(4).verdict());
-    assertTrue(t.get(4).what().startsWith("Scorecard: score with 4 reason codes"));
+    // PyTorch fast path: p50 1.5 us <= 2 us, p99 3 us shown beside it; 6 us > 5 us.
+    assertTarget(t.get(5), "PyTorch: one request end to end on the fast path", 1.5,
+        Verdict.MET);
+    assertEquals("1.50 µs (3.00 µs)", t.get(5).shown());
+    assertTarget(t.get(6), "PyTorch: the same with 4 reason codes", 6.0, Verdict.MISSED);
+    // scoreAll (no fastPath param in BatchBenchmark: native rows only) 90 batches/s against 100
+    // bare: 90% >= 80%; 70 against 100: 70% < 80%.
+    assertTarget(t.get(7), "TensorFlow: `scoreAll`", 0.90, Verdict.MET);
+    assertTrue(t.get(7).what().endsWith("(native)"), t.get(7).what());
+    assertTarget(t.get(8), "PyTorch: `scoreAll`", 0.70, Verdict.MISSED);
+    // JSON: 1,490 ns = 1.49 us <= 2 us; 1,400 ns = 1.4 us <= 1.5 us.
+    assertTarget(t.get(9), "JSON: parsing one request", 1.49, Verdict.MET);
+    assertTarget(t.get(10), "JSON: writing one score", 1.4, Verdict.MET);
+    // The scorecard was not in this run.
+    assertEquals(Verdict.NOT_RUN, t.get(11).verdict());
+    assertTrue(t.get(11).what().startsWith("Scorecard: score with 4 reason codes"));
     // Reason codes: 250 / 100 = 2.5 <= 3; 175 / 50 = 3.5 > 3.
-    assertTarget(t.get(5), "TensorFlow: score with 4 reason codes", 2.5, Verdict.MET);
-    assertTarget(t.get(6), "PyTorch: score with 4 reason codes", 3.5, Verdict.MISSED);
-    assertEquals(7, t.size());
+    assertTarget(t.get(12), "TensorFlow: score with 4 reason codes", 2.5, Verdict.MET);
+    assertTarget(t.get(13), "PyTorch: score with 4 reason codes", 3.5, Verdict.MISSED);
+    // Concurrency: only PyTorch ran, 36,000 / 20,000 scores/s.
+    assertEquals(Verdict.NOT_RUN, t.get(14).verdict());
+    assertEquals(Verdict.NOT_RUN, t.get(15).verdict());
+    assertTarget(t.get(16), "PyTorch: total scores/s, 2 threads ÷ 1 thread", 1.8,
+        Verdict.CONTEXT);
+    assertEquals(17, t.size());
+  }
+
+  @Test
+  void fastPathRowsOfBatchesAppearWithTheParameter() {
+    JmhResult r = MarkdownReport.find(results, MarkdownReport.BATCH, "model", "pytorch",
+        "batch", "1024").orElseThrow();
+    java.util.Map<String, String> on = new java.util.HashMap<>(r.params());
+    on.put(MarkdownReport.FAST_PATH, "on");
+    JmhResult fast = new JmhResult(r.benchmark(), r.mode(), r.threads(), on, 85.0, r.error(),
+        r.unit(), Map.of(50.0, 85.0), r.run());
+    List<JmhResult> more = new java.util.ArrayList<>(results);
+    more.add(fast);
+    List<TargetRow> t = MarkdownReport.targets(more);
+    TargetRow row = t.stream().filter(x -> x.what().startsWith("PyTorch: `scoreAll`")
+        && x.what().endsWith("(fast path)")).findFirst().orElseThrow();
+    // 85 batches/s against the bare engine's 100.
+    assertEquals(0.85, row.value(), 1e-9);
+    assertEquals(Verdict.MET, row.verdict());
+    assertEquals(19, t.size());
   }
 
   @Test
@@ -119,19 +158,21 @@ class MarkdownReportTest {
         + " iteration(s) of 1 s; JVM flags `-Xmx1g -Dai.djl.offline=true`"), md);
     assertFalse(md.contains("Short run"), "2 forks × 5 iterations is a measurement");
 
-    assertTrue(md.contains("| TensorFlow: end to end ÷ bare DJL predictor, one request | 1.25× |"
-        + " ≤ 1.15× | **missed** |"), md);
-    assertTrue(md.contains("| PyTorch: end to end ÷ bare DJL predictor, one request | 1.11× |"
-        + " ≤ 1.15× | met |"), md);
-    assertTrue(md.contains("batch of 1,024 | 90% | ≥ 80% | met |"), md);
+    assertTrue(md.contains("| TensorFlow: end to end ÷ bare DJL predictor, one request (native,"
+        + " fast path off) | 1.25× | ≤ 1.1× | **missed** |"), md);
+    assertTrue(md.contains("| PyTorch: one request end to end on the fast path, p50 (p99) |"
+        + " 1.50 µs (3.00 µs) | ≤ 2.00 µs | met |"), md);
+    assertTrue(md.contains("batch of 1,024 (native) | 90% | ≥ 80% | met |"), md);
     assertTrue(md.contains("| Scorecard: score with 4 reason codes ÷ plain score | – | ≤ 3× |"
         + " not in this run |"), md);
     assertTrue(md.contains("| TensorFlow: `CreditScorer` around the engine adapter, one request"
         + " (end to end − adapter) | 15.0 µs |"), md);
 
     // Sampled single requests: median, error, p99.
-    assertTrue(md.contains("| model | reasonCodes | median | ± | p99 | unit |"), md);
-    assertTrue(md.contains("| tensorflow | 0 | 100 | 4.00 | 300 | µs/op |"), md);
+    // The fast path's column is empty for the results without the parameter.
+    assertTrue(md.contains("| model | reasonCodes | fastPath | median | ± | p99 | unit |"), md);
+    assertTrue(md.contains("| tensorflow | 0 |  | 100 | 4.00 | 300 | µs/op |"), md);
+    assertTrue(md.contains("| pytorch | 0 | on | 1.50 | 0.100 | 3.00 | µs/op |"), md);
     // Batches: 90 calls/s of 1,024 rows = 92,160 rows/s.
     assertTrue(md.contains("| model | batch | median | ± | unit | rows/s |"), md);
     assertTrue(md.contains("| tensorflow | 1024 | 90.0 | 3.00 | ops/s | 92,160 |"), md);

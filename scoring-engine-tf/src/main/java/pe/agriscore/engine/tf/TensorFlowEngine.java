@@ -53,6 +53,9 @@ import pe.agriscore.scoring.BundleException;
  *       thread (process-wide)</td></tr>
  *   <tr><td>{@value #PREDICTOR_POOL_SIZE}</td><td>available processors</td><td>calls one
  *       model serves at once; more wait</td></tr>
+ *   <tr><td>{@value #ONEDNN}</td><td>{@value #DEFAULT_ONEDNN}</td><td>whether TensorFlow's
+ *       oneDNN kernels serve (TF_ENABLE_ONEDNN_OPTS; process-wide; an environment value
+ *       wins)</td></tr>
  *   <tr><td>{@value #LOG_LEVEL}</td><td>{@value #DEFAULT_LOG_LEVEL}</td><td>TensorFlow's
  *       TF_CPP_MIN_LOG_LEVEL: 0 all, 1 no INFO, 2 no WARNING, 3 no ERROR (process-wide; an
  *       environment value wins)</td></tr>
@@ -125,6 +128,21 @@ public final class TensorFlowEngine implements ScoringEngine {
    * TensorFlow. See {@code docs/engine-tensorflow.md}, "The JVM fast path".
    */
   public static final String FAST_PATH = "tensorflow.fast_path";
+
+  /**
+   * Option: whether TensorFlow's oneDNN (MKL) kernels serve, TensorFlow's {@code
+   * TF_ENABLE_ONEDNN_OPTS}; process-wide. An operator's {@code TF_ENABLE_ONEDNN_OPTS} in the
+   * environment wins.
+   */
+  public static final String ONEDNN = "tensorflow.onednn";
+
+  /**
+   * Off: for one row of a small model, oneDNN's per-call set-up (memory descriptors, a scratch
+   * pad allocated per call, the primitive cache look-up) costs more than the product, and
+   * TensorFlow's own Eigen kernels halve a single-row call (docs/benchmarks.md, "Engine
+   * latency").
+   */
+  public static final boolean DEFAULT_ONEDNN = false;
 
   /** The Maven artifact that ships this engine. */
   public static final String ARTIFACT = "pe.agriscore:scoring-engine-tf";

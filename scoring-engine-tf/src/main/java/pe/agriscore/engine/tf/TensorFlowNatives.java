@@ -91,6 +91,7 @@ public final class TensorFlowNatives {
   private static final String NATIVES = "pe/agriscore/engine/tf/natives.properties";
   private static final String LIBRARY_PATH = "TENSORFLOW_LIBRARY_PATH";
   private static final String LOG_LEVEL_ENV = "TF_CPP_MIN_LOG_LEVEL";
+  private static final String ONEDNN_ENV = "TF_ENABLE_ONEDNN_OPTS";
   private static final String PATHS_FIRST = "org.bytedeco.javacpp.pathsFirst";
   private static final String DJL_ENGINE = "TensorFlow";
 
@@ -99,7 +100,8 @@ public final class TensorFlowNatives {
   private TensorFlowNatives() {}
 
   /** What TensorFlow started with in this process: the settings every model then uses. */
-  record Started(Path directory, int intraOpThreads, int interOpThreads, int logLevel) {}
+  record Started(Path directory, int intraOpThreads, int interOpThreads, int logLevel,
+      boolean oneDnn) {}
 
   /** The settings TensorFlow started with, or null before {@link #ensureLoaded}. */
   static synchronized Started started() {
@@ -151,7 +153,7 @@ public final class TensorFlowNatives {
           + describe(e) + " (they come from " + artifact() + ")", e);
     }
     started = new Started(dir, settings.intraOpThreads(), settings.interOpThreads(),
-        settings.logLevel());
+        settings.logLevel(), settings.oneDnn());
     return dir;
   }
 
@@ -298,42 +300,46 @@ public final class TensorFlowNatives {
         Integer.toString(settings.intraOpThreads()), TensorFlowEngine.INTRA_OP_THREADS);
     Natives.setSystemProperty(TensorFlowSettings.DJL_INTER_OP,
         Integer.toString(settings.interOpThreads()), TensorFlowEngine.INTER_OP_THREADS);
-    setLogLevel(settings.logLevel());
+    setEnvironment(LOG_LEVEL_ENV, Integer.toString(settings.logLevel()),
+        TensorFlowEngine.LOG_LEVEL, "TensorFlow will log at its default level");
+    setEnvironment(ONEDNN_ENV, settings.oneDnn() ? "1" : "0", TensorFlowEngine.ONEDNN,
+        "TensorFlow keeps its default kernels");
   }
 
   /**
-   * TensorFlow's C++ logging reads TF_CPP_MIN_LOG_LEVEL from the process environment once, at
-   * its first message, and Java cannot change its own environment: so libc's setenv is called
-   * through JNA before the libraries load. A value set by the operator is left alone.
+   * TensorFlow reads TF_CPP_MIN_LOG_LEVEL and TF_ENABLE_ONEDNN_OPTS from the process environment
+   * once, at its first message or kernel, and Java cannot change its own environment: so libc's
+   * setenv is called through JNA before the libraries load. A value set by the operator is left
+   * alone.
    */
-  private static void setLogLevel(int level) {
-    if (System.getenv(LOG_LEVEL_ENV) != null) {
+  private static void setEnvironment(String name, String value, String option,
+      String otherwise) {
+    if (System.getenv(name) != null) {
       return;
     }
     LOG.info("setting environment variable {}={} through libc's setenv ({}; {}=false turns"
-        + " this off)", LOG_LEVEL_ENV, level, TensorFlowEngine.LOG_LEVEL, NativeCache.MANAGE);
+        + " this off)", name, value, option, NativeCache.MANAGE);
     try {
       Function setenv = NativeLibrary.getInstance(Platform.C_LIBRARY_NAME).getFunction("setenv");
-      int rc = setenv.invokeInt(new Object[] {LOG_LEVEL_ENV, Integer.toString(level), 0});
+      int rc = setenv.invokeInt(new Object[] {name, value, 0});
       if (rc != 0) {
-        LOG.warn("setenv({}) failed ({}): TensorFlow will log at its default level",
-            LOG_LEVEL_ENV, rc);
+        LOG.warn("setenv({}) failed ({}): {}", name, rc, otherwise);
       }
     } catch (RuntimeException | LinkageError e) {
-      LOG.warn("cannot set {} ({}): TensorFlow will log at its default level", LOG_LEVEL_ENV,
-          e.toString());
+      LOG.warn("cannot set {} ({}): {}", name, e.toString(), otherwise);
     }
   }
 
   private static void warnIfIgnored(TensorFlowSettings s) {
     if (s.intraOpThreads() != started.intraOpThreads
-        || s.interOpThreads() != started.interOpThreads || s.logLevel() != started.logLevel) {
-      LOG.warn("TensorFlow already runs in this process with {}={}, {}={}, {}={}; the values"
-              + " {}, {}, {} are ignored (TensorFlow reads them once per process)",
+        || s.interOpThreads() != started.interOpThreads || s.logLevel() != started.logLevel
+        || s.oneDnn() != started.oneDnn) {
+      LOG.warn("TensorFlow already runs in this process with {}={}, {}={}, {}={}, {}={}; the"
+              + " values {}, {}, {}, {} are ignored (TensorFlow reads them once per process)",
           TensorFlowEngine.INTRA_OP_THREADS, started.intraOpThreads,
           TensorFlowEngine.INTER_OP_THREADS, started.interOpThreads,
-          TensorFlowEngine.LOG_LEVEL, started.logLevel,
-          s.intraOpThreads(), s.interOpThreads(), s.logLevel());
+          TensorFlowEngine.LOG_LEVEL, started.logLevel, TensorFlowEngine.ONEDNN, started.oneDnn,
+          s.intraOpThreads(), s.interOpThreads(), s.logLevel(), s.oneDnn());
     }
     if (s.cacheDir() != null
         && !started.directory.startsWith(s.cacheDir().toAbsolutePath().normalize())) {

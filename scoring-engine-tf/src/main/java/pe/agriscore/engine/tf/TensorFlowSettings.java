@@ -18,9 +18,10 @@ import pe.agriscore.engine.internal.Natives;
  * @param logLevel TensorFlow's minimum C++ log level, 0 (everything) to 3 (errors hidden too)
  * @param predictors the most calls a model serves at once
  * @param fastPath whether the JVM fast path may or must serve
+ * @param oneDnn whether TensorFlow's oneDNN kernels serve (TF_ENABLE_ONEDNN_OPTS)
  */
 record TensorFlowSettings(Path cacheDir, int intraOpThreads, int interOpThreads, int logLevel,
-    int predictors, FastPaths.Mode fastPath) {
+    int predictors, FastPaths.Mode fastPath, boolean oneDnn) {
 
   /** DJL's own system properties for the thread counts, read when TensorFlow starts. */
   static final String DJL_INTRA_OP = "ai.djl.tensorflow.num_intraop_threads";
@@ -45,16 +46,19 @@ record TensorFlowSettings(Path cacheDir, int intraOpThreads, int interOpThreads,
   static final EngineOption<String> FAST_PATH =
       EngineOption.text(TensorFlowEngine.FAST_PATH).defaultTo("auto");
 
+  static final EngineOption<Boolean> ONEDNN = EngineOption.bool(TensorFlowEngine.ONEDNN)
+      .defaultTo(TensorFlowEngine.DEFAULT_ONEDNN);
+
   /** Every option the engine reads: its own and the shared native ones. */
   static final List<EngineOption<?>> OPTIONS = Stream.concat(
-      Stream.of(INTRA_OP, INTER_OP, LOG_LEVEL, POOL_SIZE, FAST_PATH),
-      Natives.SHARED_OPTIONS.stream())
-      .toList();
+      Stream.of(INTRA_OP, INTER_OP, LOG_LEVEL, POOL_SIZE, FAST_PATH, ONEDNN),
+      Natives.SHARED_OPTIONS.stream()).toList();
 
   /** The settings in {@code config}. */
   static TensorFlowSettings of(EngineConfig config) {
     return new TensorFlowSettings(Natives.configured(config).orElse(null), config.get(INTRA_OP),
         config.get(INTER_OP), config.get(LOG_LEVEL), config.get(POOL_SIZE),
-        FastPaths.Mode.parse(TensorFlowEngine.FAST_PATH, config.get(FAST_PATH)));
+        FastPaths.Mode.parse(TensorFlowEngine.FAST_PATH, config.get(FAST_PATH)),
+        config.get(ONEDNN));
   }
 }
