@@ -127,11 +127,9 @@ public final class DenseNetwork {
     Scratch s = scratch.get();
     for (int r = 0; r < count; r++) {
       int base = r * width;
-      if (r > 0 && markChanged(rows, base, s.changed)) {
-        result[r] = result[0];
-      } else {
-        result[r] = evaluate(rows, base, r == 0, s);
-      }
+      int changedFrom = r == 0 ? 0 : markChanged(rows, base, s.changed);
+      result[r] = changedFrom == blocks ? result[0] : evaluate(rows, base, r == 0, changedFrom,
+          s);
     }
     return result;
   }
@@ -140,62 +138,81 @@ public final class DenseNetwork {
   private static final int BLOCK = 8;
 
   /**
-   * Marks the blocks in which row {@code base} differs from the first row, bit for bit; true if
-   * none does (the row equals the first row).
+   * Marks the blocks in which row {@code base} differs from the first row, bit for bit, and
+   * returns the first such block, or {@link #blocks} if the row equals the first row.
    */
-  private boolean markChanged(float[] rows, int base, boolean[] changed) {
-    boolean same = true;
-    for (int k = 0; k < blocks; k++) {
-      boolean differs = false;
-      for (int i = k * BLOCK, end = Math.min(width, i + BLOCK); i < end; i++) {
-        if (Float.floatToRawIntBits(rows[base + i]) != Float.floatToRawIntBits(rows[i])) {
-          differs = true;
-          break;
-        }
-      }
+  private int markChanged(float[] rows, int base, boolean[] changed) {
+    int firstChanged = blocks;
+    for (int k = blocks - 1; k >= 0; k--) {
+      int from = k * BLOCK;
+      boolean differs = kernel.differs(rows, base + from, from, Math.min(BLOCK, width - from));
       changed[k] = differs;
-      same &= !differs;
+      firstChanged = differs ? k : firstChanged;
     }
-    return same;
+    return firstChanged;
   }
 
   /**
    * One row's output. The first row of a batch ({@code firstRow}) stores its first layer's block
-   * sums in the scratch; a later row recomputes only the blocks {@link #markChanged} marked.
+   * sums and the running sums {@code bias + block_0 + ... + block_(k-1)} in the scratch; a later
+   * row starts from the running sum before its first changed block ({@code changedFrom}) and
+   * recomputes only the blocks {@link #markChanged} marked: the additions it skips are the first
+   * row's, on the same values.
    */
-  private double evaluate(float[] rows, int base, boolean firstRow, Scratch s) {
-    double[] a = s.a;
+  private double evaluate(float[] rows, int base, boolean firstRow, int changedFrom,
+      Scratch s) {
+    double[] a;
     double[] b = s.b;
-    for (int i = 0; i < width; i++) {
-      a[i] = rows[base + i];
-    }
+    double[] x = s.x;
     int l = 0;
-    if (first != null) {
+    if (first == null) {
+      for (int i = 0; i < width; i++) {
+        x[i] = rows[base + i];
+      }
+      a = x;
+    } else {
+      a = s.a;
       int out = first.out();
-      System.arraycopy(first.bias(), 0, b, 0, out);
-      for (int k = 0; k < blocks; k++) {
-        int from = k * BLOCK;
-        int to = Math.min(width, from + BLOCK);
-        if (firstRow) {
-          kernel.sum(first.weights(), out, a, from, to, first.skipZeros(), s.firstBlocks, k * out);
-          kernel.add(b, s.firstBlocks, k * out, out);
-        } else if (s.changed[k]) {
-          kernel.sum(first.weights(), out, a, from, to, first.skipZeros(), s.block, 0);
-          kernel.add(b, s.block, 0, out);
-        } else {
-          kernel.add(b, s.firstBlocks, k * out, out);
+      double[] w = first.weights();
+      double[] prefix = s.prefix;
+      if (firstRow) {
+        for (int i = 0; i < width; i++) {
+          x[i] = rows[base + i];
+        }
+        System.arraycopy(first.bias(), 0, prefix, 0, out);
+        for (int k = 0; k < blocks; k++) {
+          int n = inputs(x, k * BLOCK, Math.min(width, k * BLOCK + BLOCK), first.skipZeros(),
+              s.inputs);
+          kernel.sum(w, out, x, s.inputs, n, s.firstBlocks, k * out);
+          System.arraycopy(prefix, k * out, prefix, (k + 1) * out, out);
+          kernel.add(prefix, (k + 1) * out, s.firstBlocks, k * out, out);
+        }
+        System.arraycopy(prefix, blocks * out, a, 0, out);
+      } else {
+        System.arraycopy(prefix, changedFrom * out, a, 0, out);
+        for (int k = changedFrom; k < blocks; k++) {
+          if (s.changed[k]) {
+            int from = k * BLOCK;
+            int to = Math.min(width, from + BLOCK);
+            for (int i = from; i < to; i++) {
+              x[i] = rows[base + i];
+            }
+            int n = inputs(x, from, to, first.skipZeros(), s.inputs);
+            kernel.sum(w, out, x, s.inputs, n, s.block, 0);
+            kernel.add(a, 0, s.block, 0, out);
+          } else {
+            kernel.add(a, 0, s.firstBlocks, k * out, out);
+          }
         }
       }
-      double[] t = a;
-      a = b;
-      b = t;
       l = 1;
     }
     for (; l < layers.length; l++) {
       Layer layer = layers[l];
       if (layer.kind() == Kind.DENSE) {
-        kernel.sum(layer.weights(), layer.out(), a, 0, layer.in(), layer.skipZeros(), b, 0);
-        kernel.add(b, layer.bias(), 0, layer.out());
+        int n = inputs(a, 0, layer.in(), layer.skipZeros(), s.inputs);
+        kernel.sum(layer.weights(), layer.out(), a, s.inputs, n, b, 0);
+        kernel.add(b, 0, layer.bias(), 0, layer.out());
         double[] t = a;
         a = b;
         b = t;
@@ -204,6 +221,8 @@ public final class DenseNetwork {
         double[] t = a;
         a = b;
         b = t;
+      } else if (layer.kind() == Kind.RELU) {
+        kernel.relu(a, layer.in());
       } else {
         elementwise(layer, a);
       }
@@ -211,23 +230,50 @@ public final class DenseNetwork {
     return a[0];
   }
 
+  /**
+   * Puts into {@code idx} the inputs from {@code from} to {@code to} that a linear layer adds, in
+   * order: all of them, or with {@code skipZeros} those that are not zero; returns how many. (A
+   * list rather than a test in the kernels' loops: the Vector API's vectors stay in registers
+   * only in loops without branches; and no branch here either, zeros come unpredictably.)
+   */
+  private static int inputs(double[] x, int from, int to, boolean skipZeros, int[] idx) {
+    int n = 0;
+    for (int i = from; i < to; i++) {
+      idx[n] = i;
+      n += skipZeros && x[i] == 0 ? 0 : 1;
+    }
+    return n;
+  }
+
   /** A thread's working arrays, reused across calls: a call allocates only its result. */
   private static final class Scratch {
+    /** The row's inputs as doubles; for a later row only its changed blocks are current. */
+    final double[] x;
     final double[] a;
     final double[] b;
+    /**
+     * The first row's running sums of the first layer, {@code [k][out]}: the bias plus blocks
+     * {@code 0..k-1}.
+     */
+    final double[] prefix;
     /** The first row's block sums of the first layer, {@code [block][out]}. */
     final double[] firstBlocks;
     /** One block's sums for a later row. */
     final double[] block;
     /** For the current row: which blocks differ from the first row's. */
     final boolean[] changed;
+    /** The inputs a layer adds, see {@link #inputs}. */
+    final int[] inputs;
 
     Scratch(int maxWidth, int firstOut, int blocks) {
+      x = new double[maxWidth];
       a = new double[maxWidth];
       b = new double[maxWidth];
+      prefix = new double[firstOut * (blocks + 1)];
       firstBlocks = new double[firstOut * blocks];
       block = new double[firstOut];
       changed = new boolean[blocks];
+      inputs = new int[maxWidth];
     }
   }
 
@@ -241,15 +287,20 @@ public final class DenseNetwork {
    */
   interface Kernel {
     /**
-     * {@code dst[off + j] = +0 + w[from][j] * x[from] + ... + w[to - 1][j] * x[to - 1]} for each
-     * of the {@code out} outputs, added in that order; {@code w} is {@code [in][out]}; with
-     * {@code skipZeros}, zero inputs are skipped.
+     * {@code dst[off + j] = +0 + w[i0][j] * x[i0] + w[i1][j] * x[i1] + ...} for each of the
+     * {@code out} outputs, added in that order, over the inputs {@code i0, i1, ...} listed in
+     * the first {@code n} entries of {@code idx}; {@code w} is {@code [in][out]}.
      */
-    void sum(double[] w, int out, double[] x, int from, int to, boolean skipZeros, double[] dst,
-        int off);
+    void sum(double[] w, int out, double[] x, int[] idx, int n, double[] dst, int off);
 
-    /** {@code dst[j] += src[off + j]} for {@code j < n}. */
-    void add(double[] dst, double[] src, int off, int n);
+    /** {@code dst[dstOff + j] += src[srcOff + j]} for {@code j < n}. */
+    void add(double[] dst, int dstOff, double[] src, int srcOff, int n);
+
+    /** {@code a[j] = a[j] < 0 ? 0 : a[j]} for {@code j < n} (-0 and NaN stay). */
+    void relu(double[] a, int n);
+
+    /** Whether {@code rows[a..a+n)} and {@code rows[b..b+n)} differ in any bit. */
+    boolean differs(float[] rows, int a, int b, int n);
   }
 
   /** Plain loops: four outputs at a time, each with its own accumulator. */
@@ -261,27 +312,24 @@ public final class DenseNetwork {
     }
 
     @Override
-    public void sum(double[] w, int out, double[] x, int from, int to, boolean skipZeros,
-        double[] dst, int off) {
-      sumFrom(0, w, out, x, from, to, skipZeros, dst, off);
+    public void sum(double[] w, int out, double[] x, int[] idx, int n, double[] dst, int off) {
+      sumFrom(0, w, out, x, idx, n, dst, off);
     }
 
     /**
      * {@link #sum} for the outputs from {@code j} on. The four independent additions hide the
      * latency that one serial sum waits on; each output's sum keeps its order.
      */
-    static void sumFrom(int j, double[] w, int out, double[] x, int from, int to,
-        boolean skipZeros, double[] dst, int off) {
+    static void sumFrom(int j, double[] w, int out, double[] x, int[] idx, int n, double[] dst,
+        int off) {
       for (; j + 4 <= out; j += 4) {
         double s0 = 0;
         double s1 = 0;
         double s2 = 0;
         double s3 = 0;
-        for (int i = from; i < to; i++) {
+        for (int k = 0; k < n; k++) {
+          int i = idx[k];
           double xi = x[i];
-          if (skipZeros && xi == 0) {
-            continue;
-          }
           int o = i * out + j;
           s0 += w[o] * xi;
           s1 += w[o + 1] * xi;
@@ -295,20 +343,47 @@ public final class DenseNetwork {
       }
       for (; j < out; j++) {
         double s = 0;
-        for (int i = from; i < to; i++) {
-          double xi = x[i];
-          if (!(skipZeros && xi == 0)) {
-            s += w[i * out + j] * xi;
-          }
+        for (int k = 0; k < n; k++) {
+          int i = idx[k];
+          s += w[i * out + j] * x[i];
         }
         dst[off + j] = s;
       }
     }
 
     @Override
-    public void add(double[] dst, double[] src, int off, int n) {
-      for (int j = 0; j < n; j++) {
-        dst[j] += src[off + j];
+    public void add(double[] dst, int dstOff, double[] src, int srcOff, int n) {
+      addFrom(0, dst, dstOff, src, srcOff, n);
+    }
+
+    static void addFrom(int j, double[] dst, int dstOff, double[] src, int srcOff, int n) {
+      for (; j < n; j++) {
+        dst[dstOff + j] += src[srcOff + j];
+      }
+    }
+
+    @Override
+    public void relu(double[] a, int n) {
+      reluFrom(0, a, n);
+    }
+
+    @Override
+    public boolean differs(float[] rows, int a, int b, int n) {
+      return differsFrom(0, rows, a, b, n);
+    }
+
+    /** Without branches on the data: perturbation rows differ in unpredictable places. */
+    static boolean differsFrom(int i, float[] rows, int a, int b, int n) {
+      int diff = 0;
+      for (; i < n; i++) {
+        diff |= Float.floatToRawIntBits(rows[a + i]) ^ Float.floatToRawIntBits(rows[b + i]);
+      }
+      return diff != 0;
+    }
+
+    static void reluFrom(int j, double[] a, int n) {
+      for (; j < n; j++) {
+        a[j] = a[j] < 0 ? 0 : a[j];
       }
     }
 
@@ -368,11 +443,6 @@ public final class DenseNetwork {
       case BATCH_NORM -> {
         for (int i = 0; i < n; i++) {
           a[i] = a[i] * l.weights()[i] + l.bias()[i];
-        }
-      }
-      case RELU -> {
-        for (int i = 0; i < n; i++) {
-          a[i] = a[i] < 0 ? 0 : a[i];
         }
       }
       case LEAKY_RELU -> {

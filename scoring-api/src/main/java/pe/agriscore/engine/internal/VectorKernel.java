@@ -1,6 +1,8 @@
 package pe.agriscore.engine.internal;
 
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -14,10 +16,10 @@ final class VectorKernel implements DenseNetwork.Kernel {
 
   private static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_PREFERRED;
   private static final int LANES = SPECIES.length();
+  private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_256;
 
   @Override
-  public void sum(double[] w, int out, double[] x, int from, int to, boolean skipZeros,
-      double[] dst, int off) {
+  public void sum(double[] w, int out, double[] x, int[] idx, int n, double[] dst, int off) {
     int j = 0;
     // Up to four vectors of outputs at a time: independent additions, as in the scalar kernel.
     for (; j + 4 * LANES <= out; j += 4 * LANES) {
@@ -25,11 +27,9 @@ final class VectorKernel implements DenseNetwork.Kernel {
       DoubleVector s1 = s0;
       DoubleVector s2 = s0;
       DoubleVector s3 = s0;
-      for (int i = from; i < to; i++) {
+      for (int k = 0; k < n; k++) {
+        int i = idx[k];
         double xi = x[i];
-        if (skipZeros && xi == 0) {
-          continue;
-        }
         int o = i * out + j;
         s0 = s0.add(DoubleVector.fromArray(SPECIES, w, o).mul(xi));
         s1 = s1.add(DoubleVector.fromArray(SPECIES, w, o + LANES).mul(xi));
@@ -44,11 +44,9 @@ final class VectorKernel implements DenseNetwork.Kernel {
     for (; j + 2 * LANES <= out; j += 2 * LANES) {
       DoubleVector s0 = DoubleVector.zero(SPECIES);
       DoubleVector s1 = s0;
-      for (int i = from; i < to; i++) {
+      for (int k = 0; k < n; k++) {
+        int i = idx[k];
         double xi = x[i];
-        if (skipZeros && xi == 0) {
-          continue;
-        }
         int o = i * out + j;
         s0 = s0.add(DoubleVector.fromArray(SPECIES, w, o).mul(xi));
         s1 = s1.add(DoubleVector.fromArray(SPECIES, w, o + LANES).mul(xi));
@@ -58,27 +56,49 @@ final class VectorKernel implements DenseNetwork.Kernel {
     }
     for (; j + LANES <= out; j += LANES) {
       DoubleVector s0 = DoubleVector.zero(SPECIES);
-      for (int i = from; i < to; i++) {
-        double xi = x[i];
-        if (!(skipZeros && xi == 0)) {
-          s0 = s0.add(DoubleVector.fromArray(SPECIES, w, i * out + j).mul(xi));
-        }
+      for (int k = 0; k < n; k++) {
+        int i = idx[k];
+        s0 = s0.add(DoubleVector.fromArray(SPECIES, w, i * out + j).mul(x[i]));
       }
       s0.intoArray(dst, off + j);
     }
-    DenseNetwork.ScalarKernel.sumFrom(j, w, out, x, from, to, skipZeros, dst, off);
+    DenseNetwork.ScalarKernel.sumFrom(j, w, out, x, idx, n, dst, off);
   }
 
   @Override
-  public void add(double[] dst, double[] src, int off, int n) {
+  public void add(double[] dst, int dstOff, double[] src, int srcOff, int n) {
     int j = 0;
     for (; j + LANES <= n; j += LANES) {
-      DoubleVector.fromArray(SPECIES, dst, j).add(DoubleVector.fromArray(SPECIES, src, off + j))
-          .intoArray(dst, j);
+      DoubleVector.fromArray(SPECIES, dst, dstOff + j)
+          .add(DoubleVector.fromArray(SPECIES, src, srcOff + j))
+          .intoArray(dst, dstOff + j);
     }
-    for (; j < n; j++) {
-      dst[j] += src[off + j];
+    DenseNetwork.ScalarKernel.addFrom(j, dst, dstOff, src, srcOff, n);
+  }
+
+  @Override
+  public void relu(double[] a, int n) {
+    int j = 0;
+    for (; j + LANES <= n; j += LANES) {
+      // Exactly a < 0 ? 0 : a: -0 and NaN are not below zero, so they stay.
+      DoubleVector v = DoubleVector.fromArray(SPECIES, a, j);
+      v.blend(0.0, v.lt(0.0)).intoArray(a, j);
     }
+    DenseNetwork.ScalarKernel.reluFrom(j, a, n);
+  }
+
+  @Override
+  public boolean differs(float[] rows, int a, int b, int n) {
+    int i = 0;
+    for (; i + FLOATS.length() <= n; i += FLOATS.length()) {
+      // Compared as ints: bit for bit, so -0 differs from 0 and NaNs by their payload.
+      if (FloatVector.fromArray(FLOATS, rows, a + i).reinterpretAsInts()
+          .compare(VectorOperators.NE, FloatVector.fromArray(FLOATS, rows, b + i)
+              .reinterpretAsInts()).anyTrue()) {
+        return true;
+      }
+    }
+    return DenseNetwork.ScalarKernel.differsFrom(i, rows, a, b, n);
   }
 
   @Override

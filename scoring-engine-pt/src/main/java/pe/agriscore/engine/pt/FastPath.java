@@ -99,9 +99,9 @@ final class FastPath {
         worst = Math.max(worst, diff);
       }
     }
-    String how = String.format(Locale.ROOT, "the JVM fast path (%s; double precision; agrees"
-        + " with libtorch on %d rows, largest difference %.2g <= %s)", network.description(),
-        CHECK_ROWS, worst, TOLERANCE);
+    String how = String.format(Locale.ROOT, "the JVM fast path (%s; double precision, %s;"
+        + " agrees with libtorch on %d rows, largest difference %.2g <= %s)",
+        network.description(), network.kernel(), CHECK_ROWS, worst, TOLERANCE);
     LOG.info("{}: served by {}", files.description(), how);
     nativeModel.close();
     return new Model(network, files.inputWidth(), files.description() + ", served by " + how);
