@@ -195,7 +195,7 @@ class DenseNetworkTest {
     int values;
 
     interface Step {
-      double[] apply(double[] values, double[] input, boolean first);
+      double[] apply(double[] values, double[] input);
     }
 
     Net(int width, SplittableRandom random) {
@@ -218,7 +218,7 @@ class DenseNetworkTest {
       }
       builder.dense(out, w, b);
       boolean blocked = steps.isEmpty();
-      steps.add((x, input, first) -> {
+      steps.add((x, input) -> {
         double[] y = new double[out];
         for (int j = 0; j < out; j++) {
           if (blocked) {
@@ -276,7 +276,7 @@ class DenseNetworkTest {
         p[3][i] = (float) (0.5 + random.nextDouble());
       }
       builder.batchNorm(p[0], p[1], p[2], p[3], 1e-5);
-      steps.add((x, input, first) -> {
+      steps.add((x, input) -> {
         double[] y = new double[n];
         for (int i = 0; i < n; i++) {
           double scale = p[0][i] / Math.sqrt(p[3][i] + 1e-5);
@@ -290,7 +290,7 @@ class DenseNetworkTest {
     Net concatInput(boolean inputFirst) {
       builder.concatInput(inputFirst);
       int n = values;
-      steps.add((x, input, first) -> {
+      steps.add((x, input) -> {
         double[] y = new double[n + width];
         System.arraycopy(input, 0, y, inputFirst ? 0 : n, width);
         System.arraycopy(x, 0, y, inputFirst ? width : 0, n);
@@ -301,7 +301,7 @@ class DenseNetworkTest {
     }
 
     private Net elementwise(UnaryOperator<Double> f) {
-      steps.add((x, input, first) -> {
+      steps.add((x, input) -> {
         double[] y = new double[x.length];
         for (int i = 0; i < x.length; i++) {
           y[i] = f.apply(x[i]);
@@ -323,7 +323,7 @@ class DenseNetworkTest {
       }
       double[] x = input;
       for (Step step : steps) {
-        x = step.apply(x, input, false);
+        x = step.apply(x, input);
       }
       return x[0];
     }
