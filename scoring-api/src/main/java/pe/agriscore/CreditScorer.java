@@ -489,7 +489,7 @@ public final class CreditScorer implements AutoCloseable {
     }
     p.firstRow[valid] = next;
     p.totalRows = next;
-    p.rows = new float[Math.multiplyExact(next, width)];
+    p.rows = perturbationBuffer(Math.multiplyExact(next, width));
     System.arraycopy(rows, 0, p.rows, 0, valid * width);
     p.feature = new int[next];
     for (int i = 0, r = valid; i < valid; i++) {
@@ -503,6 +503,29 @@ public final class CreditScorer implements AutoCloseable {
       }
     }
     return p;
+  }
+
+  /** The most floats a thread keeps for its perturbation rows between calls (256 KiB). */
+  private static final int REUSED_FLOATS = 1 << 16;
+
+  /**
+   * Each thread's perturbation rows, reused from call to call up to {@link #REUSED_FLOATS}: a
+   * single score with reason codes would otherwise allocate and zero ~7 KB (the reference
+   * schema's 25 rows) per call. Every float of the rows sent is written before the engine call,
+   * and the engine reads the rows only during the call, so a reused array is never seen stale.
+   */
+  private static final ThreadLocal<float[]> PERTURBATION_ROWS = new ThreadLocal<>();
+
+  private static float[] perturbationBuffer(int floats) {
+    if (floats > REUSED_FLOATS) {
+      return new float[floats];
+    }
+    float[] buffer = PERTURBATION_ROWS.get();
+    if (buffer == null || buffer.length < floats) {
+      buffer = new float[Math.max(floats, 1024)];
+      PERTURBATION_ROWS.set(buffer);
+    }
+    return buffer;
   }
 
   /**

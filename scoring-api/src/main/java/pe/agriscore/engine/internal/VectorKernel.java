@@ -1,8 +1,6 @@
 package pe.agriscore.engine.internal;
 
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -16,7 +14,6 @@ final class VectorKernel implements DenseNetwork.Kernel {
 
   private static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_PREFERRED;
   private static final int LANES = SPECIES.length();
-  private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_256;
 
   @Override
   public void sum(double[] w, int out, double[] x, int[] idx, int n, double[] dst, int off) {
@@ -89,16 +86,9 @@ final class VectorKernel implements DenseNetwork.Kernel {
 
   @Override
   public boolean differs(float[] rows, int a, int b, int n) {
-    int i = 0;
-    for (; i + FLOATS.length() <= n; i += FLOATS.length()) {
-      // Compared as ints: bit for bit, so -0 differs from 0 and NaNs by their payload.
-      if (FloatVector.fromArray(FLOATS, rows, a + i).reinterpretAsInts()
-          .compare(VectorOperators.NE, FloatVector.fromArray(FLOATS, rows, b + i)
-              .reinterpretAsInts()).anyTrue()) {
-        return true;
-      }
-    }
-    return DenseNetwork.ScalarKernel.differsFrom(i, rows, a, b, n);
+    // Scalar: FloatVector.reinterpretAsInts and the mask's anyTrue are not always intrinsified
+    // in JDK 17 (profiled: a ByteBuffer per comparison), and a block is only 8 floats.
+    return DenseNetwork.ScalarKernel.differsFrom(0, rows, a, b, n);
   }
 
   @Override
