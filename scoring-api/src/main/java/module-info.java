@@ -25,6 +25,10 @@ module pe.agriscore {
   requires com.fasterxml.jackson.databind;
   requires com.fasterxml.jackson.datatype.jsr310;
   requires org.slf4j;
+  // The JVM fast path's Vector API kernel, used only where the application enables the module
+  // (--add-modules jdk.incubator.vector); DenseNetwork checks at run time and falls back to
+  // scalar loops.
+  requires static jdk.incubator.vector;
 
   exports pe.agriscore;
   exports pe.agriscore.scoring;

@@ -350,7 +350,7 @@ public final class CreditScorer implements AutoCloseable {
     if (maxReasonCodes > 0) {
       contributions.clear();
       if (perturbations != null) {
-        if (!perturbations.measure(row, scale.clamp(scale.rawPoints(p)), pd, scale,
+        if (!perturbations.measure(row, p, scale.clamp(scale.rawPoints(p)), pd, scale,
             contributions)) {
           return engineFailure(request, "engine '" + engineName + "' returned a value that is"
               + " not a probability while computing reason codes", now);
@@ -447,16 +447,22 @@ public final class CreditScorer implements AutoCloseable {
 
     /**
      * Adds row's contributions, each the clamped points of the applicant minus the clamped points
-     * with the feature at its baseline; false if a perturbed probability is invalid.
+     * with the feature at its baseline; false if a perturbed probability is invalid. A perturbed
+     * probability {@code q} not below the applicant's {@code p} gives no reason and costs no
+     * logarithm: points never rise with the probability ({@link ScoreScale#rawPoints} is a chain
+     * of monotone steps, the logarithm semi-monotonic, PDO positive), so its contribution is >= 0
+     * and {@link Contributions#add} would drop it.
      */
-    boolean measure(int row, double clampedPoints, double[] pd, ScoreScale scale,
+    boolean measure(int row, double p, double clampedPoints, double[] pd, ScoreScale scale,
         Contributions out) {
       for (int r = firstRow[row]; r < firstRow[row + 1]; r++) {
         double q = pd[r];
         if (!(q >= 0 && q <= 1)) {
           return false;
         }
-        out.add(feature[r], clampedPoints - scale.clamp(scale.rawPoints(q)));
+        if (q < p) {
+          out.add(feature[r], clampedPoints - scale.clamp(scale.rawPoints(q)));
+        }
       }
       return true;
     }
@@ -471,36 +477,71 @@ public final class CreditScorer implements AutoCloseable {
     int width = encoder.width();
     Perturbations p = new Perturbations();
     p.firstRow = new int[valid + 1];
+    // One pass finds the features off their baseline, the second copies only those rows.
+    int[] off = new int[valid * features.length];
     int next = valid;
     for (int i = 0; i < valid; i++) {
       p.firstRow[i] = next;
       for (int f = 0; f < features.length; f++) {
+        off[next - valid] = f;
         next += differsFromBaseline(rows, i * width, f) ? 1 : 0;
       }
     }
     p.firstRow[valid] = next;
     p.totalRows = next;
-    p.rows = new float[Math.multiplyExact(next, width)];
+    p.rows = perturbationBuffer(Math.multiplyExact(next, width));
     System.arraycopy(rows, 0, p.rows, 0, valid * width);
     p.feature = new int[next];
     for (int i = 0, r = valid; i < valid; i++) {
       int base = i * width;
-      for (int f = 0; f < features.length; f++) {
-        if (differsFromBaseline(rows, base, f)) {
-          int start = encoder.columnStart(f);
-          System.arraycopy(rows, base, p.rows, r * width, width);
-          System.arraycopy(baselineRow, start, p.rows, r * width + start, encoder.columnCount(f));
-          p.feature[r++] = f;
-        }
+      for (; r < p.firstRow[i + 1]; r++) {
+        int f = off[r - valid];
+        int start = encoder.columnStart(f);
+        System.arraycopy(rows, base, p.rows, r * width, width);
+        System.arraycopy(baselineRow, start, p.rows, r * width + start, encoder.columnCount(f));
+        p.feature[r] = f;
       }
     }
     return p;
   }
 
+  /** The most floats a thread keeps for its perturbation rows between calls (256 KiB). */
+  private static final int REUSED_FLOATS = 1 << 16;
+
+  /**
+   * Each thread's perturbation rows, reused from call to call up to {@link #REUSED_FLOATS}: a
+   * single score with reason codes would otherwise allocate and zero ~7 KB (the reference
+   * schema's 25 rows) per call. Every float of the rows sent is written before the engine call,
+   * and the engine reads the rows only during the call, so a reused array is never seen stale.
+   */
+  private static final ThreadLocal<float[]> PERTURBATION_ROWS = new ThreadLocal<>();
+
+  private static float[] perturbationBuffer(int floats) {
+    if (floats > REUSED_FLOATS) {
+      return new float[floats];
+    }
+    float[] buffer = PERTURBATION_ROWS.get();
+    if (buffer == null || buffer.length < floats) {
+      buffer = new float[Math.max(floats, 1024)];
+      PERTURBATION_ROWS.set(buffer);
+    }
+    return buffer;
+  }
+
+  /**
+   * Whether feature {@code feature}'s columns of the row at {@code base} differ from its
+   * baseline's, as {@link Arrays#equals(float[], float[])} compares (a loop: a feature has a
+   * column or a few, too few for the library's vectorised mismatch to pay for its call).
+   */
   private boolean differsFromBaseline(float[] rows, int base, int feature) {
     int start = encoder.columnStart(feature);
     int end = start + encoder.columnCount(feature);
-    return !Arrays.equals(rows, base + start, base + end, baselineRow, start, end);
+    for (int c = start; c < end; c++) {
+      if (Float.floatToIntBits(rows[base + c]) != Float.floatToIntBits(baselineRow[c])) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -57,12 +57,31 @@ public class ScoreBenchmark {
   @Param({"on", "off"})
   public String fastPath;
 
+  /**
+   * The fast path's kernel ({@code agriscore.fast_path.kernel}): {@code auto} (the Vector API
+   * where the JVM enables {@code jdk.incubator.vector}, else scalar loops), {@code scalar}, or
+   * {@code vector} (as {@code auto}, but refuses to run without the module). Enable the module
+   * for the forks with {@code AGRISCORE_BENCH_JAVA_OPTS="--add-modules jdk.incubator.vector"};
+   * {@code -p kernel=vector,scalar} measures both side by side.
+   */
+  @Param({"auto"})
+  public String kernel;
+
   private CreditScorer scorer;
   private ScoringRequest[] requests;
 
   /** Loads the bundle (golden cases included) once per fork. */
   @Setup(Level.Trial)
   public void load() {
+    if (kernel.equals("vector") && ModuleLayer.boot().findModule("jdk.incubator.vector")
+        .isEmpty()) {
+      throw new IllegalStateException("kernel=vector needs the JVM flag --add-modules"
+          + " jdk.incubator.vector (AGRISCORE_BENCH_JAVA_OPTS)");
+    }
+    if (!kernel.equals("vector")) {
+      // Read when the network is built, i.e. when the scorer loads.
+      System.setProperty("agriscore.fast_path.kernel", kernel);
+    }
     scorer = Fixtures.scorer(model, reasonCodes, fastPath);
     requests = Fixtures.requests(model, POOL);
   }

@@ -2,6 +2,7 @@ package pe.agriscore.engine.internal;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A feed-forward network of dense layers and element-wise operations, evaluated in plain Java:
@@ -30,19 +31,32 @@ public final class DenseNetwork {
   private enum Kind { DENSE, BATCH_NORM, RELU, LEAKY_RELU, TANH, SIGMOID, CONCAT_INPUT }
 
   /**
-   * One evaluated step: dense ({@code weights} row-major {@code [out][in]}), batch norm
-   * ({@code weights} the scale, {@code bias} the shift), an activation ({@code slope} is
+   * The system property that picks the dense layers' kernel: {@code auto} (the default: the
+   * Vector API where it is usable, else scalar loops) or {@code scalar}. Read when a network is
+   * built, so a test or benchmark can build one of each in one JVM; both give the same bits.
+   */
+  public static final String KERNEL_PROPERTY = "agriscore.fast_path.kernel";
+
+  /**
+   * One evaluated step: dense ({@code weights} transposed, {@code [in][out]}, so one input's
+   * weights for consecutive outputs are contiguous; {@code skipZeros} if all are finite), batch
+   * norm ({@code weights} the scale, {@code bias} the shift), an activation ({@code slope} is
    * LeakyReLU's), or the network's input joined to the values so far ({@code inputFirst}).
    */
   private record Layer(Kind kind, int in, int out, double[] weights, double[] bias,
-      double slope, boolean inputFirst) {}
+      double slope, boolean inputFirst, boolean skipZeros) {}
 
   private final int width;
   private final int maxWidth;
   private final Layer[] layers;
   private final String description;
+  private final Kernel kernel;
+  /** The first step if it is a linear layer (summed in blocks), else null. */
+  private final Layer first;
+  private final int blocks;
+  private final ThreadLocal<Scratch> scratch;
 
-  private DenseNetwork(int width, List<Layer> layers, String description) {
+  private DenseNetwork(int width, List<Layer> layers, String description, Kernel kernel) {
     this.width = width;
     this.layers = layers.toArray(new Layer[0]);
     int max = width;
@@ -51,6 +65,10 @@ public final class DenseNetwork {
     }
     this.maxWidth = max;
     this.description = description;
+    this.kernel = kernel;
+    this.first = this.layers[0].kind() == Kind.DENSE ? this.layers[0] : null;
+    this.blocks = (width + BLOCK - 1) / BLOCK;
+    this.scratch = ThreadLocal.withInitial(this::newScratch);
   }
 
   /**
@@ -76,58 +94,42 @@ public final class DenseNetwork {
   }
 
   /**
+   * The dense layers' kernel, e.g. {@code Vector API, 8 doubles per vector} or {@code scalar
+   * (jdk.incubator.vector not enabled)}; see {@link #KERNEL_PROPERTY}.
+   */
+  public String kernel() {
+    return kernel.toString();
+  }
+
+  /**
    * Scores {@code count} rows of {@code rows} (row-major, {@link #width} floats each).
    *
-   * <p>The first linear layer sums each output in blocks of {@value #BLOCK} inputs and then adds
-   * the blocks in order, for every row alike. A row that shares a block's inputs bit for bit with
-   * the batch's first row reuses that block's sums instead of recomputing them: the same
-   * operations on the same values, so the same bits as scoring the row alone. Reason codes need
-   * this: their perturbation rows (one per feature) differ from the applicant's row in a column or
-   * two, so most of the first layer, the largest, is computed once per applicant.
+   * <p><b>Summation order</b>, the same for every row, kernel and thread, so a row gives the same
+   * bits alone, in any batch and on any thread: a linear layer's output {@code j} is {@code
+   * bias[j] + sum}, where {@code sum} starts at +0 and adds {@code w[j][i] * x[i]} for {@code i}
+   * in order (the product rounded, then the sum; never a fused multiply-add). The first linear
+   * layer instead adds to its bias, in order, the sums of its inputs' blocks of {@value #BLOCK},
+   * each such a sum. A zero input is skipped when all the layer's weights are finite: its
+   * product is a zero, and adding a zero to a sum that started at +0 leaves it unchanged (such a
+   * sum is never -0), so skipping changes no bit. The Vector API kernel evaluates several
+   * outputs at once, one per lane, each in that order.
+   *
+   * <p><b>Reuse within a batch.</b> A row whose block of inputs equals the batch's first row's
+   * bit for bit reuses that block's sums, and a row equal to the first row reuses its result:
+   * the same operations on the same values, so the same bits as scoring the row alone. Reason
+   * codes need this: their perturbation rows (one per feature) differ from the applicant's row in
+   * a column or two, so most of the first layer, the largest, is computed once per applicant.
    *
    * @return one output per row, the network's last value
    */
   public double[] predict(float[] rows, int count) {
     double[] result = new double[count];
-    double[] a = new double[maxWidth];
-    double[] b = new double[maxWidth];
-    Layer first = layers[0].kind() == Kind.DENSE ? layers[0] : null;
-    int blocks = (width + BLOCK - 1) / BLOCK;
-    double[] firstRowBlocks = first == null ? null : new double[first.out() * blocks];
-    boolean[] shared = new boolean[blocks];
+    Scratch s = scratch.get();
     for (int r = 0; r < count; r++) {
       int base = r * width;
-      for (int i = 0; i < width; i++) {
-        a[i] = rows[base + i];
-      }
-      int l = 0;
-      if (first != null) {
-        for (int k = 0; k < blocks; k++) {
-          shared[k] = r > 0 && sameBlock(rows, base, k);
-        }
-        blocked(first, a, b, BLOCK, firstRowBlocks, shared, r == 0, blocks);
-        double[] t = a;
-        a = b;
-        b = t;
-        l = 1;
-      }
-      for (; l < layers.length; l++) {
-        Layer layer = layers[l];
-        if (layer.kind() == Kind.DENSE) {
-          dense(layer, a, b);
-          double[] t = a;
-          a = b;
-          b = t;
-        } else if (layer.kind() == Kind.CONCAT_INPUT) {
-          concatInput(layer, rows, base, a, b);
-          double[] t = a;
-          a = b;
-          b = t;
-        } else {
-          elementwise(layer, a);
-        }
-      }
-      result[r] = a[0];
+      int changedFrom = r == 0 ? 0 : markChanged(rows, base, s.changed);
+      result[r] = changedFrom == blocks ? result[0] : evaluate(rows, base, r == 0, changedFrom,
+          s);
     }
     return result;
   }
@@ -135,109 +137,295 @@ public final class DenseNetwork {
   /** Inputs per block of the first layer's sums. */
   private static final int BLOCK = 8;
 
-  /** Whether row {@code base}'s block {@code k} holds the first row's floats, bit for bit. */
-  private boolean sameBlock(float[] rows, int base, int k) {
-    for (int i = k * BLOCK, end = Math.min(width, i + BLOCK); i < end; i++) {
-      if (Float.floatToRawIntBits(rows[base + i]) != Float.floatToRawIntBits(rows[i])) {
-        return false;
-      }
+  /**
+   * Marks the blocks in which row {@code base} differs from the first row, bit for bit, and
+   * returns the first such block, or {@link #blocks} if the row equals the first row.
+   */
+  private int markChanged(float[] rows, int base, boolean[] changed) {
+    int firstChanged = blocks;
+    for (int k = blocks - 1; k >= 0; k--) {
+      int from = k * BLOCK;
+      boolean differs = kernel.differs(rows, base + from, from, Math.min(BLOCK, width - from));
+      changed[k] = differs;
+      firstChanged = differs ? k : firstChanged;
     }
-    return true;
+    return firstChanged;
   }
 
   /**
-   * A linear layer: {@code out[j] = bias[j] + block_0 + block_1 + ...}, each block the sum of
-   * {@code blockSize} consecutive products in order. The first layer's first row stores its block
-   * sums in {@code cache}, later rows take the {@code shared} ones from there; the other layers
-   * are one block, never shared. Four outputs at a time, each with its own accumulator: every
-   * output's sum keeps its order (so its bits), and the four independent additions hide the
-   * latency that one serial sum waits on.
+   * One row's output. The first row of a batch ({@code firstRow}) stores its first layer's block
+   * sums and the running sums {@code bias + block_0 + ... + block_(k-1)} in the scratch; a later
+   * row starts from the running sum before its first changed block ({@code changedFrom}) and
+   * recomputes only the blocks {@link #markChanged} marked: the additions it skips are the first
+   * row's, on the same values.
    */
-  private static void blocked(Layer l, double[] in, double[] out, int blockSize, double[] cache,
-      boolean[] shared, boolean store, int blocks) {
-    double[] w = l.weights();
-    double[] bias = l.bias();
-    int n = l.in();
-    int j = 0;
-    for (; j + 4 <= l.out(); j += 4) {
-      int r0 = j * n;
-      int r1 = r0 + n;
-      int r2 = r1 + n;
-      int r3 = r2 + n;
-      double s0 = bias[j];
-      double s1 = bias[j + 1];
-      double s2 = bias[j + 2];
-      double s3 = bias[j + 3];
-      for (int k = 0; k < blocks; k++) {
-        int c0 = j * blocks + k;
-        int c1 = c0 + blocks;
-        int c2 = c1 + blocks;
-        int c3 = c2 + blocks;
-        double b0;
-        double b1;
-        double b2;
-        double b3;
-        if (shared[k]) {
-          b0 = cache[c0];
-          b1 = cache[c1];
-          b2 = cache[c2];
-          b3 = cache[c3];
-        } else {
-          b0 = 0;
-          b1 = 0;
-          b2 = 0;
-          b3 = 0;
-          for (int i = k * blockSize, end = Math.min(n, i + blockSize); i < end; i++) {
-            double x = in[i];
-            b0 += w[r0 + i] * x;
-            b1 += w[r1 + i] * x;
-            b2 += w[r2 + i] * x;
-            b3 += w[r3 + i] * x;
-          }
-          if (store) {
-            cache[c0] = b0;
-            cache[c1] = b1;
-            cache[c2] = b2;
-            cache[c3] = b3;
+  private double evaluate(float[] rows, int base, boolean firstRow, int changedFrom,
+      Scratch s) {
+    double[] a;
+    double[] b = s.b;
+    double[] x = s.x;
+    int l = 0;
+    if (first == null) {
+      for (int i = 0; i < width; i++) {
+        x[i] = rows[base + i];
+      }
+      a = x;
+    } else {
+      a = s.a;
+      int out = first.out();
+      double[] w = first.weights();
+      double[] prefix = s.prefix;
+      if (firstRow) {
+        for (int i = 0; i < width; i++) {
+          x[i] = rows[base + i];
+        }
+        System.arraycopy(first.bias(), 0, prefix, 0, out);
+        for (int k = 0; k < blocks; k++) {
+          int n = inputs(x, k * BLOCK, Math.min(width, k * BLOCK + BLOCK), first.skipZeros(),
+              s.inputs);
+          kernel.sum(w, out, x, s.inputs, n, s.firstBlocks, k * out);
+          System.arraycopy(prefix, k * out, prefix, (k + 1) * out, out);
+          kernel.add(prefix, (k + 1) * out, s.firstBlocks, k * out, out);
+        }
+        System.arraycopy(prefix, blocks * out, a, 0, out);
+      } else {
+        System.arraycopy(prefix, changedFrom * out, a, 0, out);
+        for (int k = changedFrom; k < blocks; k++) {
+          if (s.changed[k]) {
+            int from = k * BLOCK;
+            int to = Math.min(width, from + BLOCK);
+            for (int i = from; i < to; i++) {
+              x[i] = rows[base + i];
+            }
+            int n = inputs(x, from, to, first.skipZeros(), s.inputs);
+            kernel.sum(w, out, x, s.inputs, n, s.block, 0);
+            kernel.add(a, 0, s.block, 0, out);
+          } else {
+            kernel.add(a, 0, s.firstBlocks, k * out, out);
           }
         }
-        s0 += b0;
-        s1 += b1;
-        s2 += b2;
-        s3 += b3;
       }
-      out[j] = s0;
-      out[j + 1] = s1;
-      out[j + 2] = s2;
-      out[j + 3] = s3;
+      l = 1;
     }
-    for (int row = j * n; j < l.out(); j++, row += n) {
-      double s = bias[j];
-      for (int k = 0; k < blocks; k++) {
-        double block;
-        if (shared[k]) {
-          block = cache[j * blocks + k];
-        } else {
-          block = 0;
-          for (int i = k * blockSize, end = Math.min(n, i + blockSize); i < end; i++) {
-            block += w[row + i] * in[i];
-          }
-          if (store) {
-            cache[j * blocks + k] = block;
-          }
-        }
-        s += block;
+    for (; l < layers.length; l++) {
+      Layer layer = layers[l];
+      if (layer.kind() == Kind.DENSE) {
+        int n = inputs(a, 0, layer.in(), layer.skipZeros(), s.inputs);
+        kernel.sum(layer.weights(), layer.out(), a, s.inputs, n, b, 0);
+        kernel.add(b, 0, layer.bias(), 0, layer.out());
+        double[] t = a;
+        a = b;
+        b = t;
+      } else if (layer.kind() == Kind.CONCAT_INPUT) {
+        concatInput(layer, rows, base, a, b);
+        double[] t = a;
+        a = b;
+        b = t;
+      } else if (layer.kind() == Kind.RELU) {
+        kernel.relu(a, layer.in());
+      } else {
+        elementwise(layer, a);
       }
-      out[j] = s;
+    }
+    return a[0];
+  }
+
+  /**
+   * Puts into {@code idx} the inputs from {@code from} to {@code to} that a linear layer adds, in
+   * order: all of them, or with {@code skipZeros} those that are not zero; returns how many. (A
+   * list rather than a test in the kernels' loops: the Vector API's vectors stay in registers
+   * only in loops without branches; and no branch here either, zeros come unpredictably.)
+   */
+  private static int inputs(double[] x, int from, int to, boolean skipZeros, int[] idx) {
+    int n = 0;
+    for (int i = from; i < to; i++) {
+      idx[n] = i;
+      n += skipZeros && x[i] == 0 ? 0 : 1;
+    }
+    return n;
+  }
+
+  /** A thread's working arrays, reused across calls: a call allocates only its result. */
+  private static final class Scratch {
+    /** The row's inputs as doubles; for a later row only its changed blocks are current. */
+    final double[] x;
+    final double[] a;
+    final double[] b;
+    /**
+     * The first row's running sums of the first layer, {@code [k][out]}: the bias plus blocks
+     * {@code 0..k-1}.
+     */
+    final double[] prefix;
+    /** The first row's block sums of the first layer, {@code [block][out]}. */
+    final double[] firstBlocks;
+    /** One block's sums for a later row. */
+    final double[] block;
+    /** For the current row: which blocks differ from the first row's. */
+    final boolean[] changed;
+    /** The inputs a layer adds, see {@link #inputs}. */
+    final int[] inputs;
+
+    Scratch(int maxWidth, int firstOut, int blocks) {
+      x = new double[maxWidth];
+      a = new double[maxWidth];
+      b = new double[maxWidth];
+      prefix = new double[firstOut * (blocks + 1)];
+      firstBlocks = new double[firstOut * blocks];
+      block = new double[firstOut];
+      changed = new boolean[blocks];
+      inputs = new int[maxWidth];
     }
   }
 
-  /** A layer after the first: one block of all its inputs. */
-  private static void dense(Layer l, double[] in, double[] out) {
-    blocked(l, in, out, l.in(), null, NOT_SHARED, false, 1);
+  private Scratch newScratch() {
+    return new Scratch(maxWidth, first == null ? 0 : first.out(), blocks);
   }
 
-  private static final boolean[] NOT_SHARED = {false};
+  /**
+   * The arithmetic of the dense layers. Every implementation computes each output in the order
+   * {@link #predict} states, so all give the same bits.
+   */
+  interface Kernel {
+    /**
+     * {@code dst[off + j] = +0 + w[i0][j] * x[i0] + w[i1][j] * x[i1] + ...} for each of the
+     * {@code out} outputs, added in that order, over the inputs {@code i0, i1, ...} listed in
+     * the first {@code n} entries of {@code idx}; {@code w} is {@code [in][out]}.
+     */
+    void sum(double[] w, int out, double[] x, int[] idx, int n, double[] dst, int off);
+
+    /** {@code dst[dstOff + j] += src[srcOff + j]} for {@code j < n}. */
+    void add(double[] dst, int dstOff, double[] src, int srcOff, int n);
+
+    /** {@code a[j] = a[j] < 0 ? 0 : a[j]} for {@code j < n} (-0 and NaN stay). */
+    void relu(double[] a, int n);
+
+    /** Whether {@code rows[a..a+n)} and {@code rows[b..b+n)} differ in any bit. */
+    boolean differs(float[] rows, int a, int b, int n);
+  }
+
+  /** Plain loops: four outputs at a time, each with its own accumulator. */
+  static final class ScalarKernel implements Kernel {
+    private final String why;
+
+    ScalarKernel(String why) {
+      this.why = why;
+    }
+
+    @Override
+    public void sum(double[] w, int out, double[] x, int[] idx, int n, double[] dst, int off) {
+      sumFrom(0, w, out, x, idx, n, dst, off);
+    }
+
+    /**
+     * {@link #sum} for the outputs from {@code j} on. The four independent additions hide the
+     * latency that one serial sum waits on; each output's sum keeps its order.
+     */
+    static void sumFrom(int j, double[] w, int out, double[] x, int[] idx, int n, double[] dst,
+        int off) {
+      for (; j + 4 <= out; j += 4) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        for (int k = 0; k < n; k++) {
+          int i = idx[k];
+          double xi = x[i];
+          int o = i * out + j;
+          s0 += w[o] * xi;
+          s1 += w[o + 1] * xi;
+          s2 += w[o + 2] * xi;
+          s3 += w[o + 3] * xi;
+        }
+        dst[off + j] = s0;
+        dst[off + j + 1] = s1;
+        dst[off + j + 2] = s2;
+        dst[off + j + 3] = s3;
+      }
+      for (; j < out; j++) {
+        double s = 0;
+        for (int k = 0; k < n; k++) {
+          int i = idx[k];
+          s += w[i * out + j] * x[i];
+        }
+        dst[off + j] = s;
+      }
+    }
+
+    @Override
+    public void add(double[] dst, int dstOff, double[] src, int srcOff, int n) {
+      addFrom(0, dst, dstOff, src, srcOff, n);
+    }
+
+    static void addFrom(int j, double[] dst, int dstOff, double[] src, int srcOff, int n) {
+      for (; j < n; j++) {
+        dst[dstOff + j] += src[srcOff + j];
+      }
+    }
+
+    @Override
+    public void relu(double[] a, int n) {
+      reluFrom(0, a, n);
+    }
+
+    @Override
+    public boolean differs(float[] rows, int a, int b, int n) {
+      return differsFrom(0, rows, a, b, n);
+    }
+
+    /** Without branches on the data: perturbation rows differ in unpredictable places. */
+    static boolean differsFrom(int i, float[] rows, int a, int b, int n) {
+      int diff = 0;
+      for (; i < n; i++) {
+        diff |= Float.floatToRawIntBits(rows[a + i]) ^ Float.floatToRawIntBits(rows[b + i]);
+      }
+      return diff != 0;
+    }
+
+    static void reluFrom(int j, double[] a, int n) {
+      for (; j < n; j++) {
+        a[j] = a[j] < 0 ? 0 : a[j];
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "scalar (" + why + ")";
+    }
+  }
+
+  /**
+   * The Vector API kernel when {@code jdk.incubator.vector} is enabled ({@code --add-modules
+   * jdk.incubator.vector}) and {@link #KERNEL_PROPERTY} does not say {@code scalar}; otherwise
+   * the scalar one, saying why.
+   */
+  static Kernel chooseKernel() {
+    String choice = System.getProperty(KERNEL_PROPERTY, "auto");
+    if (choice.equals("scalar")) {
+      return new ScalarKernel(KERNEL_PROPERTY + "=scalar");
+    }
+    if (!choice.equals("auto")) {
+      throw new IllegalArgumentException(KERNEL_PROPERTY + " must be auto or scalar, got '"
+          + choice + "'");
+    }
+    return VectorSupport.KERNEL;
+  }
+
+  /** Whether the Vector API can be used, decided once per JVM. */
+  private static final class VectorSupport {
+    static final Kernel KERNEL = detect();
+
+    private static Kernel detect() {
+      Optional<Module> vector = ModuleLayer.boot().findModule("jdk.incubator.vector");
+      if (vector.isEmpty() || !DenseNetwork.class.getModule().canRead(vector.get())) {
+        return new ScalarKernel("jdk.incubator.vector not enabled");
+      }
+      try {
+        return new VectorKernel();
+      } catch (LinkageError | RuntimeException e) {
+        return new ScalarKernel("the Vector API failed: " + e);
+      }
+    }
+  }
 
   /** {@code out} = the row's inputs and the {@code l.in()} values of {@code a}, in either order. */
   private void concatInput(Layer l, float[] rows, int base, double[] a, double[] out) {
@@ -255,11 +443,6 @@ public final class DenseNetwork {
       case BATCH_NORM -> {
         for (int i = 0; i < n; i++) {
           a[i] = a[i] * l.weights()[i] + l.bias()[i];
-        }
-      }
-      case RELU -> {
-        for (int i = 0; i < n; i++) {
-          a[i] = a[i] < 0 ? 0 : a[i];
         }
       }
       case LEAKY_RELU -> {
@@ -319,8 +502,18 @@ public final class DenseNetwork {
         throw new IllegalArgumentException("a linear layer of " + weights.length + " weights and "
             + bias.length + " biases does not map " + values + " values to " + out);
       }
-      return add(new Layer(Kind.DENSE, values, out, weights.clone(), bias.clone(), 0, false),
-          "linear(" + values + "->" + out + ")");
+      int in = values;
+      double[] transposed = new double[weights.length];
+      boolean finite = true;
+      for (int j = 0; j < out; j++) {
+        for (int i = 0; i < in; i++) {
+          double w = weights[j * in + i];
+          transposed[i * out + j] = w;
+          finite &= Double.isFinite(w);
+        }
+      }
+      return add(new Layer(Kind.DENSE, in, out, transposed, bias.clone(), 0, false, finite),
+          "linear(" + in + "->" + out + ")");
     }
 
     /**
@@ -342,7 +535,7 @@ public final class DenseNetwork {
         scale[i] = gamma[i] / Math.sqrt(variance[i] + epsilon);
         shift[i] = beta[i] - mean[i] * scale[i];
       }
-      return add(new Layer(Kind.BATCH_NORM, w, w, scale, shift, 0, false), "batch_norm");
+      return add(new Layer(Kind.BATCH_NORM, w, w, scale, shift, 0, false, false), "batch_norm");
     }
 
     /** {@code max(x, 0)}. */
@@ -370,14 +563,16 @@ public final class DenseNetwork {
      * inputFirst}, else {@code [values, input]} (a wide-and-deep or skip connection).
      */
     public Builder concatInput(boolean inputFirst) {
-      return add(new Layer(Kind.CONCAT_INPUT, values, values + width, null, null, 0, inputFirst),
+      return add(new Layer(Kind.CONCAT_INPUT, values, values + width, null, null, 0, inputFirst,
+          false),
           inputFirst ? "concat(input, " + values + ")" : "concat(" + values + ", input)");
     }
 
     /**
-     * The network.
+     * The network, with the kernel {@link #KERNEL_PROPERTY} picks now.
      *
-     * @throws IllegalArgumentException if it has no dense layer or does not end in one value
+     * @throws IllegalArgumentException if it has no dense layer or does not end in one value, or
+     *     if {@link #KERNEL_PROPERTY} is neither {@code auto} nor {@code scalar}
      */
     public DenseNetwork build() {
       if (layers.stream().noneMatch(l -> l.kind() == Kind.DENSE)) {
@@ -386,11 +581,11 @@ public final class DenseNetwork {
       if (values != 1) {
         throw new IllegalArgumentException("a network ending in " + values + " values, not one");
       }
-      return new DenseNetwork(width, layers, String.join(", ", ops));
+      return new DenseNetwork(width, layers, String.join(", ", ops), chooseKernel());
     }
 
     private Builder activation(Kind kind, double slope, String op) {
-      return add(new Layer(kind, values, values, null, null, slope, false), op);
+      return add(new Layer(kind, values, values, null, null, slope, false, false), op);
     }
 
     private Builder add(Layer layer, String op) {

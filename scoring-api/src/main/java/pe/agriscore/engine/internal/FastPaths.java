@@ -143,9 +143,9 @@ public final class FastPaths {
     if (disagreement.isPresent()) {
       return fallBack(engine, nativeModel, files, mode, disagreement.get(), true);
     }
-    String how = String.format(Locale.ROOT, "the JVM fast path (%s; double precision; agrees"
-        + " with %s on %d rows, largest difference %.2g <= %s)", network.description(),
-        engine.name(), CHECK_ROWS, worst[0], TOLERANCE);
+    String how = String.format(Locale.ROOT, "the JVM fast path (%s; double precision, %s;"
+        + " agrees with %s on %d rows, largest difference %.2g <= %s)", network.description(),
+        network.kernel(), engine.name(), CHECK_ROWS, worst[0], TOLERANCE);
     LOG.info("{}: served by {}", files.description(), how);
     nativeModel.close();
     return new Fast(network, files.inputWidth(), files.description() + ", served by " + how);
