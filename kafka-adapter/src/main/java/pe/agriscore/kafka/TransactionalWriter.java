@@ -153,8 +153,10 @@ final class TransactionalWriter extends BatchWriter {
         // timeout that may be this instance's replacement, whose start can make the coordinator
         // fail this one's commit (seen: UNKNOWN_SERVER_ERROR from an EndTxn racing the
         // replacement's epoch fence on a 4.4 broker). Only a transaction past the timeout,
-        // which the coordinator aborts itself, is recovered here.
-        if (System.nanoTime() - transactionBegan < transactionTimeoutNanos) {
+        // which the coordinator aborts itself, is recovered here; so is an abort refused after
+        // a commit that close() interrupted (IllegalStateException: not a fatal state).
+        if (e instanceof KafkaException && !ctx.stop().stopRequested()
+            && System.nanoTime() - transactionBegan < transactionTimeoutNanos) {
           throw new KafkaException("the transactional producer "
               + ctx.config().transactionalId(ctx.index()) + " failed fatally and cannot abort ("
               + e + "); a new producer would fence any other instance with the same "
