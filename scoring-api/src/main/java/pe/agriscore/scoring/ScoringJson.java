@@ -20,13 +20,18 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import pe.agriscore.internal.Json;
+import pe.agriscore.internal.OrderedValues;
 import pe.agriscore.internal.Text;
+import pe.agriscore.schema.Feature;
+import pe.agriscore.schema.FeatureSchema;
 import pe.agriscore.scoring.CreditScore;
 import pe.agriscore.scoring.InvalidRequestException;
 import pe.agriscore.scoring.ReasonCode;
@@ -289,6 +294,96 @@ public final class ScoringJson {
   }
 
   /**
+   * A reader of requests for {@code schema} within the default limits: see {@link
+   * RequestReader}.
+   *
+   * @throws NullPointerException if {@code schema} is null
+   */
+  public static RequestReader reader(FeatureSchema schema) {
+    return new RequestReader(schema, Limits.DEFAULTS);
+  }
+
+  /**
+   * A reader of requests for {@code schema} within {@code limits}: see {@link RequestReader}.
+   *
+   * @throws NullPointerException if an argument is null
+   */
+  public static RequestReader reader(FeatureSchema schema, Limits limits) {
+    return new RequestReader(schema, limits);
+  }
+
+  /**
+   * Reads requests for one model's schema straight into the schema's feature order, for bulk
+   * scoring: the request it returns is the one {@link ScoringJson#readRequest(byte[], Limits)}
+   * returns for the same bytes (equal, with the same values in the same order), and every
+   * payload it refuses is refused with the same violations, word for word; but its values sit in
+   * an array indexed like the schema, which the scorer of that schema validates and encodes into
+   * the engine's input without looking thirty names up per request. A request read for one
+   * schema and scored by a model of another is still scored correctly, by name.
+   *
+   * <p>Feature values are not judged here (a wrong type or an unknown feature is reported when
+   * the request is scored, as for any request); the reader only knows where each one goes.
+   * Immutable and thread-safe; make one per scorer and share it:
+   *
+   * <pre>{@code
+   * ScoringJson.RequestReader reader = ScoringJson.reader(scorer.model().schema(), limits);
+   * List<ScoringRequest> batch = new ArrayList<>();
+   * for (byte[] json : payloads) {
+   *   batch.add(reader.read(json));                     // InvalidRequestException if bad
+   * }
+   * List<ScoringResult> results = scorer.scoreAll(batch);
+   * }</pre>
+   */
+  public static final class RequestReader {
+    private final FeatureSchema schema;
+    private final Limits limits;
+    private final OrderedValues.Order order;
+
+    private RequestReader(FeatureSchema schema, Limits limits) {
+      this.schema = Objects.requireNonNull(schema, "schema");
+      this.limits = Objects.requireNonNull(limits, "limits");
+      List<String> names = new ArrayList<>(schema.size());
+      for (Feature f : schema.features()) {
+        names.add(f.name());
+      }
+      this.order = OrderedValues.Order.of(names);
+    }
+
+    /** The schema whose feature order requests are read into. */
+    public FeatureSchema schema() {
+      return schema;
+    }
+
+    /** The parse limits. */
+    public Limits limits() {
+      return limits;
+    }
+
+    /**
+     * Parses a request, as {@link ScoringJson#readRequest(byte[], Limits)}.
+     *
+     * @throws InvalidRequestException naming every envelope problem; the only exception thrown
+     */
+    public ScoringRequest read(byte[] json) {
+      return ScoringJson.read(json, limits, limits.maxRequestBytes, order);
+    }
+
+    /**
+     * Parses a request string, as {@link ScoringJson#readRequest(String, Limits)}.
+     *
+     * @throws InvalidRequestException as {@link #read(byte[])}
+     */
+    public ScoringRequest read(String json) {
+      return ScoringJson.read(json, limits, order);
+    }
+
+    @Override
+    public String toString() {
+      return "RequestReader{schema " + schema.name() + ", " + limits + "}";
+    }
+  }
+
+  /**
    * Parses a request within the {@linkplain Limits#defaults() default limits}.
    *
    * @param json the UTF-8 bytes of one request; {@code null} is refused like any bad payload
@@ -335,6 +430,10 @@ public final class ScoringJson {
    * @throws InvalidRequestException as {@link #readRequest(String)}
    */
   public static ScoringRequest readRequest(String json, Limits limits) {
+    return read(json, limits, null);
+  }
+
+  private static ScoringRequest read(String json, Limits limits, OrderedValues.Order order) {
     if (json == null) {
       throw malformed("the payload is null (no request)");
     }
@@ -354,10 +453,19 @@ public final class ScoringJson {
         }
       }
     }
-    return read(json.getBytes(StandardCharsets.UTF_8), limits, limits.maxRequestBytes);
+    return read(json.getBytes(StandardCharsets.UTF_8), limits, limits.maxRequestBytes, order);
   }
 
   private static ScoringRequest read(byte[] json, Limits limits, int maxBytes) {
+    return read(json, limits, maxBytes, null);
+  }
+
+  /**
+   * Reads a request; with an {@code order}, its features land in that schema order ({@link
+   * OrderedValues}), otherwise in a map by name. Both give the same request and violations.
+   */
+  private static ScoringRequest read(byte[] json, Limits limits, int maxBytes,
+      OrderedValues.Order order) {
     if (json == null) {
       throw malformed("the payload is null (no request)");
     }
@@ -372,7 +480,7 @@ public final class ScoringJson {
     JsonParser p = null;
     try {
       p = limits.factory.createParser(json);
-      return parse(p, limits);
+      return parse(p, limits, order);
     } catch (StreamConstraintsException e) {
       throw malformed(beyondLimit(e, limits, json, where(p, e)) + at(p, e));
     } catch (JsonProcessingException e) {
@@ -391,7 +499,8 @@ public final class ScoringJson {
     }
   }
 
-  private static ScoringRequest parse(JsonParser p, Limits limits) throws IOException {
+  private static ScoringRequest parse(JsonParser p, Limits limits, OrderedValues.Order order)
+      throws IOException {
     JsonToken first = p.nextToken();
     if (first != JsonToken.START_OBJECT) {
       throw malformed(first == null ? "the payload is empty (no JSON value)"
@@ -402,8 +511,7 @@ public final class ScoringJson {
     LocalDate asOf = null;
     boolean dateReported = false;
     List<Violation> violations = new ArrayList<>();
-    List<String> names = new ArrayList<>();
-    List<Object> values = new ArrayList<>();
+    Features features = null;
     boolean sawFeatures = false;
     int fields = 0;
     int seen = 0; // one bit per envelope property
@@ -457,7 +565,7 @@ public final class ScoringJson {
         case "features" -> {
           if (t == JsonToken.START_OBJECT) {
             sawFeatures = true;
-            readFeatures(p, limits, names, values);
+            features = readFeatures(p, limits, order);
           } else if (t != JsonToken.VALUE_NULL) {
             sawFeatures = true;
             violations.add(new Violation("features", Rule.WRONG_TYPE,
@@ -487,36 +595,64 @@ public final class ScoringJson {
     if (!violations.isEmpty()) {
       throw new InvalidRequestException(applicantId, violations);
     }
-    ScoringRequest.Builder b = ScoringRequest.builder(applicantId, asOf);
-    for (int i = 0; i < names.size(); i++) {
-      try {
-        b.setRaw(names.get(i), values.get(i));
-      } catch (IllegalArgumentException e) {
-        // The only value setRaw refuses here is a feature already set.
-        throw malformed("duplicate property " + Text.quote(names.get(i),
-            Violation.MAX_FIELD_LENGTH) + " in 'features'");
-      }
+    if (features.duplicate != null) {
+      // Reported after the envelope, as the request builder that once took the values did.
+      throw malformed("duplicate property " + Text.quote(features.duplicate,
+          Violation.MAX_FIELD_LENGTH) + " in 'features'");
     }
-    return b.build();
+    return ScoringRequest.of(applicantId, asOf, features.values());
   }
-
   /** Two values for one name: which one is meant is ambiguous, so neither is taken. */
   private static InvalidRequestException duplicate(String field, JsonParser p) {
     return malformed("duplicate property " + Text.quote(field, Violation.MAX_FIELD_LENGTH)
         + at(p, null));
   }
 
-  private static void readFeatures(JsonParser p, Limits limits, List<String> names,
-      List<Object> values) throws IOException {
+  /**
+   * The values of {@code features}: by name in a {@code LinkedHashMap}, or in {@code order}'s
+   * slots; the first name sent twice, if any.
+   */
+  private static final class Features {
+    final OrderedValues.Builder ordered;
+    final Map<String, Object> byName;
+    String duplicate;
+
+    Features(OrderedValues.Order order) {
+      this.ordered = order == null ? null : order.builder();
+      this.byName = order == null ? new LinkedHashMap<>() : null;
+    }
+
+    void add(String name, Object value) {
+      boolean added;
+      if (ordered != null) {
+        added = ordered.add(name, value);
+      } else {
+        int before = byName.size();
+        byName.put(name, value);
+        added = byName.size() > before;
+      }
+      if (!added && duplicate == null) {
+        duplicate = name;
+      }
+    }
+
+    Map<String, Object> values() {
+      return ordered != null ? ordered.build() : Collections.unmodifiableMap(byName);
+    }
+  }
+
+  private static Features readFeatures(JsonParser p, Limits limits, OrderedValues.Order order)
+      throws IOException {
+    Features features = new Features(order);
+    int count = 0;
     while (p.nextToken() == JsonToken.FIELD_NAME) {
-      if (names.size() == limits.maxFields) {
+      if (count++ == limits.maxFields) {
         throw malformed("'features' has more than " + limits.maxFields + " properties"
             + " (maxFields)" + at(p, null));
       }
       String name = p.currentName();
-      names.add(name);
       JsonToken t = p.nextToken();
-      values.add(switch (t) {
+      features.add(name, switch (t) {
         case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> p.getDoubleValue();
         case VALUE_STRING -> string(p, limits, name);
         case VALUE_TRUE -> Boolean.TRUE;
@@ -528,6 +664,7 @@ public final class ScoringJson {
         }
       });
     }
+    return features;
   }
 
   /** The current string value, refused beyond {@code maxStringLength} (checked exactly here). */

@@ -56,6 +56,14 @@ public final class ScoringRequest {
   }
 
   /**
+   * A request over values already collected and unmodifiable (the JSON reader's), without the
+   * builder's copy.
+   */
+  static ScoringRequest of(String applicantId, LocalDate asOfDate, Map<String, Object> values) {
+    return new ScoringRequest(applicantId, asOfDate, values);
+  }
+
+  /**
    * Starts a request.
    *
    * @param applicantId the bank's id for the applicant; echoed in every result
