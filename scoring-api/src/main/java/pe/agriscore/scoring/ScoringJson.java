@@ -9,17 +9,19 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
+import java.time.YearMonth;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -677,16 +679,36 @@ public final class ScoringJson {
     return p.getText();
   }
 
-  /** The date of a strict {@code yyyy-MM-dd}, or null. */
-  private static LocalDate isoDate(String text) {
-    if (text.length() != 10) {
+  /**
+   * The date of a strict {@code yyyy-MM-dd}, or null: what {@code LocalDate.parse} accepts of ten
+   * characters (four ASCII digits of year, two of month, two of day, a real calendar date),
+   * without its formatter's parse context.
+   */
+  static LocalDate isoDate(String text) {
+    if (text.length() != 10 || text.charAt(4) != '-' || text.charAt(7) != '-') {
       return null;
     }
-    try {
-      return LocalDate.parse(text);
-    } catch (DateTimeParseException e) {
+    int year = number(text, 0, 4);
+    int month = number(text, 5, 2);
+    int day = number(text, 8, 2);
+    if (year < 0 || month < 1 || month > 12 || day < 1
+        || day > YearMonth.of(year, month).lengthOfMonth()) {
       return null;
     }
+    return LocalDate.of(year, month, day);
+  }
+
+  /** The ASCII digits {@code text[from .. from + count)} as a number, or -1. */
+  private static int number(String text, int from, int count) {
+    int n = 0;
+    for (int i = from; i < from + count; i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      n = n * 10 + (c - '0');
+    }
+    return n;
   }
 
   /** The parse limit a constraint exception reports, in this class's terms. */
@@ -826,26 +848,40 @@ public final class ScoringJson {
   public static byte[] writeScore(CreditScore s) {
     return generate(g -> {
       g.writeStartObject();
-      g.writeStringField("type", "score");
-      g.writeStringField("applicantId", s.applicantId());
-      g.writeStringField("asOfDate", s.asOfDate() == null ? null : s.asOfDate().toString());
-      g.writeNumberField("probabilityOfDefault", s.probabilityOfDefault());
-      g.writeNumberField("points", s.points());
-      g.writeStringField("grade", s.grade());
-      g.writeArrayFieldStart("reasons");
+      g.writeFieldName(TYPE);
+      g.writeString(SCORE);
+      g.writeFieldName(APPLICANT_ID);
+      g.writeString(s.applicantId());
+      g.writeFieldName(AS_OF_DATE);
+      writeDate(g, s.asOfDate());
+      g.writeFieldName(PROBABILITY_OF_DEFAULT);
+      g.writeNumber(s.probabilityOfDefault());
+      g.writeFieldName(POINTS);
+      g.writeNumber(s.points());
+      g.writeFieldName(GRADE);
+      g.writeString(s.grade());
+      g.writeFieldName(REASONS);
+      g.writeStartArray();
       for (ReasonCode r : s.reasons()) {
         g.writeStartObject();
-        g.writeNumberField("rank", r.rank());
-        g.writeStringField("code", r.code());
-        g.writeStringField("feature", r.feature());
-        g.writeNumberField("points", r.points());
-        g.writeStringField("es", r.messageEs());
-        g.writeStringField("en", r.messageEn());
+        g.writeFieldName(RANK);
+        g.writeNumber(r.rank());
+        g.writeFieldName(CODE);
+        g.writeString(r.code());
+        g.writeFieldName(FEATURE);
+        g.writeString(r.feature());
+        g.writeFieldName(POINTS);
+        g.writeNumber(r.points());
+        g.writeFieldName(ES);
+        g.writeString(r.messageEs());
+        g.writeFieldName(EN);
+        g.writeString(r.messageEn());
         g.writeEndObject();
       }
       g.writeEndArray();
       writeModel(g, s);
-      g.writeStringField("scoredAt", s.scoredAt().toString());
+      g.writeFieldName(SCORED_AT);
+      writeInstant(g, s.scoredAt());
       g.writeEndObject();
     });
   }
@@ -854,8 +890,10 @@ public final class ScoringJson {
   public static byte[] writeError(ScoringError e) {
     return generate(g -> {
       g.writeStartObject();
-      g.writeStringField("type", "error");
-      g.writeStringField("applicantId", e.applicantId());
+      g.writeFieldName(TYPE);
+      g.writeString(ERROR);
+      g.writeFieldName(APPLICANT_ID);
+      g.writeString(e.applicantId());
       g.writeStringField("error", e.kind().name());
       g.writeStringField("message", e.message());
       g.writeFieldName("violations");
@@ -865,9 +903,106 @@ public final class ScoringJson {
         g.writeStringField("exception", e.exceptionClass());
       }
       writeModel(g, e);
-      g.writeStringField("timestamp", e.timestamp().toString());
+      g.writeFieldName("timestamp");
+      writeInstant(g, e.timestamp());
       g.writeEndObject();
     });
+  }
+
+  // A score's property names, encoded once: a score is written per scored Kafka record.
+  private static final SerializedString TYPE = new SerializedString("type");
+  private static final SerializedString SCORE = new SerializedString("score");
+  private static final SerializedString ERROR = new SerializedString("error");
+  private static final SerializedString APPLICANT_ID = new SerializedString("applicantId");
+  private static final SerializedString AS_OF_DATE = new SerializedString("asOfDate");
+  private static final SerializedString PROBABILITY_OF_DEFAULT =
+      new SerializedString("probabilityOfDefault");
+  private static final SerializedString POINTS = new SerializedString("points");
+  private static final SerializedString GRADE = new SerializedString("grade");
+  private static final SerializedString REASONS = new SerializedString("reasons");
+  private static final SerializedString RANK = new SerializedString("rank");
+  private static final SerializedString CODE = new SerializedString("code");
+  private static final SerializedString FEATURE = new SerializedString("feature");
+  private static final SerializedString ES = new SerializedString("es");
+  private static final SerializedString EN = new SerializedString("en");
+  private static final SerializedString MODEL = new SerializedString("model");
+  private static final SerializedString NAME = new SerializedString("name");
+  private static final SerializedString VERSION = new SerializedString("version");
+  private static final SerializedString SCORED_AT = new SerializedString("scoredAt");
+
+  /** {@code date.toString()} ({@code yyyy-MM-dd}) or null; no String for years 1000-9999. */
+  private static void writeDate(JsonGenerator g, LocalDate date) throws IOException {
+    if (date == null) {
+      g.writeNull();
+    } else if (date.getYear() < 1000 || date.getYear() > 9999) {
+      g.writeString(date.toString());
+    } else {
+      char[] c = new char[10];
+      digits(c, 0, date.getYear(), 4);
+      c[4] = '-';
+      digits(c, 5, date.getMonthValue(), 2);
+      c[7] = '-';
+      digits(c, 8, date.getDayOfMonth(), 2);
+      g.writeString(c, 0, 10);
+    }
+  }
+
+  /** The seconds from 1970-01-01 to 10000-01-01: years with four digits. */
+  private static final long YEAR_10000 = 253_402_300_800L;
+
+  private static void writeInstant(JsonGenerator g, Instant instant) throws IOException {
+    g.writeString(instantText(instant));
+  }
+
+  /**
+   * {@code instant.toString()} (ISO-8601 UTC, the fraction in groups of three digits, none when
+   * zero) without the formatter's cost for years 1970-9999; other years by {@code toString()}.
+   */
+  static String instantText(Instant instant) {
+    long seconds = instant.getEpochSecond();
+    if (seconds < 0 || seconds >= YEAR_10000) {
+      return instant.toString();
+    }
+    long days = seconds / 86_400;
+    int secondOfDay = (int) (seconds - days * 86_400);
+    LocalDate date = LocalDate.ofEpochDay(days);
+    char[] c = new char[30];
+    digits(c, 0, date.getYear(), 4);
+    c[4] = '-';
+    digits(c, 5, date.getMonthValue(), 2);
+    c[7] = '-';
+    digits(c, 8, date.getDayOfMonth(), 2);
+    c[10] = 'T';
+    digits(c, 11, secondOfDay / 3600, 2);
+    c[13] = ':';
+    digits(c, 14, secondOfDay / 60 % 60, 2);
+    c[16] = ':';
+    digits(c, 17, secondOfDay % 60, 2);
+    int n = 19;
+    int nano = instant.getNano();
+    if (nano > 0) {
+      c[n++] = '.';
+      if (nano % 1_000_000 == 0) {
+        digits(c, n, nano / 1_000_000, 3);
+        n += 3;
+      } else if (nano % 1000 == 0) {
+        digits(c, n, nano / 1000, 6);
+        n += 6;
+      } else {
+        digits(c, n, nano, 9);
+        n += 9;
+      }
+    }
+    c[n++] = 'Z';
+    return new String(c, 0, n);
+  }
+
+  /** Writes {@code value} as {@code width} decimal digits, zero-padded, at {@code c[at]}. */
+  private static void digits(char[] c, int at, int value, int width) {
+    for (int i = at + width - 1; i >= at; i--) {
+      c[i] = (char) ('0' + value % 10);
+      value /= 10;
+    }
   }
 
   /**
@@ -892,9 +1027,12 @@ public final class ScoringJson {
   }
 
   private static void writeModel(JsonGenerator g, ScoringResult r) throws IOException {
-    g.writeObjectFieldStart("model");
-    g.writeStringField("name", r.modelName());
-    g.writeStringField("version", r.modelVersion());
+    g.writeFieldName(MODEL);
+    g.writeStartObject();
+    g.writeFieldName(NAME);
+    g.writeString(r.modelName());
+    g.writeFieldName(VERSION);
+    g.writeString(r.modelVersion());
     g.writeEndObject();
   }
 
@@ -951,12 +1089,63 @@ public final class ScoringJson {
   }
 
   private static byte[] generate(Writer writer) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+    Buffer out = BUFFERS.get();
+    if (out.busy) {
+      out = new Buffer();  // a writer writing another document: not this class's, but safe
+    }
+    out.busy = true;
+    out.size = 0;  // a writer that threw left its partial document
     try (JsonGenerator g = WRITER.createGenerator(out)) {
       writer.write(g);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    } finally {
+      out.busy = false;
     }
-    return out.toByteArray();
+    return out.take();
+  }
+
+  /** Per thread, the buffer a document is written into before its bytes are copied out once. */
+  private static final ThreadLocal<Buffer> BUFFERS = ThreadLocal.withInitial(Buffer::new);
+
+  /**
+   * A growable byte sink reused by one thread, so that writing a score costs one copy of its
+   * bytes rather than a stream's growth steps; a buffer grown past {@link #KEPT} (a large error)
+   * is dropped after use, so no thread keeps much memory.
+   */
+  private static final class Buffer extends OutputStream {
+    private static final int KEPT = 16 * 1024;
+    private byte[] bytes = new byte[2048];
+    private int size;
+    private boolean busy;
+
+    @Override
+    public void write(int b) {
+      room(1);
+      bytes[size++] = (byte) b;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      room(len);
+      System.arraycopy(b, off, bytes, size, len);
+      size += len;
+    }
+
+    private void room(int more) {
+      if (size + more > bytes.length) {
+        bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+      }
+    }
+
+    /** The bytes written since the last take. */
+    byte[] take() {
+      byte[] result = Arrays.copyOf(bytes, size);
+      size = 0;
+      if (bytes.length > KEPT) {
+        bytes = new byte[2048];
+      }
+      return result;
+    }
   }
 }
