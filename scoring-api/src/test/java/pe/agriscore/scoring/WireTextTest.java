@@ -66,6 +66,15 @@ class WireTextTest {
     }
   }
 
+  @Test
+  void theAsciiShortcutOfTheSafetyCheckAgreesWithTheCharacterTable() {
+    for (int c = 0; c < 0x80; c++) {
+      String s = "ab" + (char) c + "cd";
+      assertEquals(pe.agriscore.internal.Text.isUnsafe(c) ? 2 : -1,
+          pe.agriscore.internal.Text.firstUnsafe(s), "U+" + Integer.toHexString(c));
+    }
+  }
+
   private static LocalDate javaTime(String text) {
     try {
       return text.length() == 10 ? LocalDate.parse(text) : null;
