@@ -633,6 +633,18 @@ public final class ScoringJson {
         byName.put(name, value);
         added = byName.size() > before;
       }
+      duplicate(name, added);
+    }
+
+    void addNumber(String name, double value) {
+      if (ordered != null) {
+        duplicate(name, ordered.addNumber(name, value));
+      } else {
+        add(name, value);
+      }
+    }
+
+    private void duplicate(String name, boolean added) {
       if (!added && duplicate == null) {
         duplicate = name;
       }
@@ -654,8 +666,11 @@ public final class ScoringJson {
       }
       String name = p.currentName();
       JsonToken t = p.nextToken();
+      if (t == JsonToken.VALUE_NUMBER_FLOAT || t == JsonToken.VALUE_NUMBER_INT) {
+        features.addNumber(name, p.getDoubleValue());
+        continue;
+      }
       features.add(name, switch (t) {
-        case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> p.getDoubleValue();
         case VALUE_STRING -> string(p, limits, name);
         case VALUE_TRUE -> Boolean.TRUE;
         case VALUE_FALSE -> Boolean.FALSE;

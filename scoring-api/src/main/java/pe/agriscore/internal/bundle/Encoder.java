@@ -244,7 +244,15 @@ public final class Encoder {
     List<Violation> violations = found;
     for (int i = 0; i < columns.length; i++) {
       Object raw = values.slot(i);
-      violations = encodeColumn(columns[i], raw == OrderedValues.ABSENT ? null : raw, out, offset,
+      Column c = columns[i];
+      if (raw == OrderedValues.NUMBER) {
+        if (violations == null && c instanceof NumericColumn n
+            && n.encodeNumber(values.number(i), out, offset)) {
+          continue;
+        }
+        raw = values.number(i);  // boxed for the general path and its messages
+      }
+      violations = encodeColumn(c, raw == OrderedValues.ABSENT ? null : raw, out, offset,
           violations);
     }
     int omitted = 0;
@@ -391,6 +399,22 @@ public final class Encoder {
       this.mean = mean;
       this.scale = scale;
       this.woe = woe;
+    }
+
+    /**
+     * {@link #encode} of a number known to be present, unboxed: true if it is valid and written;
+     * false, with nothing reported, for the general path to report.
+     */
+    boolean encodeNumber(double x, float[] out, int base) {
+      if (!Double.isFinite(x) || x < nf.min() || x > nf.max()) {
+        return false;
+      }
+      int at = base + start;
+      if (indicator) {
+        out[at + width - 1] = 0f;
+      }
+      out[at] = woe != null ? (float) woe.woeOf(x) : (float) ((x - mean) / scale);
+      return true;
     }
 
     @Override
