@@ -127,6 +127,22 @@ public final class CpuTimeRatios {
       read.add(reader.read(ScoringJson.writeRequest(r)));
     }
     String label = engine + (engine.equals("pytorch") ? " fastPath=" + fastPath : "");
+    if (engine.equals("tensorflow")) {
+      // Validation and encoding alone, the part of scoreAll the request's form decides.
+      try (ModelBundle bundle = ModelBundle.open(ReferenceBundles.locate(engine))) {
+        pe.agriscore.internal.bundle.Encoder encoder = bundle.encoder();
+        float[] rows = new float[BATCH * encoder.width()];
+        for (List<ScoringRequest> batch : List.of(built, read)) {
+          cases.add(new Case("Encoder.encode only, " + (batch == built ? "built by name"
+              : "read in schema order"), BATCH, i -> {
+                for (int k = 0; k < BATCH; k++) {
+                  encoder.encode(batch.get(k), rows, k * encoder.width());
+                }
+                sink(rows);
+              }));
+        }
+      }
+    }
     cases.add(new Case("scoreAll " + label + ", built by name", BATCH,
         i -> sink(scorer.scoreAll(built))));
     cases.add(new Case("scoreAll " + label + ", read in schema order", BATCH,
