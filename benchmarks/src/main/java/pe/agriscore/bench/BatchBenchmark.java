@@ -73,7 +73,8 @@ public class BatchBenchmark {
     scorer = Fixtures.scorer(model, 0, fastPath);
     ScoringRequest[] built = Fixtures.requests(model, batch);
     if (source.equals("json")) {
-      ScoringJson.RequestReader reader = ScoringJson.reader(scorer.model().schema());
+      ScoringJson.RequestReader reader = ScoringJson.reader(
+          scorer.model().schema().featureNames());
       for (int i = 0; i < built.length; i++) {
         built[i] = reader.read(ScoringJson.writeRequest(built[i]));
       }

@@ -107,7 +107,8 @@ public final class CpuTimeRatios {
       json[i] = ScoringJson.writeRequest(requests[i]);
       scores[i] = scorer.score(requests[i]);
     }
-    ScoringJson.RequestReader reader = ScoringJson.reader(scorer.model().schema());
+    ScoringJson.RequestReader reader =
+        ScoringJson.reader(scorer.model().schema().featureNames());
     cases.add(new Case("ScoringJson.readRequest (by name)", 1,
         i -> sink(ScoringJson.readRequest(json[i & (POOL - 1)]))));
     cases.add(new Case("RequestReader.read (schema order)", 1,
@@ -121,7 +122,8 @@ public final class CpuTimeRatios {
     CreditScorer scorer = Fixtures.scorer(engine, 0, fastPath);
     open.add(scorer);
     List<ScoringRequest> built = Arrays.asList(Fixtures.requests(engine, BATCH));
-    ScoringJson.RequestReader reader = ScoringJson.reader(scorer.model().schema());
+    ScoringJson.RequestReader reader =
+        ScoringJson.reader(scorer.model().schema().featureNames());
     List<ScoringRequest> read = new ArrayList<>();
     for (ScoringRequest r : built) {
       read.add(reader.read(ScoringJson.writeRequest(r)));

@@ -45,7 +45,7 @@ public class JsonBenchmark {
   @Setup(Level.Trial)
   public void prepare() {
     try (CreditScorer scorer = Fixtures.scorer("scorecard", 4)) {
-      reader = ScoringJson.reader(scorer.model().schema());
+      reader = ScoringJson.reader(scorer.model().schema().featureNames());
       ScoringRequest[] requests = Fixtures.requests("scorecard", POOL);
       requestJson = new byte[POOL][];
       scores = new CreditScore[POOL];

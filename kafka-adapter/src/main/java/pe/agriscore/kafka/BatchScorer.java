@@ -67,7 +67,8 @@ final class BatchScorer {
       ServiceMetrics metrics, RecordLimits limits) {
     this.scorer = scorer;
     this.config = config;
-    this.reader = ScoringJson.reader(scorer.model().schema(), requestLimits);
+    this.reader = ScoringJson.reader(scorer.model().schema().featureNames(),
+        requestLimits);
     this.metrics = metrics;
     this.limits = limits;
     this.modelName = utf8(scorer.modelName());

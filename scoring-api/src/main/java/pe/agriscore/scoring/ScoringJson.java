@@ -32,8 +32,6 @@ import java.util.Set;
 import pe.agriscore.internal.Json;
 import pe.agriscore.internal.OrderedValues;
 import pe.agriscore.internal.Text;
-import pe.agriscore.schema.Feature;
-import pe.agriscore.schema.FeatureSchema;
 import pe.agriscore.scoring.CreditScore;
 import pe.agriscore.scoring.InvalidRequestException;
 import pe.agriscore.scoring.ReasonCode;
@@ -296,22 +294,25 @@ public final class ScoringJson {
   }
 
   /**
-   * A reader of requests for {@code schema} within the default limits: see {@link
-   * RequestReader}.
+   * A reader of requests for a schema whose features are {@code featureNames}, in order, within
+   * the default limits: see {@link RequestReader}.
    *
-   * @throws NullPointerException if {@code schema} is null
+   * @throws NullPointerException if {@code featureNames} is or holds null
+   * @throws IllegalArgumentException if a name repeats
    */
-  public static RequestReader reader(FeatureSchema schema) {
-    return new RequestReader(schema, Limits.DEFAULTS);
+  public static RequestReader reader(List<String> featureNames) {
+    return new RequestReader(featureNames, Limits.DEFAULTS);
   }
 
   /**
-   * A reader of requests for {@code schema} within {@code limits}: see {@link RequestReader}.
+   * A reader of requests for a schema whose features are {@code featureNames}, in order, within
+   * {@code limits}: see {@link RequestReader}.
    *
-   * @throws NullPointerException if an argument is null
+   * @throws NullPointerException if an argument is or holds null
+   * @throws IllegalArgumentException if a name repeats
    */
-  public static RequestReader reader(FeatureSchema schema, Limits limits) {
-    return new RequestReader(schema, limits);
+  public static RequestReader reader(List<String> featureNames, Limits limits) {
+    return new RequestReader(featureNames, limits);
   }
 
   /**
@@ -328,7 +329,8 @@ public final class ScoringJson {
    * Immutable and thread-safe; make one per scorer and share it:
    *
    * <pre>{@code
-   * ScoringJson.RequestReader reader = ScoringJson.reader(scorer.model().schema(), limits);
+   * ScoringJson.RequestReader reader =
+   *     ScoringJson.reader(scorer.model().schema().featureNames(), limits);
    * List<ScoringRequest> batch = new ArrayList<>();
    * for (byte[] json : payloads) {
    *   batch.add(reader.read(json));                     // InvalidRequestException if bad
@@ -337,23 +339,19 @@ public final class ScoringJson {
    * }</pre>
    */
   public static final class RequestReader {
-    private final FeatureSchema schema;
+    private final List<String> featureNames;
     private final Limits limits;
     private final OrderedValues.Order order;
 
-    private RequestReader(FeatureSchema schema, Limits limits) {
-      this.schema = Objects.requireNonNull(schema, "schema");
+    private RequestReader(List<String> featureNames, Limits limits) {
+      this.featureNames = List.copyOf(featureNames);
       this.limits = Objects.requireNonNull(limits, "limits");
-      List<String> names = new ArrayList<>(schema.size());
-      for (Feature f : schema.features()) {
-        names.add(f.name());
-      }
-      this.order = OrderedValues.Order.of(names);
+      this.order = OrderedValues.Order.of(this.featureNames);
     }
 
-    /** The schema whose feature order requests are read into. */
-    public FeatureSchema schema() {
-      return schema;
+    /** The schema's feature names, in the order requests are read into. */
+    public List<String> featureNames() {
+      return featureNames;
     }
 
     /** The parse limits. */
@@ -381,7 +379,7 @@ public final class ScoringJson {
 
     @Override
     public String toString() {
-      return "RequestReader{schema " + schema.name() + ", " + limits + "}";
+      return "RequestReader{" + featureNames.size() + " features, " + limits + "}";
     }
   }
 

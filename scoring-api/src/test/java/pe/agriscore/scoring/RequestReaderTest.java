@@ -65,7 +65,8 @@ class RequestReaderTest {
     for (Case c : cases) {
       ScoringJson.Limits limits = c.usesDefaultLimits() ? ScoringJson.Limits.defaults()
           : c.limits();
-      ScoringJson.RequestReader reader = ScoringJson.reader(TestBundles.schema(), limits);
+      ScoringJson.RequestReader reader =
+          ScoringJson.reader(TestBundles.schema().featureNames(), limits);
       if (c.viaString()) {
         assertSame(c.toString(), () -> ScoringJson.readRequest(c.text(), limits),
             () -> reader.read(c.text()));
@@ -78,7 +79,7 @@ class RequestReaderTest {
 
   @Test
   void mutatedPayloadsReadAndScoreAlike() {
-    ScoringJson.RequestReader reader = ScoringJson.reader(TestBundles.schema());
+    ScoringJson.RequestReader reader = ScoringJson.reader(TestBundles.schema().featureNames());
     byte[] base = ScoringJson.writeRequest(valid);
     byte[] special = {0, '"', '\\', '{', '}', '[', ']', ':', ',', 'n', '-', 'e', '.', '1',
         (byte) 0x80, (byte) 0xC0, (byte) 0xE0, (byte) 0xF4, '\n'};
@@ -98,7 +99,7 @@ class RequestReaderTest {
 
   @Test
   void randomRequestsReadAndScoreAlike() {
-    ScoringJson.RequestReader reader = ScoringJson.reader(TestBundles.schema());
+    ScoringJson.RequestReader reader = ScoringJson.reader(TestBundles.schema().featureNames());
     Random rnd = new Random(16L);
     int ordered = 0;
     for (int i = 0; i < 2000; i++) {
@@ -116,7 +117,7 @@ class RequestReaderTest {
   @Test
   void aRequestReadForAnotherSchemaIsScoredByName() {
     FeatureSchemaHolder other = new FeatureSchemaHolder();
-    ScoringJson.RequestReader reader = ScoringJson.reader(other.schema);
+    ScoringJson.RequestReader reader = ScoringJson.reader(other.schema.featureNames());
     Random rnd = new Random(3L);
     for (int i = 0; i < 200; i++) {
       String json = randomJson(rnd, i);
@@ -128,7 +129,7 @@ class RequestReaderTest {
   void theOrderedValuesAreAnUnmodifiableMapInTheOrderSent() {
     String json = "{\"applicantId\":\"PE-1\",\"asOfDate\":\"2026-11-01\",\"features\":"
         + "{\"irrigated\":true,\"x_unknown\":[1],\"farm_size_ha\":2.5,\"main_crop\":null}}";
-    ScoringRequest r = ScoringJson.reader(TestBundles.schema()).read(json);
+    ScoringRequest r = ScoringJson.reader(TestBundles.schema().featureNames()).read(json);
     ScoringRequest byName = ScoringJson.readRequest(json);
     assertInstanceOf(OrderedValues.class, r.values());
     assertEquals(List.copyOf(byName.values().entrySet()), List.copyOf(r.values().entrySet()));
@@ -156,7 +157,7 @@ class RequestReaderTest {
     }
     String many = sb + "\"farm_size_ha\":1}}";
     String duplicated = sb + "\"u150\":1}}";
-    ScoringJson.RequestReader reader = ScoringJson.reader(TestBundles.schema());
+    ScoringJson.RequestReader reader = ScoringJson.reader(TestBundles.schema().featureNames());
     assertSame("many", () -> ScoringJson.readRequest(many), () -> reader.read(many));
     assertSame("duplicate", () -> ScoringJson.readRequest(duplicated),
         () -> reader.read(duplicated));
@@ -196,9 +197,10 @@ class RequestReaderTest {
     }
   }
 
-  private static Object outcome(Supplier<ScoringRequest> read) {
+  /** What {@code call} returns, or the refusal's id, violations, omitted count and message. */
+  private static Object outcome(Supplier<?> call) {
     try {
-      return read.get();
+      return call.get();
     } catch (InvalidRequestException e) {
       return List.of(String.valueOf(e.applicantId()), e.violations(), e.omittedViolations(),
           e.getMessage());
@@ -206,12 +208,7 @@ class RequestReaderTest {
   }
 
   private static Object scoreOutcome(ScoringRequest r) {
-    try {
-      return scorer.score(r);
-    } catch (InvalidRequestException e) {
-      return List.of(String.valueOf(e.applicantId()), e.violations(), e.omittedViolations(),
-          e.getMessage());
-    }
+    return outcome(() -> scorer.score(r));
   }
 
   /** A request in JSON with every kind of feature trouble, now and then. */
