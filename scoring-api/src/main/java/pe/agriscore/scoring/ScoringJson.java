@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import pe.agriscore.internal.Json;
 import pe.agriscore.internal.OrderedValues;
 import pe.agriscore.internal.Text;
@@ -872,7 +873,7 @@ public final class ScoringJson {
       g.writeFieldName(POINTS);
       g.writeNumber(s.points());
       g.writeFieldName(GRADE);
-      g.writeString(s.grade());
+      writeText(g, s.grade());
       g.writeFieldName(REASONS);
       g.writeStartArray();
       for (ReasonCode r : s.reasons()) {
@@ -880,15 +881,15 @@ public final class ScoringJson {
         g.writeFieldName(RANK);
         g.writeNumber(r.rank());
         g.writeFieldName(CODE);
-        g.writeString(r.code());
+        writeText(g, r.code());
         g.writeFieldName(FEATURE);
-        g.writeString(r.feature());
+        writeText(g, r.feature());
         g.writeFieldName(POINTS);
-        g.writeNumber(r.points());
+        writeHundredths(g, r.points());
         g.writeFieldName(ES);
-        g.writeString(r.messageEs());
+        writeText(g, r.messageEs());
         g.writeFieldName(EN);
-        g.writeString(r.messageEn());
+        writeText(g, r.messageEn());
         g.writeEndObject();
       }
       g.writeEndArray();
@@ -942,6 +943,84 @@ public final class ScoringJson {
   private static final SerializedString NAME = new SerializedString("name");
   private static final SerializedString VERSION = new SerializedString("version");
   private static final SerializedString SCORED_AT = new SerializedString("scoredAt");
+
+  /**
+   * A model's texts that every score repeats (grades, reason codes, feature names and the
+   * reasons' messages, model name and version), UTF-8 encoded once they are seen a second time:
+   * a bundle has a few hundred. Only texts that need no JSON escape and hold no surrogate are
+   * kept, whose encoding is their plain UTF-8 either way, and at most {@value #MAX_TEXTS}, so
+   * scores built from arbitrary strings cannot grow it without bound.
+   */
+  private static final ConcurrentHashMap<String, SerializedString> TEXTS =
+      new ConcurrentHashMap<>();
+  private static final int MAX_TEXTS = 4096;
+  /** A text seen once, not yet encoded. */
+  private static final SerializedString SEEN = new SerializedString("");
+
+  /** {@code g.writeString(text)}, from {@link #TEXTS} when the text is there. */
+  static void writeText(JsonGenerator g, String text) throws IOException {
+    SerializedString encoded = text == null ? null : TEXTS.get(text);
+    if (encoded != null && encoded != SEEN) {
+      g.writeString(encoded);
+      return;
+    }
+    g.writeString(text);
+    if (text != null && TEXTS.size() < MAX_TEXTS && plain(text)) {
+      TEXTS.put(text, encoded == null ? SEEN : new SerializedString(text));
+    }
+  }
+
+  /** No character JSON escapes (controls, quote, backslash) and no surrogate. */
+  private static boolean plain(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x20 || c == '"' || c == '\\' || Character.isSurrogate(c)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * {@code g.writeNumber(value)} for a value of whole hundredths below 10 million (a reason's
+   * rounded points), its {@code Double.toString} text written without the general conversion;
+   * any other value by {@code writeNumber}.
+   */
+  static void writeHundredths(JsonGenerator g, double value) throws IOException {
+    String text = hundredths(value);
+    if (text == null) {
+      g.writeNumber(value);
+    } else {
+      g.writeNumber(text);
+    }
+  }
+
+  /** {@code Double.toString(value)} when {@code value} is a nonzero k / 100 below 1e7, else null. */
+  static String hundredths(double value) {
+    if (!(Math.abs(value) < 1e7) || value == 0) {
+      return null;
+    }
+    long k = Math.round(value * 100);
+    if (k / 100.0 != value) {
+      return null;
+    }
+    long whole = Math.abs(k) / 100;
+    int cents = (int) (Math.abs(k) % 100);
+    StringBuilder sb = new StringBuilder(16);
+    if (k < 0) {
+      sb.append('-');
+    }
+    sb.append(whole).append('.');
+    if (cents == 0) {
+      sb.append('0');
+    } else {
+      sb.append((char) ('0' + cents / 10));
+      if (cents % 10 != 0) {
+        sb.append((char) ('0' + cents % 10));
+      }
+    }
+    return sb.toString();
+  }
 
   /** {@code date.toString()} ({@code yyyy-MM-dd}) or null; no String for years 1000-9999. */
   private static void writeDate(JsonGenerator g, LocalDate date) throws IOException {
@@ -1043,9 +1122,9 @@ public final class ScoringJson {
     g.writeFieldName(MODEL);
     g.writeStartObject();
     g.writeFieldName(NAME);
-    g.writeString(r.modelName());
+    writeText(g, r.modelName());
     g.writeFieldName(VERSION);
-    g.writeString(r.modelVersion());
+    writeText(g, r.modelVersion());
     g.writeEndObject();
   }
 

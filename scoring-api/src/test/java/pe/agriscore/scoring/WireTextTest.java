@@ -8,7 +8,9 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The hand-written ISO texts of {@link ScoringJson} (dates and instants in scores and errors, the
+ * The hand-written texts of {@link ScoringJson} are what the general code writes: reason points,
+ * a score's repeated texts once cached (the first write is Jackson's own, the third the cached
+ * bytes), and the ISO texts (dates and instants in scores and errors, the
  * as-of date of a request) are exactly what {@code java.time} writes and reads.
  */
 class WireTextTest {
@@ -72,6 +74,48 @@ class WireTextTest {
       String s = "ab" + (char) c + "cd";
       assertEquals(pe.agriscore.internal.Text.isUnsafe(c) ? 2 : -1,
           pe.agriscore.internal.Text.firstUnsafe(s), "U+" + Integer.toHexString(c));
+    }
+  }
+
+  @Test
+  void reasonPointsAreWrittenAsDoubleToStringWritesThem() {
+    for (long k = -300_000; k <= 300_000; k++) {
+      double v = k / 100.0;
+      assertEquals(k == 0 ? null : Double.toString(v), ScoringJson.hundredths(v), "k=" + k);
+    }
+    Random rnd = new Random(3);
+    for (int i = 0; i < 200_000; i++) {
+      double v = (rnd.nextLong() % 1_000_000_000L) / 100.0;
+      String text = ScoringJson.hundredths(v);
+      assertEquals(v == 0 || Math.abs(v) >= 1e7 ? null : Double.toString(v), text, "v=" + v);
+    }
+    for (double v : new double[] {0.0, -0.0, Double.NaN, 1e7, -1e7, 0.001, 1.0 / 3, 1e300,
+        Double.POSITIVE_INFINITY, 2.345}) {
+      assertEquals(null, ScoringJson.hundredths(v), "v=" + v);
+    }
+  }
+
+  @Test
+  void scoreTextsWriteTheSameBytesOnceTheyAreCached() {
+    Random rnd = new Random(5);
+    String alphabet = "aZ09 -_.é€\"\\\n\t\u0001\u007f\u2028\ud83d\ude00\ud800";
+    for (int i = 0; i < 300; i++) {
+      String[] t = new String[7];
+      for (int j = 0; j < t.length; j++) {
+        StringBuilder sb = new StringBuilder("t" + i + "-" + j + ":");
+        for (int n = rnd.nextInt(12); n > 0; n--) {
+          sb.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
+        }
+        t[j] = sb.toString();
+      }
+      CreditScore score = new CreditScore("PE-" + i, LocalDate.of(2026, 11, 1), 0.25, 600, t[0],
+          java.util.List.of(new ReasonCode(1, t[1], t[2], -12.5, t[3], t[4])), t[5], t[6],
+          Instant.parse("2026-12-02T06:00:00.123Z"));
+      byte[] first = ScoringJson.write(score);
+      byte[] second = ScoringJson.write(score);
+      byte[] third = ScoringJson.write(score);
+      org.junit.jupiter.api.Assertions.assertArrayEquals(first, second);
+      org.junit.jupiter.api.Assertions.assertArrayEquals(first, third);
     }
   }
 
