@@ -1,5 +1,7 @@
 package pe.agriscore.internal;
 
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.SerializedString;
 import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.Arrays;
@@ -189,10 +191,16 @@ public final class OrderedValues extends AbstractMap<String, Object> {
    */
   public static final class Order {
     private final String[] names;
+    /** The names JSON-encoded, for a parser to match the expected next name by its bytes. */
+    private final SerializedString[] encoded;
     private final Map<String, Integer> index;
 
     private Order(String[] names) {
       this.names = names;
+      this.encoded = new SerializedString[names.length];
+      for (int i = 0; i < names.length; i++) {
+        encoded[i] = new SerializedString(names[i]);
+      }
       this.index = new HashMap<>(names.length * 2);
       for (int i = 0; i < names.length; i++) {
         if (index.put(names[i], i) != null) {
@@ -226,6 +234,11 @@ public final class OrderedValues extends AbstractMap<String, Object> {
       }
       Integer i = index.get(name);
       return i == null ? -1 : i;
+    }
+
+    /** Feature {@code i}'s name, JSON-encoded. */
+    public SerializableString encodedName(int i) {
+      return encoded[i];
     }
 
     /** A builder of values in this order. */
@@ -321,6 +334,19 @@ public final class OrderedValues extends AbstractMap<String, Object> {
         arrival = Arrays.copyOf(arrival, Math.max(4, size * 2));
       }
       arrival[size++] = slot;
+    }
+
+    /** The order the values are filled in. */
+    public Order order() {
+      return order;
+    }
+
+    /**
+     * The index of the feature expected next (the one after the last schema feature added), or
+     * {@code -1} after the last one.
+     */
+    public int expected() {
+      return guess < order.names.length ? guess : -1;
     }
 
     /** The values; the builder must not be used afterwards. */

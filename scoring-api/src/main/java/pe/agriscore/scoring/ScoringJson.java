@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
@@ -658,7 +659,7 @@ public final class ScoringJson {
       throws IOException {
     Features features = new Features(order);
     int count = 0;
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
+    while (nextFeature(p, limits, features.ordered)) {
       if (count++ == limits.maxFields) {
         throw malformed("'features' has more than " + limits.maxFields + " properties"
             + " (maxFields)" + at(p, null));
@@ -681,6 +682,23 @@ public final class ScoringJson {
       });
     }
     return features;
+  }
+
+  /**
+   * {@code p.nextToken() == FIELD_NAME}; in schema order, the feature expected next is matched
+   * by its encoded bytes first, which spares the parser's name lookup when the sender follows the
+   * schema's order (a name longer than {@code maxNameLength} is left to the parser to refuse).
+   */
+  private static boolean nextFeature(JsonParser p, Limits limits, OrderedValues.Builder ordered)
+      throws IOException {
+    int expected = ordered == null ? -1 : ordered.expected();
+    if (expected >= 0) {
+      SerializableString name = ordered.order().encodedName(expected);
+      if (name.charLength() <= limits.maxNameLength) {
+        return p.nextFieldName(name) || p.currentToken() == JsonToken.FIELD_NAME;
+      }
+    }
+    return p.nextToken() == JsonToken.FIELD_NAME;
   }
 
   /** The current string value, refused beyond {@code maxStringLength} (checked exactly here). */
