@@ -17,6 +17,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import pe.agriscore.CreditScorer;
+import pe.agriscore.scoring.ScoringJson;
 import pe.agriscore.scoring.ScoringRequest;
 import pe.agriscore.scoring.ScoringResult;
 
@@ -27,6 +28,8 @@ import pe.agriscore.scoring.ScoringResult;
  *
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar BatchBenchmark -p batch=1024
+ * java -jar benchmarks/target/benchmarks.jar BatchBenchmark -p batch=1024 -p model=pytorch \
+ *     -p fastPath=on,off -p source=built,json
  * </pre>
  */
 @State(Scope.Benchmark)
@@ -45,14 +48,40 @@ public class BatchBenchmark {
   @Param({"1", "64", "1024"})
   public int batch;
 
+  /**
+   * The PyTorch engine's {@code pytorch.fast_path} ({@code auto}, {@code on}, {@code off}); other
+   * engines ignore it. {@code -p model=pytorch -p fastPath=on,off} measures both.
+   */
+  @Param({"auto"})
+  public String fastPath;
+
+  /**
+   * Where the requests come from: {@code built} by name in code ({@code ScoringRequest.builder},
+   * values in a map the encoder looks thirty names up in), or {@code json}, read from their wire
+   * format by a {@link ScoringJson.RequestReader} of the model's schema (values in the schema's
+   * order, encoded by index: the bulk path the Kafka adapter takes). The same applicants.
+   */
+  @Param({"built"})
+  public String source;
+
   private CreditScorer scorer;
   private List<ScoringRequest> requests;
 
   /** Loads the bundle and builds the batch. */
   @Setup(Level.Trial)
   public void load() {
-    scorer = Fixtures.scorer(model, 0);
-    requests = Arrays.asList(Fixtures.requests(model, batch));
+    scorer = Fixtures.scorer(model, 0, fastPath);
+    ScoringRequest[] built = Fixtures.requests(model, batch);
+    if (source.equals("json")) {
+      ScoringJson.RequestReader reader = ScoringJson.reader(
+          scorer.model().schema().featureNames());
+      for (int i = 0; i < built.length; i++) {
+        built[i] = reader.read(ScoringJson.writeRequest(built[i]));
+      }
+    } else if (!source.equals("built")) {
+      throw new IllegalArgumentException("source must be built or json, not " + source);
+    }
+    requests = Arrays.asList(built);
   }
 
   /** Frees the engine's native memory. */

@@ -46,13 +46,20 @@ public class ConcurrencyBenchmark {
   @Param({"scorecard", "tensorflow", "pytorch"})
   public String model;
 
+  /**
+   * The PyTorch engine's {@code pytorch.fast_path} ({@code auto}, {@code on}, {@code off}); other
+   * engines ignore it.
+   */
+  @Param({"auto"})
+  public String fastPath;
+
   private CreditScorer scorer;
   private ScoringRequest[] requests;
 
   /** Loads the bundle once; every thread shares the scorer. */
   @Setup(Level.Trial)
   public void load() {
-    scorer = Fixtures.scorer(model, 0);
+    scorer = Fixtures.scorer(model, 0, fastPath);
     requests = Fixtures.requests(model, POOL);
   }
 

@@ -56,7 +56,8 @@ final class BatchScorer {
 
   private final CreditScorer scorer;
   private final KafkaScoringConfig config;
-  private final ScoringJson.Limits requestLimits;
+  /** Reads requests straight into the model's feature order, for the encoder to take by index. */
+  private final ScoringJson.RequestReader reader;
   private final ServiceMetrics metrics;
   private final RecordLimits limits;
   private final byte[] modelName;
@@ -66,7 +67,8 @@ final class BatchScorer {
       ServiceMetrics metrics, RecordLimits limits) {
     this.scorer = scorer;
     this.config = config;
-    this.requestLimits = requestLimits;
+    this.reader = ScoringJson.reader(scorer.model().schema().featureNames(),
+        requestLimits);
     this.metrics = metrics;
     this.limits = limits;
     this.modelName = utf8(scorer.modelName());
@@ -189,7 +191,7 @@ final class BatchScorer {
       throw new InvalidRequestException(null, List.of(new Violation("$", Violation.Rule.MALFORMED,
           "the payload is empty (0 bytes); a request must be a JSON object")));
     }
-    return ScoringJson.readRequest(value, requestLimits);
+    return reader.read(value);
   }
 
   /**

@@ -60,6 +60,11 @@ public final class Text {
   /** The index of the first unsafe character of {@code s}, or -1. */
   public static int firstUnsafe(String s) {
     for (int i = 0; i < s.length(); ) {
+      char c = s.charAt(i);
+      if (c >= 0x20 && c < 0x7F) {
+        i++;  // printable ASCII, the usual id and level: no table lookup
+        continue;
+      }
       int cp = s.codePointAt(i);
       if (isUnsafe(cp)) {
         return i;

@@ -6,26 +6,33 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
+import java.time.YearMonth;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import pe.agriscore.internal.Json;
+import pe.agriscore.internal.OrderedValues;
 import pe.agriscore.internal.Text;
 import pe.agriscore.scoring.CreditScore;
 import pe.agriscore.scoring.InvalidRequestException;
@@ -289,6 +296,96 @@ public final class ScoringJson {
   }
 
   /**
+   * A reader of requests for a schema whose features are {@code featureNames}, in order, within
+   * the default limits: see {@link RequestReader}.
+   *
+   * @throws NullPointerException if {@code featureNames} is or holds null
+   * @throws IllegalArgumentException if a name repeats
+   */
+  public static RequestReader reader(List<String> featureNames) {
+    return new RequestReader(featureNames, Limits.DEFAULTS);
+  }
+
+  /**
+   * A reader of requests for a schema whose features are {@code featureNames}, in order, within
+   * {@code limits}: see {@link RequestReader}.
+   *
+   * @throws NullPointerException if an argument is or holds null
+   * @throws IllegalArgumentException if a name repeats
+   */
+  public static RequestReader reader(List<String> featureNames, Limits limits) {
+    return new RequestReader(featureNames, limits);
+  }
+
+  /**
+   * Reads requests for one model's schema straight into the schema's feature order, for bulk
+   * scoring: the request it returns is the one {@link ScoringJson#readRequest(byte[], Limits)}
+   * returns for the same bytes (equal, with the same values in the same order), and every
+   * payload it refuses is refused with the same violations, word for word; but its values sit in
+   * an array indexed like the schema, which the scorer of that schema validates and encodes into
+   * the engine's input without looking thirty names up per request. A request read for one
+   * schema and scored by a model of another is still scored correctly, by name.
+   *
+   * <p>Feature values are not judged here (a wrong type or an unknown feature is reported when
+   * the request is scored, as for any request); the reader only knows where each one goes.
+   * Immutable and thread-safe; make one per scorer and share it:
+   *
+   * <pre>{@code
+   * ScoringJson.RequestReader reader =
+   *     ScoringJson.reader(scorer.model().schema().featureNames(), limits);
+   * List<ScoringRequest> batch = new ArrayList<>();
+   * for (byte[] json : payloads) {
+   *   batch.add(reader.read(json));                     // InvalidRequestException if bad
+   * }
+   * List<ScoringResult> results = scorer.scoreAll(batch);
+   * }</pre>
+   */
+  public static final class RequestReader {
+    private final List<String> featureNames;
+    private final Limits limits;
+    private final OrderedValues.Order order;
+
+    private RequestReader(List<String> featureNames, Limits limits) {
+      this.featureNames = List.copyOf(featureNames);
+      this.limits = Objects.requireNonNull(limits, "limits");
+      this.order = OrderedValues.Order.of(this.featureNames);
+    }
+
+    /** The schema's feature names, in the order requests are read into. */
+    public List<String> featureNames() {
+      return featureNames;
+    }
+
+    /** The parse limits. */
+    public Limits limits() {
+      return limits;
+    }
+
+    /**
+     * Parses a request, as {@link ScoringJson#readRequest(byte[], Limits)}.
+     *
+     * @throws InvalidRequestException naming every envelope problem; the only exception thrown
+     */
+    public ScoringRequest read(byte[] json) {
+      return ScoringJson.read(json, limits, limits.maxRequestBytes, order);
+    }
+
+    /**
+     * Parses a request string, as {@link ScoringJson#readRequest(String, Limits)}.
+     *
+     * @throws InvalidRequestException as {@link #read(byte[])}
+     */
+    public ScoringRequest read(String json) {
+      return ScoringJson.read(json, limits, order);
+    }
+
+    @Override
+    public String toString() {
+      return "RequestReader{" + featureNames.size() + " features, " + limits + "}";
+    }
+  }
+
+  /**
    * Parses a request within the {@linkplain Limits#defaults() default limits}.
    *
    * @param json the UTF-8 bytes of one request; {@code null} is refused like any bad payload
@@ -335,6 +432,10 @@ public final class ScoringJson {
    * @throws InvalidRequestException as {@link #readRequest(String)}
    */
   public static ScoringRequest readRequest(String json, Limits limits) {
+    return read(json, limits, null);
+  }
+
+  private static ScoringRequest read(String json, Limits limits, OrderedValues.Order order) {
     if (json == null) {
       throw malformed("the payload is null (no request)");
     }
@@ -354,10 +455,19 @@ public final class ScoringJson {
         }
       }
     }
-    return read(json.getBytes(StandardCharsets.UTF_8), limits, limits.maxRequestBytes);
+    return read(json.getBytes(StandardCharsets.UTF_8), limits, limits.maxRequestBytes, order);
   }
 
   private static ScoringRequest read(byte[] json, Limits limits, int maxBytes) {
+    return read(json, limits, maxBytes, null);
+  }
+
+  /**
+   * Reads a request; with an {@code order}, its features land in that schema order ({@link
+   * OrderedValues}), otherwise in a map by name. Both give the same request and violations.
+   */
+  private static ScoringRequest read(byte[] json, Limits limits, int maxBytes,
+      OrderedValues.Order order) {
     if (json == null) {
       throw malformed("the payload is null (no request)");
     }
@@ -372,7 +482,7 @@ public final class ScoringJson {
     JsonParser p = null;
     try {
       p = limits.factory.createParser(json);
-      return parse(p, limits);
+      return parse(p, limits, order);
     } catch (StreamConstraintsException e) {
       throw malformed(beyondLimit(e, limits, json, where(p, e)) + at(p, e));
     } catch (JsonProcessingException e) {
@@ -391,7 +501,8 @@ public final class ScoringJson {
     }
   }
 
-  private static ScoringRequest parse(JsonParser p, Limits limits) throws IOException {
+  private static ScoringRequest parse(JsonParser p, Limits limits, OrderedValues.Order order)
+      throws IOException {
     JsonToken first = p.nextToken();
     if (first != JsonToken.START_OBJECT) {
       throw malformed(first == null ? "the payload is empty (no JSON value)"
@@ -402,8 +513,7 @@ public final class ScoringJson {
     LocalDate asOf = null;
     boolean dateReported = false;
     List<Violation> violations = new ArrayList<>();
-    List<String> names = new ArrayList<>();
-    List<Object> values = new ArrayList<>();
+    Features features = null;
     boolean sawFeatures = false;
     int fields = 0;
     int seen = 0; // one bit per envelope property
@@ -457,7 +567,7 @@ public final class ScoringJson {
         case "features" -> {
           if (t == JsonToken.START_OBJECT) {
             sawFeatures = true;
-            readFeatures(p, limits, names, values);
+            features = readFeatures(p, limits, order);
           } else if (t != JsonToken.VALUE_NULL) {
             sawFeatures = true;
             violations.add(new Violation("features", Rule.WRONG_TYPE,
@@ -487,37 +597,80 @@ public final class ScoringJson {
     if (!violations.isEmpty()) {
       throw new InvalidRequestException(applicantId, violations);
     }
-    ScoringRequest.Builder b = ScoringRequest.builder(applicantId, asOf);
-    for (int i = 0; i < names.size(); i++) {
-      try {
-        b.setRaw(names.get(i), values.get(i));
-      } catch (IllegalArgumentException e) {
-        // The only value setRaw refuses here is a feature already set.
-        throw malformed("duplicate property " + Text.quote(names.get(i),
-            Violation.MAX_FIELD_LENGTH) + " in 'features'");
-      }
+    if (features.duplicate != null) {
+      // Reported after the envelope, as the request builder that once took the values did.
+      throw malformed("duplicate property " + Text.quote(features.duplicate,
+          Violation.MAX_FIELD_LENGTH) + " in 'features'");
     }
-    return b.build();
+    return ScoringRequest.of(applicantId, asOf, features.values());
   }
-
   /** Two values for one name: which one is meant is ambiguous, so neither is taken. */
   private static InvalidRequestException duplicate(String field, JsonParser p) {
     return malformed("duplicate property " + Text.quote(field, Violation.MAX_FIELD_LENGTH)
         + at(p, null));
   }
 
-  private static void readFeatures(JsonParser p, Limits limits, List<String> names,
-      List<Object> values) throws IOException {
-    while (p.nextToken() == JsonToken.FIELD_NAME) {
-      if (names.size() == limits.maxFields) {
+  /**
+   * The values of {@code features}: by name in a {@code LinkedHashMap}, or in {@code order}'s
+   * slots; the first name sent twice, if any.
+   */
+  private static final class Features {
+    final OrderedValues.Builder ordered;
+    final Map<String, Object> byName;
+    String duplicate;
+
+    Features(OrderedValues.Order order) {
+      this.ordered = order == null ? null : order.builder();
+      this.byName = order == null ? new LinkedHashMap<>() : null;
+    }
+
+    void add(String name, Object value) {
+      boolean added;
+      if (ordered != null) {
+        added = ordered.add(name, value);
+      } else {
+        int before = byName.size();
+        byName.put(name, value);
+        added = byName.size() > before;
+      }
+      duplicate(name, added);
+    }
+
+    void addNumber(String name, double value) {
+      if (ordered != null) {
+        duplicate(name, ordered.addNumber(name, value));
+      } else {
+        add(name, value);
+      }
+    }
+
+    private void duplicate(String name, boolean added) {
+      if (!added && duplicate == null) {
+        duplicate = name;
+      }
+    }
+
+    Map<String, Object> values() {
+      return ordered != null ? ordered.build() : Collections.unmodifiableMap(byName);
+    }
+  }
+
+  private static Features readFeatures(JsonParser p, Limits limits, OrderedValues.Order order)
+      throws IOException {
+    Features features = new Features(order);
+    int count = 0;
+    while (nextFeature(p, limits, features.ordered)) {
+      if (count++ == limits.maxFields) {
         throw malformed("'features' has more than " + limits.maxFields + " properties"
             + " (maxFields)" + at(p, null));
       }
       String name = p.currentName();
-      names.add(name);
       JsonToken t = p.nextToken();
-      values.add(switch (t) {
-        case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> p.getDoubleValue();
+      if (t == JsonToken.VALUE_NUMBER_FLOAT || t == JsonToken.VALUE_NUMBER_INT) {
+        features.addNumber(name, p.getDoubleValue());
+        continue;
+      }
+      features.add(name, switch (t) {
         case VALUE_STRING -> string(p, limits, name);
         case VALUE_TRUE -> Boolean.TRUE;
         case VALUE_FALSE -> Boolean.FALSE;
@@ -528,6 +681,24 @@ public final class ScoringJson {
         }
       });
     }
+    return features;
+  }
+
+  /**
+   * {@code p.nextToken() == FIELD_NAME}; in schema order, the feature expected next is matched
+   * by its encoded bytes first, which spares the parser's name lookup when the sender follows the
+   * schema's order (a name longer than {@code maxNameLength} is left to the parser to refuse).
+   */
+  private static boolean nextFeature(JsonParser p, Limits limits, OrderedValues.Builder ordered)
+      throws IOException {
+    int expected = ordered == null ? -1 : ordered.expected();
+    if (expected >= 0) {
+      SerializableString name = ordered.order().encodedName(expected);
+      if (name.charLength() <= limits.maxNameLength) {
+        return p.nextFieldName(name) || p.currentToken() == JsonToken.FIELD_NAME;
+      }
+    }
+    return p.nextToken() == JsonToken.FIELD_NAME;
   }
 
   /** The current string value, refused beyond {@code maxStringLength} (checked exactly here). */
@@ -540,16 +711,36 @@ public final class ScoringJson {
     return p.getText();
   }
 
-  /** The date of a strict {@code yyyy-MM-dd}, or null. */
-  private static LocalDate isoDate(String text) {
-    if (text.length() != 10) {
+  /**
+   * The date of a strict {@code yyyy-MM-dd}, or null: what {@code LocalDate.parse} accepts of ten
+   * characters (four ASCII digits of year, two of month, two of day, a real calendar date),
+   * without its formatter's parse context.
+   */
+  static LocalDate isoDate(String text) {
+    if (text.length() != 10 || text.charAt(4) != '-' || text.charAt(7) != '-') {
       return null;
     }
-    try {
-      return LocalDate.parse(text);
-    } catch (DateTimeParseException e) {
+    int year = number(text, 0, 4);
+    int month = number(text, 5, 2);
+    int day = number(text, 8, 2);
+    if (year < 0 || month < 1 || month > 12 || day < 1
+        || day > YearMonth.of(year, month).lengthOfMonth()) {
       return null;
     }
+    return LocalDate.of(year, month, day);
+  }
+
+  /** The ASCII digits {@code text[from .. from + count)} as a number, or -1. */
+  private static int number(String text, int from, int count) {
+    int n = 0;
+    for (int i = from; i < from + count; i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      n = n * 10 + (c - '0');
+    }
+    return n;
   }
 
   /** The parse limit a constraint exception reports, in this class's terms. */
@@ -689,26 +880,40 @@ public final class ScoringJson {
   public static byte[] writeScore(CreditScore s) {
     return generate(g -> {
       g.writeStartObject();
-      g.writeStringField("type", "score");
-      g.writeStringField("applicantId", s.applicantId());
-      g.writeStringField("asOfDate", s.asOfDate() == null ? null : s.asOfDate().toString());
-      g.writeNumberField("probabilityOfDefault", s.probabilityOfDefault());
-      g.writeNumberField("points", s.points());
-      g.writeStringField("grade", s.grade());
-      g.writeArrayFieldStart("reasons");
+      g.writeFieldName(TYPE);
+      g.writeString(SCORE);
+      g.writeFieldName(APPLICANT_ID);
+      g.writeString(s.applicantId());
+      g.writeFieldName(AS_OF_DATE);
+      writeDate(g, s.asOfDate());
+      g.writeFieldName(PROBABILITY_OF_DEFAULT);
+      g.writeNumber(s.probabilityOfDefault());
+      g.writeFieldName(POINTS);
+      g.writeNumber(s.points());
+      g.writeFieldName(GRADE);
+      writeText(g, s.grade());
+      g.writeFieldName(REASONS);
+      g.writeStartArray();
       for (ReasonCode r : s.reasons()) {
         g.writeStartObject();
-        g.writeNumberField("rank", r.rank());
-        g.writeStringField("code", r.code());
-        g.writeStringField("feature", r.feature());
-        g.writeNumberField("points", r.points());
-        g.writeStringField("es", r.messageEs());
-        g.writeStringField("en", r.messageEn());
+        g.writeFieldName(RANK);
+        g.writeNumber(r.rank());
+        g.writeFieldName(CODE);
+        writeText(g, r.code());
+        g.writeFieldName(FEATURE);
+        writeText(g, r.feature());
+        g.writeFieldName(POINTS);
+        writeHundredths(g, r.points());
+        g.writeFieldName(ES);
+        writeText(g, r.messageEs());
+        g.writeFieldName(EN);
+        writeText(g, r.messageEn());
         g.writeEndObject();
       }
       g.writeEndArray();
       writeModel(g, s);
-      g.writeStringField("scoredAt", s.scoredAt().toString());
+      g.writeFieldName(SCORED_AT);
+      writeInstant(g, s.scoredAt());
       g.writeEndObject();
     });
   }
@@ -717,8 +922,10 @@ public final class ScoringJson {
   public static byte[] writeError(ScoringError e) {
     return generate(g -> {
       g.writeStartObject();
-      g.writeStringField("type", "error");
-      g.writeStringField("applicantId", e.applicantId());
+      g.writeFieldName(TYPE);
+      g.writeString(ERROR);
+      g.writeFieldName(APPLICANT_ID);
+      g.writeString(e.applicantId());
       g.writeStringField("error", e.kind().name());
       g.writeStringField("message", e.message());
       g.writeFieldName("violations");
@@ -728,9 +935,184 @@ public final class ScoringJson {
         g.writeStringField("exception", e.exceptionClass());
       }
       writeModel(g, e);
-      g.writeStringField("timestamp", e.timestamp().toString());
+      g.writeFieldName("timestamp");
+      writeInstant(g, e.timestamp());
       g.writeEndObject();
     });
+  }
+
+  // A score's property names, encoded once: a score is written per scored Kafka record.
+  private static final SerializedString TYPE = new SerializedString("type");
+  private static final SerializedString SCORE = new SerializedString("score");
+  private static final SerializedString ERROR = new SerializedString("error");
+  private static final SerializedString APPLICANT_ID = new SerializedString("applicantId");
+  private static final SerializedString AS_OF_DATE = new SerializedString("asOfDate");
+  private static final SerializedString PROBABILITY_OF_DEFAULT =
+      new SerializedString("probabilityOfDefault");
+  private static final SerializedString POINTS = new SerializedString("points");
+  private static final SerializedString GRADE = new SerializedString("grade");
+  private static final SerializedString REASONS = new SerializedString("reasons");
+  private static final SerializedString RANK = new SerializedString("rank");
+  private static final SerializedString CODE = new SerializedString("code");
+  private static final SerializedString FEATURE = new SerializedString("feature");
+  private static final SerializedString ES = new SerializedString("es");
+  private static final SerializedString EN = new SerializedString("en");
+  private static final SerializedString MODEL = new SerializedString("model");
+  private static final SerializedString NAME = new SerializedString("name");
+  private static final SerializedString VERSION = new SerializedString("version");
+  private static final SerializedString SCORED_AT = new SerializedString("scoredAt");
+
+  /**
+   * A model's texts that every score repeats (grades, reason codes, feature names and the
+   * reasons' messages, model name and version), UTF-8 encoded once they are seen a second time:
+   * a bundle has a few hundred. Only texts that need no JSON escape and hold no surrogate are
+   * kept, whose encoding is their plain UTF-8 either way, and at most {@value #MAX_TEXTS}, so
+   * scores built from arbitrary strings cannot grow it without bound.
+   */
+  private static final ConcurrentHashMap<String, SerializedString> TEXTS =
+      new ConcurrentHashMap<>();
+  private static final int MAX_TEXTS = 4096;
+  /** A text seen once, not yet encoded. */
+  private static final SerializedString SEEN = new SerializedString("");
+
+  /** {@code g.writeString(text)}, from {@link #TEXTS} when the text is there. */
+  static void writeText(JsonGenerator g, String text) throws IOException {
+    SerializedString encoded = text == null ? null : TEXTS.get(text);
+    if (encoded != null && encoded != SEEN) {
+      g.writeString(encoded);
+      return;
+    }
+    g.writeString(text);
+    if (text != null && TEXTS.size() < MAX_TEXTS && plain(text)) {
+      TEXTS.put(text, encoded == null ? SEEN : new SerializedString(text));
+    }
+  }
+
+  /** No character JSON escapes (controls, quote, backslash) and no surrogate. */
+  private static boolean plain(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x20 || c == '"' || c == '\\' || Character.isSurrogate(c)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * {@code g.writeNumber(value)} for a value of whole hundredths below 10 million (a reason's
+   * rounded points), its {@code Double.toString} text written without the general conversion;
+   * any other value by {@code writeNumber}.
+   */
+  static void writeHundredths(JsonGenerator g, double value) throws IOException {
+    String text = hundredths(value);
+    if (text == null) {
+      g.writeNumber(value);
+    } else {
+      g.writeNumber(text);
+    }
+  }
+
+  /** {@code Double.toString(value)} when {@code value} is a nonzero k / 100 below 1e7, else null. */
+  static String hundredths(double value) {
+    if (!(Math.abs(value) < 1e7) || value == 0) {
+      return null;
+    }
+    long k = Math.round(value * 100);
+    if (k / 100.0 != value) {
+      return null;
+    }
+    long whole = Math.abs(k) / 100;
+    int cents = (int) (Math.abs(k) % 100);
+    StringBuilder sb = new StringBuilder(16);
+    if (k < 0) {
+      sb.append('-');
+    }
+    sb.append(whole).append('.');
+    if (cents == 0) {
+      sb.append('0');
+    } else {
+      sb.append((char) ('0' + cents / 10));
+      if (cents % 10 != 0) {
+        sb.append((char) ('0' + cents % 10));
+      }
+    }
+    return sb.toString();
+  }
+
+  /** {@code date.toString()} ({@code yyyy-MM-dd}) or null; no String for years 1000-9999. */
+  private static void writeDate(JsonGenerator g, LocalDate date) throws IOException {
+    if (date == null) {
+      g.writeNull();
+    } else if (date.getYear() < 1000 || date.getYear() > 9999) {
+      g.writeString(date.toString());
+    } else {
+      char[] c = new char[10];
+      digits(c, 0, date.getYear(), 4);
+      c[4] = '-';
+      digits(c, 5, date.getMonthValue(), 2);
+      c[7] = '-';
+      digits(c, 8, date.getDayOfMonth(), 2);
+      g.writeString(c, 0, 10);
+    }
+  }
+
+  /** The seconds from 1970-01-01 to 10000-01-01: years with four digits. */
+  private static final long YEAR_10000 = 253_402_300_800L;
+
+  private static void writeInstant(JsonGenerator g, Instant instant) throws IOException {
+    g.writeString(instantText(instant));
+  }
+
+  /**
+   * {@code instant.toString()} (ISO-8601 UTC, the fraction in groups of three digits, none when
+   * zero) without the formatter's cost for years 1970-9999; other years by {@code toString()}.
+   */
+  static String instantText(Instant instant) {
+    long seconds = instant.getEpochSecond();
+    if (seconds < 0 || seconds >= YEAR_10000) {
+      return instant.toString();
+    }
+    long days = seconds / 86_400;
+    int secondOfDay = (int) (seconds - days * 86_400);
+    LocalDate date = LocalDate.ofEpochDay(days);
+    char[] c = new char[30];
+    digits(c, 0, date.getYear(), 4);
+    c[4] = '-';
+    digits(c, 5, date.getMonthValue(), 2);
+    c[7] = '-';
+    digits(c, 8, date.getDayOfMonth(), 2);
+    c[10] = 'T';
+    digits(c, 11, secondOfDay / 3600, 2);
+    c[13] = ':';
+    digits(c, 14, secondOfDay / 60 % 60, 2);
+    c[16] = ':';
+    digits(c, 17, secondOfDay % 60, 2);
+    int n = 19;
+    int nano = instant.getNano();
+    if (nano > 0) {
+      c[n++] = '.';
+      if (nano % 1_000_000 == 0) {
+        digits(c, n, nano / 1_000_000, 3);
+        n += 3;
+      } else if (nano % 1000 == 0) {
+        digits(c, n, nano / 1000, 6);
+        n += 6;
+      } else {
+        digits(c, n, nano, 9);
+        n += 9;
+      }
+    }
+    c[n++] = 'Z';
+    return new String(c, 0, n);
+  }
+
+  /** Writes {@code value} as {@code width} decimal digits, zero-padded, at {@code c[at]}. */
+  private static void digits(char[] c, int at, int value, int width) {
+    for (int i = at + width - 1; i >= at; i--) {
+      c[i] = (char) ('0' + value % 10);
+      value /= 10;
+    }
   }
 
   /**
@@ -755,9 +1137,12 @@ public final class ScoringJson {
   }
 
   private static void writeModel(JsonGenerator g, ScoringResult r) throws IOException {
-    g.writeObjectFieldStart("model");
-    g.writeStringField("name", r.modelName());
-    g.writeStringField("version", r.modelVersion());
+    g.writeFieldName(MODEL);
+    g.writeStartObject();
+    g.writeFieldName(NAME);
+    writeText(g, r.modelName());
+    g.writeFieldName(VERSION);
+    writeText(g, r.modelVersion());
     g.writeEndObject();
   }
 
@@ -814,12 +1199,63 @@ public final class ScoringJson {
   }
 
   private static byte[] generate(Writer writer) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+    Buffer out = BUFFERS.get();
+    if (out.busy) {
+      out = new Buffer();  // a writer writing another document: not this class's, but safe
+    }
+    out.busy = true;
+    out.size = 0;  // a writer that threw left its partial document
     try (JsonGenerator g = WRITER.createGenerator(out)) {
       writer.write(g);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    } finally {
+      out.busy = false;
     }
-    return out.toByteArray();
+    return out.take();
+  }
+
+  /** Per thread, the buffer a document is written into before its bytes are copied out once. */
+  private static final ThreadLocal<Buffer> BUFFERS = ThreadLocal.withInitial(Buffer::new);
+
+  /**
+   * A growable byte sink reused by one thread, so that writing a score costs one copy of its
+   * bytes rather than a stream's growth steps; a buffer grown past {@link #KEPT} (a large error)
+   * is dropped after use, so no thread keeps much memory.
+   */
+  private static final class Buffer extends OutputStream {
+    private static final int KEPT = 16 * 1024;
+    private byte[] bytes = new byte[2048];
+    private int size;
+    private boolean busy;
+
+    @Override
+    public void write(int b) {
+      room(1);
+      bytes[size++] = (byte) b;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      room(len);
+      System.arraycopy(b, off, bytes, size, len);
+      size += len;
+    }
+
+    private void room(int more) {
+      if (size + more > bytes.length) {
+        bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+      }
+    }
+
+    /** The bytes written since the last take. */
+    byte[] take() {
+      byte[] result = Arrays.copyOf(bytes, size);
+      size = 0;
+      if (bytes.length > KEPT) {
+        bytes = new byte[2048];
+      }
+      return result;
+    }
   }
 }

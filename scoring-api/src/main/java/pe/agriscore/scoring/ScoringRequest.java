@@ -12,9 +12,9 @@ import pe.agriscore.scoring.Violation.Rule;
 /**
  * One applicant to score: an applicant id, the date the facts are as of, and raw feature values.
  *
- * <p>A request is immutable, thread-safe and schema-free: it holds what the caller sent, exactly, including
- * values of the wrong type, so that validation against the model's schema can report every
- * problem at once (see {@link Violation}). Build it in code:
+ * <p>A request is immutable, thread-safe and schema-free: it holds what the caller sent,
+ * exactly, including values of the wrong type, so that validation against the model's schema can
+ * report every problem at once (see {@link Violation}). Build it in code:
  *
  * <pre>{@code
  * ScoringRequest request = ScoringRequest.builder("PE-0001", LocalDate.of(2026, 11, 1))
@@ -25,7 +25,9 @@ import pe.agriscore.scoring.Violation.Rule;
  *     .build();
  * }</pre>
  *
- * or parse it from the JSON wire format with {@link pe.agriscore.scoring.ScoringJson}.
+ * or parse it from the JSON wire format with {@link pe.agriscore.scoring.ScoringJson}; one read
+ * by a {@link ScoringJson.RequestReader} holds the same values in its schema's feature order, which
+ * that schema's scorer encodes without looking names up.
  *
  * <p><b>Envelope rules</b>, checked when a request is read from JSON and again when it is scored
  * (so a request built in code meets the same rules): the applicant id is required, has at most
@@ -53,6 +55,14 @@ public final class ScoringRequest {
     this.applicantId = applicantId;
     this.asOfDate = asOfDate;
     this.values = values;
+  }
+
+  /**
+   * A request over values already collected and unmodifiable (the JSON reader's), without the
+   * builder's copy.
+   */
+  static ScoringRequest of(String applicantId, LocalDate asOfDate, Map<String, Object> values) {
+    return new ScoringRequest(applicantId, asOfDate, values);
   }
 
   /**

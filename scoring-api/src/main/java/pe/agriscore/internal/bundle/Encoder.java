@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import pe.agriscore.internal.OrderedValues;
 import pe.agriscore.internal.Text;
 import pe.agriscore.schema.BooleanFeature;
 import pe.agriscore.schema.CategoricalFeature;
@@ -42,6 +43,8 @@ public final class Encoder {
   private final Map<String, Integer> featureIndex;
   private final int width;
   private final List<String> columnNames;
+  /** The schema's feature order, which requests read by a schema-aware reader follow. */
+  private final OrderedValues.Order order;
 
   private Encoder(FeatureSchema schema, Column[] columns, List<String> columnNames) {
     this.schema = schema;
@@ -53,6 +56,7 @@ public final class Encoder {
       index.put(columns[i].feature.name(), i);
     }
     this.featureIndex = index;
+    this.order = OrderedValues.Order.of(schema.featureNames());
   }
 
   /**
@@ -205,20 +209,16 @@ public final class Encoder {
       violations = add(violations, date.get());
     }
     Map<String, Object> values = request.values();
+    if (values instanceof OrderedValues ordered && order.sameAs(ordered.order())) {
+      return encodeOrdered(ordered, out, offset, cap, violations);
+    }
     int present = 0;
     for (Column c : columns) {
       Object raw = values.get(c.feature.name());
       if (raw != null || values.containsKey(c.feature.name())) {
         present++;
       }
-      if (violations == null) {
-        if (!c.encode(raw, out, offset, null)) {
-          violations = new ArrayList<>();
-          c.encode(raw, out, offset, violations);
-        }
-      } else {
-        c.encode(raw, out, offset, violations);
-      }
+      violations = encodeColumn(c, raw, out, offset, violations);
     }
     int omitted = 0;
     if (present < values.size()) {
@@ -227,14 +227,61 @@ public final class Encoder {
           if (violations != null && violations.size() >= cap) {
             omitted++;
           } else {
-            violations = add(violations, new Violation(name, Rule.UNKNOWN_FIELD,
-                "schema '" + schema.name() + "' has no feature "
-                    + Text.quote(name, Violation.MAX_FIELD_LENGTH)));
+            violations = add(violations, unknownField(name));
           }
         }
       }
     }
     return violations == null ? null : new Problems(violations, omitted);
+  }
+
+  /**
+   * {@link #encodeOrCollect} for values already in this schema's order: the same checks in the
+   * same order, by index; the names the schema lacks are the extra ones, in the order sent.
+   */
+  private Problems encodeOrdered(OrderedValues values, float[] out, int offset, int cap,
+      List<Violation> found) {
+    List<Violation> violations = found;
+    for (int i = 0; i < columns.length; i++) {
+      Object raw = values.slot(i);
+      Column c = columns[i];
+      if (raw == OrderedValues.NUMBER) {
+        if (violations == null && c instanceof NumericColumn n
+            && n.encodeNumber(values.number(i), out, offset)) {
+          continue;
+        }
+        raw = values.number(i);  // boxed for the general path and its messages
+      }
+      violations = encodeColumn(c, raw == OrderedValues.ABSENT ? null : raw, out, offset,
+          violations);
+    }
+    int omitted = 0;
+    for (int e = 0; e < values.extraCount(); e++) {
+      if (violations != null && violations.size() >= cap) {
+        omitted++;
+      } else {
+        violations = add(violations, unknownField(values.extraName(e)));
+      }
+    }
+    return violations == null ? null : new Problems(violations, omitted);
+  }
+
+  /** Encodes one column; the violations so far, a new list on the first one, else null. */
+  private static List<Violation> encodeColumn(Column c, Object raw, float[] out, int offset,
+      List<Violation> violations) {
+    if (violations == null) {
+      if (c.encode(raw, out, offset, null)) {
+        return null;
+      }
+      violations = new ArrayList<>();
+    }
+    c.encode(raw, out, offset, violations);
+    return violations;
+  }
+
+  private Violation unknownField(String name) {
+    return new Violation(name, Rule.UNKNOWN_FIELD, "schema '" + schema.name()
+        + "' has no feature " + Text.quote(name, Violation.MAX_FIELD_LENGTH));
   }
 
   private static List<Violation> add(List<Violation> list, Violation v) {
@@ -352,6 +399,22 @@ public final class Encoder {
       this.mean = mean;
       this.scale = scale;
       this.woe = woe;
+    }
+
+    /**
+     * {@link #encode} of a number known to be present, unboxed: true if it is valid and written;
+     * false, with nothing reported, for the general path to report.
+     */
+    boolean encodeNumber(double x, float[] out, int base) {
+      if (!Double.isFinite(x) || x < nf.min() || x > nf.max()) {
+        return false;
+      }
+      int at = base + start;
+      if (indicator) {
+        out[at + width - 1] = 0f;
+      }
+      out[at] = woe != null ? (float) woe.woeOf(x) : (float) ((x - mean) / scale);
+      return true;
     }
 
     @Override
