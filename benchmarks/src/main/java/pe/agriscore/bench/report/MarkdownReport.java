@@ -43,11 +43,15 @@ public final class MarkdownReport {
   static final String BATCH = "BatchBenchmark.scoreAll";
   static final String BARE_BATCH = "BareBatchBenchmark.predict";
   static final String READ_JSON = "JsonBenchmark.readRequest";
+  static final String READ_JSON_ORDERED = "JsonBenchmark.readRequestOrdered";
   static final String WRITE_JSON = "JsonBenchmark.writeScore";
   static final String CONCURRENCY = "ConcurrencyBenchmark";
 
   /** The parameter that picks the engine's path; a result without it ran natively. */
   static final String FAST_PATH = "fastPath";
+
+  /** BatchBenchmark's parameter: requests {@code built} by name or read from {@code json}. */
+  static final String SOURCE = "source";
 
   static final double MAX_OVERHEAD = 1.10;
   static final double MAX_TF_OVER_PT = 2.0;
@@ -209,29 +213,54 @@ public final class MarkdownReport {
     }
     List<String> paths = hasParam(results, BATCH, FAST_PATH) ? List.of("on", "off")
         : List.of("off");
+    // BatchBenchmark's source: requests built by name, or read from JSON in the schema's order
+    // (the bulk path); a run without the parameter built them.
+    List<String> sources = hasParam(results, BATCH, SOURCE) ? List.of("built", "json")
+        : List.of("built");
     for (String path : paths) {
-      for (String e : ENGINES) {
-        String batch = Integer.toString(TARGET_BATCH);
-        Optional<JmhResult> agri = find(results, BATCH, "model", e, "batch", batch, FAST_PATH,
-            path);
-        Optional<JmhResult> bare = find(results, BARE_BATCH, "model", e, "batch", batch);
-        String what = engineName(e) + ": `scoreAll` rows/s ÷ bare engine rows/s, batch of "
-            + String.format(Locale.ROOT, "%,d", TARGET_BATCH)
-            + (path.equals("on") ? " (fast path)" : " (native)");
-        if (agri.isEmpty() || bare.isEmpty()) {
-          rows.add(new TargetRow(what, Double.NaN, "–", "≥ 80%", Verdict.NOT_RUN));
-        } else {
-          // Same batch size on both sides, so the ratio of calls per second is that of rows.
-          double share = agri.get().median() / bare.get().median();
-          rows.add(new TargetRow(what, share, percent(share), "≥ 80%",
-              share >= MIN_BATCH_SHARE ? Verdict.MET : Verdict.MISSED));
+      for (String source : sources) {
+        for (String e : ENGINES) {
+          rows.add(batchShare(results, e, path, source, sources.size() > 1));
         }
       }
     }
     rows.add(microsAtMost("JSON: parsing one request (`ScoringJson.readRequest`)",
         find(results, READ_JSON), MAX_READ_JSON_US));
+    if (find(results, READ_JSON_ORDERED).isPresent()) {
+      rows.add(microsAtMost("JSON: parsing one request into the schema's order (`ScoringJson"
+          + ".RequestReader`, what the Kafka adapter uses)", find(results, READ_JSON_ORDERED),
+          MAX_READ_JSON_US));
+    }
     rows.add(microsAtMost("JSON: writing one score with 4 reason codes (`ScoringJson.write`)",
         find(results, WRITE_JSON), MAX_WRITE_JSON_US));
+    addReasonAndThreadTargets(results, rows);
+    return rows;
+  }
+
+  /** {@code scoreAll} of the target batch against the bare engine's batch of the same size. */
+  private static TargetRow batchShare(List<JmhResult> results, String e, String path,
+      String source, boolean nameSource) {
+    String batch = Integer.toString(TARGET_BATCH);
+    Optional<JmhResult> agri = nameSource
+        ? find(results, BATCH, "model", e, "batch", batch, FAST_PATH, path, SOURCE, source)
+        : find(results, BATCH, "model", e, "batch", batch, FAST_PATH, path);
+    Optional<JmhResult> bare = find(results, BARE_BATCH, "model", e, "batch", batch);
+    String what = engineName(e) + ": `scoreAll` rows/s ÷ bare engine rows/s, batch of "
+        + String.format(Locale.ROOT, "%,d", TARGET_BATCH)
+        + (path.equals("on") ? " (fast path" : " (native")
+        + (nameSource ? (source.equals("json") ? ", requests read from JSON in schema order)"
+            : ", requests built by name)") : ")");
+    if (agri.isEmpty() || bare.isEmpty()) {
+      return new TargetRow(what, Double.NaN, "–", "≥ 80%", Verdict.NOT_RUN);
+    }
+    // Same batch size on both sides, so the ratio of calls per second is that of rows.
+    double share = agri.get().median() / bare.get().median();
+    return new TargetRow(what, share, percent(share), "≥ 80%",
+        share >= MIN_BATCH_SHARE ? Verdict.MET : Verdict.MISSED);
+  }
+
+  /** The reason codes' cost and the 2-thread scaling, appended to {@code rows}. */
+  private static void addReasonAndThreadTargets(List<JmhResult> results, List<TargetRow> rows) {
     for (String m : MODELS) {
       Optional<JmhResult> with = find(results, SCORE, "model", m, "reasonCodes", "4",
           FAST_PATH, "off");
@@ -252,7 +281,6 @@ public final class MarkdownReport {
         rows.add(new TargetRow(what, r, times(r), goal, Verdict.CONTEXT));
       }
     }
-    return rows;
   }
 
   /** Whether any result of {@code shortName} has the parameter {@code name}. */
