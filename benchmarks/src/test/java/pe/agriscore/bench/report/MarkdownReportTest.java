@@ -115,6 +115,37 @@ class MarkdownReportTest {
   }
 
   @Test
+  void batchRowsPerRequestSourceAppearWithTheParameter() {
+    JmhResult r = MarkdownReport.find(results, MarkdownReport.BATCH, "model", "pytorch",
+        "batch", "1024").orElseThrow();
+    List<JmhResult> more = new java.util.ArrayList<>(results);
+    more.removeIf(x -> x.shortName().equals(MarkdownReport.BATCH));
+    more.add(withParams(r, Map.of("source", "built"), 70.0));
+    more.add(withParams(r, Map.of("source", "json"), 95.0));
+    List<TargetRow> t = MarkdownReport.targets(more);
+    TargetRow built = t.stream().filter(x -> x.what().startsWith("PyTorch: `scoreAll`")
+        && x.what().endsWith("(native, requests built by name)")).findFirst().orElseThrow();
+    TargetRow json = t.stream().filter(x -> x.what().startsWith("PyTorch: `scoreAll`")
+        && x.what().endsWith("(native, requests read from JSON in schema order)"))
+        .findFirst().orElseThrow();
+    // 70 and 95 batches/s against the bare engine's 100.
+    assertEquals(0.70, built.value(), 1e-9);
+    assertEquals(Verdict.MISSED, built.verdict());
+    assertEquals(0.95, json.value(), 1e-9);
+    assertEquals(Verdict.MET, json.verdict());
+    // The TensorFlow rows of each source, without TensorFlow results in the batch: not run.
+    assertEquals(2, t.stream().filter(x -> x.what().startsWith("TensorFlow: `scoreAll`")
+        && x.verdict() == Verdict.NOT_RUN).count());
+  }
+
+  private static JmhResult withParams(JmhResult r, Map<String, String> extra, double median) {
+    Map<String, String> params = new java.util.HashMap<>(r.params());
+    params.putAll(extra);
+    return new JmhResult(r.benchmark(), r.mode(), r.threads(), params, median, r.error(),
+        r.unit(), Map.of(50.0, median), r.run());
+  }
+
+  @Test
   void explainsWhereTheTimeGoes() {
     List<TargetRow> c = MarkdownReport.context(results);
     // Adapter 85 us over bare 80 us.
