@@ -287,4 +287,27 @@ public final class TestBundles {
         .set("main_crop", "potato").set("irrigated", false)
         .setMissing("prior_loans_repaid_share").build();
   }
+
+  /**
+   * A copy of the bundle directory {@code from} at {@code to} without its signatures (the
+   * {@code signatures/} folder and an old-style {@code model.sig}), for tests that change a
+   * bundle and must open it without the trust policy refusing the changed files.
+   */
+  public static Path copyWithoutSignatures(Path from, Path to) throws IOException {
+    try (java.util.stream.Stream<Path> files = Files.walk(from)) {
+      for (Path f : files.collect(java.util.stream.Collectors.toList())) {
+        Path rel = from.relativize(f);
+        if (rel.toString().equals("model.sig") || rel.startsWith("signatures")) {
+          continue;
+        }
+        Path target = to.resolve(rel.toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(f, target);
+        }
+      }
+    }
+    return to;
+  }
 }

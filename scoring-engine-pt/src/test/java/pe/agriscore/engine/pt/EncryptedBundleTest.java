@@ -19,6 +19,7 @@ import pe.agriscore.scoring.ScoringJson;
 import pe.agriscore.scoring.ScoringRequest;
 import pe.agriscore.trust.KeyProvider;
 import pe.agriscore.trust.KeyProviders;
+import pe.agriscore.testing.TestBundles;
 
 /**
  * An encrypted PyTorch bundle is decrypted in memory only: libtorch and the fast path both read
@@ -36,8 +37,8 @@ class EncryptedBundleTest {
 
   @Test
   void anEncryptedTorchScriptBundleLoadsFromMemoryAndScoresAsTheClearOne() throws Exception {
-    Path clear = copyWithoutSignatures(REFERENCE, tmp.resolve("clear"));
-    Path encrypted = copyWithoutSignatures(REFERENCE, tmp.resolve("encrypted"));
+    Path clear = TestBundles.copyWithoutSignatures(REFERENCE, tmp.resolve("clear"));
+    Path encrypted = TestBundles.copyWithoutSignatures(REFERENCE, tmp.resolve("encrypted"));
     Path secret = Files.createDirectories(tmp.resolve("secret"));
     byte[] kek = new byte[32];
     new SecureRandom().nextBytes(kek);
@@ -64,24 +65,6 @@ class EncryptedBundleTest {
     assertFalse(new String(Files.readAllBytes(encrypted.resolve("schema.json")),
         java.nio.charset.StandardCharsets.ISO_8859_1).contains("\"features\""),
         "the test's bundle is not encrypted");
-  }
-
-  private static Path copyWithoutSignatures(Path from, Path to) throws IOException {
-    try (Stream<Path> files = Files.walk(from)) {
-      for (Path f : files.collect(Collectors.toList())) {
-        Path rel = from.relativize(f);
-        if (rel.toString().equals("model.sig") || rel.startsWith("signatures")) {
-          continue;
-        }
-        Path target = to.resolve(rel.toString());
-        if (Files.isDirectory(f)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(f, target);
-        }
-      }
-    }
-    return to;
   }
 
   private static List<Path> plaintextDirectories() throws IOException {

@@ -3,13 +3,9 @@ package pe.agriscore.engine.tf;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.util.List;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import pe.agriscore.CreditScorer;
@@ -21,6 +17,7 @@ import pe.agriscore.scoring.ScoringJson;
 import pe.agriscore.scoring.ScoringRequest;
 import pe.agriscore.trust.KeyProvider;
 import pe.agriscore.trust.KeyProviders;
+import pe.agriscore.testing.TestBundles;
 
 /**
  * An encrypted TensorFlow bundle: TensorFlow loads the SavedModel from the private directory
@@ -37,7 +34,7 @@ class EncryptedFastPathTest {
 
   @Test
   void anEncryptedSavedModelServesOnTheFastPathAsTheClearOneOnTensorFlow() throws Exception {
-    Path encrypted = copyWithoutSignatures(REFERENCE, tmp.resolve("encrypted"));
+    Path encrypted = TestBundles.copyWithoutSignatures(REFERENCE, tmp.resolve("encrypted"));
     Path secret = Files.createDirectories(tmp.resolve("secret"));
     byte[] kek = new byte[32];
     new SecureRandom().nextBytes(kek);
@@ -66,22 +63,4 @@ class EncryptedFastPathTest {
     return EngineOptions.builder().set(TensorFlowEngine.FAST_PATH, mode).build();
   }
 
-  private static Path copyWithoutSignatures(Path from, Path to) throws IOException {
-    try (Stream<Path> files = Files.walk(from)) {
-      List<Path> all = files.collect(Collectors.toList());
-      for (Path f : all) {
-        Path rel = from.relativize(f);
-        if (rel.startsWith("signatures")) {
-          continue;
-        }
-        Path target = to.resolve(rel.toString());
-        if (Files.isDirectory(f)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(f, target);
-        }
-      }
-    }
-    return to;
-  }
 }
