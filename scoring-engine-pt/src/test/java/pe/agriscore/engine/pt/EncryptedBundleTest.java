@@ -17,9 +17,9 @@ import pe.agriscore.authoring.BundleEncryption;
 import pe.agriscore.scoring.CreditScore;
 import pe.agriscore.scoring.ScoringJson;
 import pe.agriscore.scoring.ScoringRequest;
+import pe.agriscore.testing.TestBundles;
 import pe.agriscore.trust.KeyProvider;
 import pe.agriscore.trust.KeyProviders;
-import pe.agriscore.testing.TestBundles;
 
 /**
  * An encrypted PyTorch bundle is decrypted in memory only: libtorch and the fast path both read

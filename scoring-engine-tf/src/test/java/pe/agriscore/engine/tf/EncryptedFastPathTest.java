@@ -15,9 +15,9 @@ import pe.agriscore.engine.internal.FastPaths;
 import pe.agriscore.scoring.CreditScore;
 import pe.agriscore.scoring.ScoringJson;
 import pe.agriscore.scoring.ScoringRequest;
+import pe.agriscore.testing.TestBundles;
 import pe.agriscore.trust.KeyProvider;
 import pe.agriscore.trust.KeyProviders;
-import pe.agriscore.testing.TestBundles;
 
 /**
  * An encrypted TensorFlow bundle: TensorFlow loads the SavedModel from the private directory
