@@ -211,16 +211,21 @@ public final class MarkdownReport {
             MAX_FAST_REASONS_US));
       }
     }
-    List<String> paths = hasParam(results, BATCH, FAST_PATH) ? List.of("on", "off")
-        : List.of("off");
-    // BatchBenchmark's source: requests built by name, or read from JSON in the schema's order
-    // (the bulk path); a run without the parameter built them.
-    List<String> sources = hasParam(results, BATCH, SOURCE) ? List.of("built", "json")
-        : List.of("built");
+    // The batch targets of the paths and request sources this run measured: BatchBenchmark's
+    // fastPath (on, off, or auto: the product default) and source (requests built by name, or
+    // read from JSON in the schema's order, the bulk path); a run without fastPath was native.
+    List<JmhResult> target = results.stream().filter(r -> r.shortName().equals(BATCH)
+        && Integer.toString(TARGET_BATCH).equals(r.param("batch"))).toList();
+    List<String> paths =
+        new ArrayList<>(valuesOf(target, BATCH, FAST_PATH, List.of("on", "off", "auto")));
+    if (!paths.contains("off") && target.stream().anyMatch(r -> r.param(FAST_PATH) == null)) {
+      paths.add(paths.contains("on") ? 1 : 0, "off");
+    }
+    List<String> sources = valuesOf(target, BATCH, SOURCE, List.of("built", "json"));
     for (String path : paths) {
-      for (String source : sources) {
+      for (String source : sources.isEmpty() ? List.of("") : sources) {
         for (String e : ENGINES) {
-          rows.add(batchShare(results, e, path, source, sources.size() > 1));
+          rows.add(batchShare(results, e, path, source));
         }
       }
     }
@@ -239,17 +244,25 @@ public final class MarkdownReport {
 
   /** {@code scoreAll} of the target batch against the bare engine's batch of the same size. */
   private static TargetRow batchShare(List<JmhResult> results, String e, String path,
-      String source, boolean nameSource) {
+      String source) {
     String batch = Integer.toString(TARGET_BATCH);
-    Optional<JmhResult> agri = nameSource
-        ? find(results, BATCH, "model", e, "batch", batch, FAST_PATH, path, SOURCE, source)
-        : find(results, BATCH, "model", e, "batch", batch, FAST_PATH, path);
+    Optional<JmhResult> agri = source.isEmpty()
+        ? find(results, BATCH, "model", e, "batch", batch, FAST_PATH, path)
+        : find(results, BATCH, "model", e, "batch", batch, FAST_PATH, path, SOURCE, source);
     Optional<JmhResult> bare = find(results, BARE_BATCH, "model", e, "batch", batch);
     String what = engineName(e) + ": `scoreAll` rows/s ÷ bare engine rows/s, batch of "
-        + String.format(Locale.ROOT, "%,d", TARGET_BATCH)
-        + (path.equals("on") ? " (fast path" : " (native")
-        + (nameSource ? (source.equals("json") ? ", requests read from JSON in schema order)"
-            : ", requests built by name)") : ")");
+        + String.format(Locale.ROOT, "%,d", TARGET_BATCH) + " ("
+        + switch (path) {
+          case "on" -> "fast path";
+          case "auto" -> "fast path where it verifies";
+          default -> "native";
+        }
+        + switch (source) {
+          case "json" -> ", requests read from JSON in schema order";
+          case "built" -> ", requests built by name";
+          default -> "";
+        }
+        + ")";
     if (agri.isEmpty() || bare.isEmpty()) {
       return new TargetRow(what, Double.NaN, "–", "≥ 80%", Verdict.NOT_RUN);
     }
@@ -281,6 +294,13 @@ public final class MarkdownReport {
         rows.add(new TargetRow(what, r, times(r), goal, Verdict.CONTEXT));
       }
     }
+  }
+
+  /** The values of {@code known} that parameter {@code name} of {@code shortName} took. */
+  static List<String> valuesOf(List<JmhResult> results, String shortName, String name,
+      List<String> known) {
+    return known.stream().filter(v -> results.stream().anyMatch(
+        r -> r.shortName().equals(shortName) && v.equals(r.param(name)))).toList();
   }
 
   /** Whether any result of {@code shortName} has the parameter {@code name}. */

@@ -122,7 +122,10 @@ class MarkdownReportTest {
     more.removeIf(x -> x.shortName().equals(MarkdownReport.BATCH));
     more.add(withParams(r, Map.of("source", "built"), 70.0));
     more.add(withParams(r, Map.of("source", "json"), 95.0));
+    // A smaller batch measured with another path does not ask for a target row of its own.
+    more.add(withParams(r, Map.of("batch", "64", "fastPath", "auto", "source", "built"), 9.0));
     List<TargetRow> t = MarkdownReport.targets(more);
+    assertTrue(t.stream().noneMatch(x -> x.what().contains("where it verifies")), "" + t);
     TargetRow built = t.stream().filter(x -> x.what().startsWith("PyTorch: `scoreAll`")
         && x.what().endsWith("(native, requests built by name)")).findFirst().orElseThrow();
     TargetRow json = t.stream().filter(x -> x.what().startsWith("PyTorch: `scoreAll`")
