@@ -107,7 +107,7 @@ final class TransactionalWriter extends BatchWriter {
         throw e; // this instance was replaced (static membership): the worker stops
       }
       if (causeOf(e, InvalidTxnStateException.class) != null) {
-        throwIfTakenOverWithinTimeout(e);
+        throwIfFencedWithinTimeout(e);
       }
       errors.throwIfFatal();
       writeFailed("the transaction of " + batch.size() + " records failed and is aborted; the"
@@ -155,8 +155,7 @@ final class TransactionalWriter extends BatchWriter {
         // replacement's epoch fence on a 4.4 broker). Only a transaction past the timeout,
         // which the coordinator aborts itself, is recovered here; so is an abort refused after
         // a commit that close() interrupted (IllegalStateException: not a fatal state).
-        if (e instanceof KafkaException && !ctx.stop().stopRequested()
-            && System.nanoTime() - transactionBegan < transactionTimeoutNanos) {
+        if (e instanceof KafkaException && !ctx.stop().stopRequested() && withinTimeout()) {
           throw new KafkaException("the transactional producer "
               + ctx.config().transactionalId(ctx.index()) + " failed fatally and cannot abort ("
               + e + "); a new producer would fence any other instance with the same "
@@ -191,26 +190,21 @@ final class TransactionalWriter extends BatchWriter {
   }
 
   /**
-   * Throws the stop for a fence that the current transaction's age cannot explain: another
-   * producer with the same transactional.id exists.
+   * Throws the stop for a fence, or an INVALID_TXN_STATE, that the current transaction's age
+   * cannot explain: past transaction.timeout.ms either is the coordinator's own abort (recovered
+   * with a new producer); within it, only another producer with the same transactional.id fences
+   * this one or aborts its open transaction (INVALID_TXN_STATE seen under load when the
+   * replacement instance started), and a new producer here would fence that replacement in turn.
    */
-  private void throwIfFencedWithinTimeout(ProducerFencedException e) {
-    if (System.nanoTime() - transactionBegan < transactionTimeoutNanos) {
+  private void throwIfFencedWithinTimeout(KafkaException e) {
+    if (withinTimeout()) {
       throw fenced(e);
     }
   }
 
-  /**
-   * INVALID_TXN_STATE is fatal to the producer. After transaction.timeout.ms it is the
-   * coordinator's abort racing this commit (the abort path replaces the producer); within it,
-   * only another producer's initTransactions with the same transactional.id aborts an open
-   * transaction (seen under load: the replacement instance's producer aborted this one's), and a
-   * new producer here would fence that replacement in turn. So the worker stops, as on a fence.
-   */
-  private void throwIfTakenOverWithinTimeout(KafkaException e) {
-    if (System.nanoTime() - transactionBegan < transactionTimeoutNanos) {
-      throw fenced(e);
-    }
+  /** Whether the current transaction is younger than transaction.timeout.ms. */
+  private boolean withinTimeout() {
+    return System.nanoTime() - transactionBegan < transactionTimeoutNanos;
   }
 
   private KafkaException fenced(KafkaException e) {
